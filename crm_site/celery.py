@@ -1,0 +1,14 @@
+"""The Celery app. Without REDIS_URL tasks run eagerly in-process (settings.CELERY_TASK_ALWAYS_EAGER)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_site.settings")
+
+app = Celery("crm_site")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic jobs, each with when it runs in words. Later issues add the nightly analytics here.
+app.conf.beat_schedule = {}

@@ -1,0 +1,211 @@
+"""Admin-defined custom fields: their form fields, validation, storage, display and filters.
+
+Values are stored in the record's `custom` JSONField ({key: value}) as JSON-native types:
+text → str, number → str of a Decimal (exact), date → ISO date, choice → str, multi → [str],
+yes/no → bool. The same definitions drive forms, detail pages, list filters, import, export
+and the API, so a field defined once appears everywhere.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from crm_site.models import CustomField
+
+FORM_PREFIX = "cf_"
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "t"}
+FALSE_WORDS = {"0", "false", "no", "n", "否", "f"}
+
+
+def definitions(entity: str) -> list[CustomField]:
+    """Active custom fields of `entity`, in display order."""
+    return list(CustomField.objects.filter(entity=entity, active=True).order_by("order", "key"))
+
+
+def form_field(definition: CustomField) -> forms.Field:
+    """The Django form field that edits `definition`."""
+    common = {"label": definition.label, "required": definition.required}
+    match definition.field_type:
+        case CustomField.Type.NUMBER:
+            return forms.DecimalField(max_digits=18, decimal_places=4, **common)
+        case CustomField.Type.DATE:
+            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        case CustomField.Type.CHOICE:
+            return forms.ChoiceField(choices=[("", "---------"), *definition.choice_list()], **common)
+        case CustomField.Type.MULTI_CHOICE:
+            return forms.MultipleChoiceField(
+                choices=definition.choice_list(), widget=forms.CheckboxSelectMultiple, **common
+            )
+        case CustomField.Type.BOOLEAN:
+            # A required yes/no would force "yes"; a three-way select keeps "no" a real answer.
+            return forms.TypedChoiceField(
+                choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))],
+                coerce=lambda value: value == "true",
+                empty_value=None,
+                **common,
+            )
+        case _:
+            return forms.CharField(max_length=500, **common)
+
+
+def add_form_fields(form: forms.Form, entity: str, values: dict | None) -> list[str]:
+    """Add the custom fields of `entity` to `form` with initial `values`; returns their names."""
+    names = []
+    for definition in definitions(entity):
+        name = FORM_PREFIX + definition.key
+        form.fields[name] = form_field(definition)
+        if values and definition.key in values:
+            form.initial[name] = to_initial(definition, values[definition.key])
+        names.append(name)
+    return names
+
+
+def to_initial(definition: CustomField, value):
+    if definition.field_type == CustomField.Type.BOOLEAN and value is not None:
+        return "true" if value else "false"
+    return value
+
+
+def to_storage(definition: CustomField, value):
+    """A cleaned form value as the JSON-native value that is stored; None for empty."""
+    if value in (None, "", []):
+        return None
+    match definition.field_type:
+        case CustomField.Type.NUMBER:
+            return str(Decimal(value).normalize())
+        case CustomField.Type.DATE:
+            return value.isoformat()
+        case CustomField.Type.MULTI_CHOICE:
+            return sorted(value)
+        case CustomField.Type.BOOLEAN:
+            return bool(value)
+        case _:
+            return str(value).strip()
+
+
+def values_from_form(cleaned_data: dict, entity: str) -> dict:
+    """The custom values of a valid form, ready for the `custom` JSON column (empty ones left out)."""
+    values = {}
+    for definition in definitions(entity):
+        stored = to_storage(definition, cleaned_data.get(FORM_PREFIX + definition.key))
+        if stored is not None:
+            values[definition.key] = stored
+    return values
+
+
+def parse_text(definition: CustomField, raw: str):
+    """Parse a text cell (import, API) into the stored value; raises ValidationError with a clear message."""
+    text = (raw or "").strip()
+    if not text:
+        if definition.required:
+            raise ValidationError(_("%(field)s is required.") % {"field": definition.label})
+        return None
+    match definition.field_type:
+        case CustomField.Type.NUMBER:
+            try:
+                return str(Decimal(text.replace(",", "")).normalize())
+            except InvalidOperation:
+                raise ValidationError(_("%(field)s: “%(value)s” is not a number.") % {"field": definition.label, "value": text}) from None
+        case CustomField.Type.DATE:
+            try:
+                return datetime.date.fromisoformat(text.replace("/", "-")).isoformat()
+            except ValueError:
+                raise ValidationError(
+                    _("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"field": definition.label, "value": text}
+                ) from None
+        case CustomField.Type.CHOICE | CustomField.Type.MULTI_CHOICE:
+            allowed = {}
+            for value, label in definition.choice_list():
+                allowed[value.lower()] = value
+                allowed[label.lower()] = value
+            picked = [part.strip() for part in text.replace("；", ";").split(";")] if definition.field_type == CustomField.Type.MULTI_CHOICE else [text]
+            result = []
+            for part in picked:
+                if part.lower() not in allowed:
+                    raise ValidationError(
+                        _("%(field)s: “%(value)s” is not one of the choices.") % {"field": definition.label, "value": part}
+                    )
+                result.append(allowed[part.lower()])
+            return sorted(result) if definition.field_type == CustomField.Type.MULTI_CHOICE else result[0]
+        case CustomField.Type.BOOLEAN:
+            if text.lower() in TRUE_WORDS:
+                return True
+            if text.lower() in FALSE_WORDS:
+                return False
+            raise ValidationError(_("%(field)s: “%(value)s” is not yes or no.") % {"field": definition.label, "value": text})
+        case _:
+            if len(text) > 500:
+                raise ValidationError(_("%(field)s is longer than 500 characters.") % {"field": definition.label})
+            return text
+
+
+def validate_values(entity: str, values: dict) -> dict:
+    """Check a {key: text-or-value} mapping (API input) against the definitions; returns stored values."""
+    by_key = {definition.key: definition for definition in definitions(entity)}
+    unknown = set(values) - set(by_key)
+    errors = {key: [_("Unknown custom field.")] for key in unknown}
+    stored = {}
+    for key, definition in by_key.items():
+        raw = values.get(key)
+        if isinstance(raw, list):
+            raw = ";".join(str(part) for part in raw)
+        elif isinstance(raw, bool):
+            raw = "true" if raw else "false"
+        try:
+            value = parse_text(definition, "" if raw is None else str(raw))
+        except ValidationError as error:
+            errors[key] = error.messages
+            continue
+        if value is not None:
+            stored[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return stored
+
+
+def display_value(definition: CustomField, value) -> str:
+    """A stored value as the user reads it (choice labels in their language)."""
+    if value in (None, "", []):
+        return ""
+    if definition.field_type == CustomField.Type.BOOLEAN:
+        return _("Yes") if value else _("No")
+    if definition.is_choice:
+        labels = dict(definition.choice_list())
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(item, item) for item in values)
+    return str(value)
+
+
+def display_rows(entity: str, values: dict) -> list[tuple[str, str]]:
+    """(label, display value) for each defined field, for detail pages."""
+    return [(definition.label, display_value(definition, (values or {}).get(definition.key))) for definition in definitions(entity)]
+
+
+def filter_q(definition: CustomField, raw: str, field: str = "custom") -> Q:
+    """A filter on the stored JSON for a list-filter value (exact match; contains for multi-choice)."""
+    value = parse_text(definition, raw) if raw not in (None, "") else None
+    if value is None:
+        return Q()
+    lookup = f"{field}__{definition.key}"
+    if definition.field_type == CustomField.Type.MULTI_CHOICE:
+        return Q(**{f"{lookup}__contains": value}) if _contains_supported() else _any_of(lookup, value)
+    if definition.field_type == CustomField.Type.TEXT:
+        return Q(**{f"{lookup}__icontains": value})
+    return Q(**{lookup: value})
+
+
+def _contains_supported() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains
+
+
+def _any_of(lookup: str, values: list) -> Q:
+    q = Q()
+    for value in values:
+        q &= Q(**{f"{lookup}__icontains": f'"{value}"'})
+    return q

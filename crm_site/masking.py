@@ -1,0 +1,105 @@
+"""Sensitive fields (phone, ID number, income): masked unless the viewer may see them; every unmasked
+view is written to the access log.
+
+A viewer sees a record's sensitive fields when their role has `crm_site.view_sensitive`, or when
+they own the record (a rep must be able to call their own customer). Either way the view is logged.
+"""
+
+from django.utils.translation import gettext as _
+
+from crm_site.models import AccessLog
+
+SENSITIVE_PERMISSION = "crm_site.view_sensitive"
+
+
+def mask_phone(value: str) -> str:
+    """13812345678 → 138****5678; +8613812345678 → +86138****5678; short values keep only the last 2."""
+    if not value:
+        return ""
+    prefix = ""
+    if value.startswith("+86"):
+        prefix, value = "+86", value[3:]
+    if len(value) >= 7:
+        return prefix + value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return prefix + "*" * max(0, len(value) - 2) + value[-2:]
+
+
+def mask_id_number(value: str) -> str:
+    """110101199003071234 → 110101********1234 (region kept, birth date hidden)."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_text(value) -> str:
+    return "****" if value not in (None, "") else ""
+
+
+MASKERS = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def may_see(user, obj=None, owner_field: str = "owner_id") -> bool:
+    """Whether `user` sees `obj`'s sensitive fields unmasked."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm(SENSITIVE_PERMISSION):
+        return True
+    return obj is not None and getattr(obj, owner_field, None) == user.pk
+
+
+def masked(field: str, value) -> str:
+    return MASKERS.get(field, mask_text)(value) if value not in (None, "") else ""
+
+
+def reveal(user, objects, fields, *, purpose: str = AccessLog.Purpose.VIEW, request=None, owner_field="owner_id"):
+    """Set `obj.shown[field]` to the value or its mask for each object; log the unmasked ones.
+
+    One INSERT for the whole batch, whatever the number of objects.
+    """
+    logs = []
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    for obj in objects:
+        visible = may_see(user, obj, owner_field)
+        obj.shown = {}
+        obj.sensitive_visible = visible
+        revealed = []
+        for field in fields:
+            value = getattr(obj, field, "")
+            if visible:
+                obj.shown[field] = "" if value is None else value
+                if value not in (None, ""):
+                    revealed.append(field)
+            else:
+                obj.shown[field] = masked(field, value)
+        if revealed:
+            logs.append(
+                AccessLog(
+                    user=user,
+                    model=obj._meta.label_lower,
+                    object_id=str(obj.pk),
+                    fields=",".join(revealed),
+                    purpose=purpose,
+                    ip=ip,
+                )
+            )
+    if logs:
+        AccessLog.objects.bulk_create(logs)
+    return objects
+
+
+def hidden_note() -> str:
+    return _("Hidden: your role may not see this field.")
+
+
+def mask_changes(entries, fields) -> list:
+    """Audit entries with the before/after values of sensitive `fields` masked (for viewers who may not see them)."""
+    for entry in entries:
+        changes = dict(entry.changes)
+        for field in fields:
+            if field in changes:
+                value = changes[field]
+                changes[field] = [masked(field, part) for part in value] if isinstance(value, list) else masked(field, value)
+        entry.changes = changes
+    return entries

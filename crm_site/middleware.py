@@ -1,0 +1,48 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.utils.translation import gettext as _
+
+
+class IdleTimeoutMiddleware:
+    """Log a user out after SESSION_IDLE_TIMEOUT seconds without a request (Django has no idle timeout)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get("last_seen", now)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("You were logged out after a period of inactivity."))
+            elif now - last_seen > 60 or "last_seen" not in request.session:
+                # Writing once a minute keeps most requests from saving the session.
+                request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a logged-in user hold customer data: browsers and proxies must not keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            response.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a login, except the API, which answers 401 by its own token check."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

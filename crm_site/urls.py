@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from crm_site.api import api
+from crm_site.views import health, home, search, settings_pages, staff
+
+staff_patterns = (
+    [
+        path("", staff.staff_list, name="staff-list"),
+        path("<int:user_id>/", staff.staff_detail, name="staff-detail"),
+        path("teams/", staff.team_list, name="team-list"),
+        path("teams/<int:pk>/", staff.team_detail, name="team-detail"),
+    ],
+    "staff",
+)
+
+settings_patterns = (
+    [
+        path("fields/", settings_pages.customfield_list, name="customfield-list"),
+        path("fields/new/", settings_pages.customfield_edit, name="customfield-create"),
+        path("fields/<int:pk>/", settings_pages.customfield_edit, name="customfield-edit"),
+        path("choices/", settings_pages.choice_list, name="choice-list"),
+        path("choices/new/", settings_pages.choice_edit, name="choice-create"),
+        path("choices/<int:pk>/", settings_pages.choice_edit, name="choice-edit"),
+        path("audit/", settings_pages.audit_list, name="audit-list"),
+        path("access/", settings_pages.access_list, name="access-list"),
+        path("tokens/", settings_pages.token_list, name="token-list"),
+        path("tokens/<int:pk>/revoke/", settings_pages.token_revoke, name="token-revoke"),
+    ],
+    "settings",
+)
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz/", health.healthz, name="healthz"),
+    path("search/", search.search, name="search"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The language switcher must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("staff/", include(staff_patterns)),
+    path("settings/", include(settings_patterns)),
+    path("customers/", include("customers.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "crm_site.views.errors.server_error"
+
