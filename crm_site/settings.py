@@ -222,6 +222,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "media"
+# In development and tests static files come straight from the app folders (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG or env.bool("CRM_TESTING", default=False)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

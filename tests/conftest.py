@@ -1,0 +1,80 @@
+"""The cast of every test: an organisation with a department, two teams and staff of every role.
+
+    Sales Department (manager: director)
+      ├── Team North (manager: team_lead) — rep, other_rep_same_team
+      └── Team South (manager: south_lead) — other_rep
+    Customer Service (manager: service_manager) — service_agent (project: project_a)
+    executive, marketing, admin_user: no team, scope ALL
+"""
+
+import pytest
+
+from tests.factories import ProjectFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def project_a(db):
+    return ProjectFactory(code="project-a", name="Project A")
+
+
+@pytest.fixture
+def project_b(db):
+    return ProjectFactory(code="project-b", name="Project B")
+
+
+@pytest.fixture
+def org(db, project_a):
+    director = UserFactory(username="director", role="sales_manager")
+    team_lead = UserFactory(username="team_lead", role="sales_manager")
+    south_lead = UserFactory(username="south_lead", role="sales_manager")
+    service_manager = UserFactory(username="service_manager", role="service_manager")
+    department = TeamFactory(name="Sales Department", kind="department", manager=director)
+    north = TeamFactory(name="Team North", parent=department, manager=team_lead)
+    south = TeamFactory(name="Team South", parent=department, manager=south_lead)
+    service = TeamFactory(name="Customer Service", kind="department", manager=service_manager)
+    people = {
+        "director": UserFactory(username="director", team=department),
+        "team_lead": UserFactory(username="team_lead", team=north),
+        "south_lead": UserFactory(username="south_lead", team=south),
+        "service_manager": UserFactory(username="service_manager", team=service),
+        "rep": UserFactory(username="rep", role="sales_rep", team=north),
+        "other_rep_same_team": UserFactory(username="rep2", role="sales_rep", team=north),
+        "other_rep": UserFactory(username="other_rep", role="sales_rep", team=south),
+        "service_agent": UserFactory(username="service_agent", role="service_agent", team=service),
+        "executive": UserFactory(username="executive", role="executive"),
+        "marketing": UserFactory(username="marketing", role="marketing"),
+        "admin_user": UserFactory(username="admin_user", role="admin"),
+    }
+    people["service_agent"].staff.projects.add(project_a)
+    people.update({"department": department, "north": north, "south": south, "service": service})
+    return people
+
+
+@pytest.fixture
+def rep(org):
+    return org["rep"]
+
+
+@pytest.fixture
+def other_rep(org):
+    return org["other_rep"]
+
+
+@pytest.fixture
+def team_lead(org):
+    return org["team_lead"]
+
+
+@pytest.fixture
+def executive(org):
+    return org["executive"]
+
+
+@pytest.fixture
+def admin_user(org):
+    return org["admin_user"]
+
+
+@pytest.fixture
+def service_agent(org):
+    return org["service_agent"]
