@@ -58,7 +58,9 @@ venv: $(STAMP)
 
 run: venv
 	$(DEV_ENV) $(PY) manage.py migrate
-	@if command -v msgfmt >/dev/null 2>&1; then \
+	@if [ ! -d locale ]; then \
+		echo "NOTE: no locale/ directory yet, skipping compilemessages."; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
 		echo "$(DEV_ENV) $(PY) manage.py compilemessages $(LOCALE_IGNORE)"; \
 		$(DEV_ENV) $(PY) manage.py compilemessages $(LOCALE_IGNORE); \
 	else \

@@ -89,7 +89,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked"]
 
     def has_add_permission(self, request):
-        return False  # tokens are issued on the settings page or by `manage.py create_api_token`, which show the key once
+        return (
+            False  # tokens are issued on the settings page or by `manage.py create_api_token`, which show the key once
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -43,7 +43,9 @@ def api_error(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "Authentication required: send Authorization: Bearer <token>."}, status=401)
+    return api.create_response(
+        request, {"detail": "Authentication required: send Authorization: Bearer <token>."}, status=401
+    )
 
 
 api.add_router("/staff/", "crm_site.api_staff.router")

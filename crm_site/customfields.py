@@ -109,7 +109,9 @@ def parse_text(definition: CustomField, raw: str):
             try:
                 return str(Decimal(text.replace(",", "")).normalize())
             except InvalidOperation:
-                raise ValidationError(_("%(field)s: “%(value)s” is not a number.") % {"field": definition.label, "value": text}) from None
+                raise ValidationError(
+                    _("%(field)s: “%(value)s” is not a number.") % {"field": definition.label, "value": text}
+                ) from None
         case CustomField.Type.DATE:
             try:
                 return datetime.date.fromisoformat(text.replace("/", "-")).isoformat()
@@ -122,12 +124,17 @@ def parse_text(definition: CustomField, raw: str):
             for value, label in definition.choice_list():
                 allowed[value.lower()] = value
                 allowed[label.lower()] = value
-            picked = [part.strip() for part in text.replace("；", ";").split(";")] if definition.field_type == CustomField.Type.MULTI_CHOICE else [text]
+            picked = (
+                [part.strip() for part in text.replace("；", ";").split(";")]
+                if definition.field_type == CustomField.Type.MULTI_CHOICE
+                else [text]
+            )
             result = []
             for part in picked:
                 if part.lower() not in allowed:
                     raise ValidationError(
-                        _("%(field)s: “%(value)s” is not one of the choices.") % {"field": definition.label, "value": part}
+                        _("%(field)s: “%(value)s” is not one of the choices.")
+                        % {"field": definition.label, "value": part}
                     )
                 result.append(allowed[part.lower()])
             return sorted(result) if definition.field_type == CustomField.Type.MULTI_CHOICE else result[0]
@@ -136,7 +143,9 @@ def parse_text(definition: CustomField, raw: str):
                 return True
             if text.lower() in FALSE_WORDS:
                 return False
-            raise ValidationError(_("%(field)s: “%(value)s” is not yes or no.") % {"field": definition.label, "value": text})
+            raise ValidationError(
+                _("%(field)s: “%(value)s” is not yes or no.") % {"field": definition.label, "value": text}
+            )
         case _:
             if len(text) > 500:
                 raise ValidationError(_("%(field)s is longer than 500 characters.") % {"field": definition.label})
@@ -182,7 +191,10 @@ def display_value(definition: CustomField, value) -> str:
 
 def display_rows(entity: str, values: dict) -> list[tuple[str, str]]:
     """(label, display value) for each defined field, for detail pages."""
-    return [(definition.label, display_value(definition, (values or {}).get(definition.key))) for definition in definitions(entity)]
+    return [
+        (definition.label, display_value(definition, (values or {}).get(definition.key)))
+        for definition in definitions(entity)
+    ]
 
 
 def filter_q(definition: CustomField, raw: str, field: str = "custom") -> Q:

@@ -88,7 +88,14 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = filter_helper()
         self.helper.layout = Layout(
-            Row(Column("model"), Column("object_id"), Column("actor"), Column("action"), Column("since"), Column("until"))
+            Row(
+                Column("model"),
+                Column("object_id"),
+                Column("actor"),
+                Column("action"),
+                Column("since"),
+                Column("until"),
+            )
         )
 
     def clean(self):

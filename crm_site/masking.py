@@ -100,6 +100,8 @@ def mask_changes(entries, fields) -> list:
         for field in fields:
             if field in changes:
                 value = changes[field]
-                changes[field] = [masked(field, part) for part in value] if isinstance(value, list) else masked(field, value)
+                changes[field] = (
+                    [masked(field, part) for part in value] if isinstance(value, list) else masked(field, value)
+                )
         entry.changes = changes
     return entries

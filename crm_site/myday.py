@@ -5,8 +5,8 @@ The foundation declares the three panels every role expects; apps fill them (and
 by calling `register()` from their AppConfig.ready().
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.utils.translation import gettext_lazy as _
 

@@ -51,4 +51,3 @@ urlpatterns = [
 ]
 
 handler500 = "crm_site.views.errors.server_error"
-

@@ -121,7 +121,12 @@ def _shown(request, customers, purpose=AccessLog.Purpose.API):
 def list_customers(request, filters: Query[CustomerFilter]):
     require_perm(request, "customers.view_customer")
     return selectors.customer_list(
-        user=request.user, search=filters.q, level=filters.level, status=filters.status, source=filters.source, sort=filters.sort
+        user=request.user,
+        search=filters.q,
+        level=filters.level,
+        status=filters.status,
+        source=filters.source,
+        sort=filters.sort,
     )
 
 

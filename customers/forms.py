@@ -50,14 +50,30 @@ class CustomerForm(forms.ModelForm):
             # A viewer who may not see the values may not overwrite them either.
             for name in ("phone", "id_number", "income_band"):
                 self.fields.pop(name)
-        self.custom_names = customfields.add_form_fields(self, ENTITY, self.instance.custom if self.instance.pk else None)
+        self.custom_names = customfields.add_form_fields(
+            self, ENTITY, self.instance.custom if self.instance.pk else None
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
                 _("Who"),
-                Row(Column("name", css_class="col-md-6"), Column("kind", css_class="col-md-3"), Column("gender", css_class="col-md-3")),
-                Row(*[Column(name, css_class="col-md-4") for name in ("phone", "email", "id_number") if name in self.fields]),
-                Row(Column("birth_date", css_class="col-md-4"), Column("occupation", css_class="col-md-4"), *[Column("income_band", css_class="col-md-4")] if "income_band" in self.fields else []),
+                Row(
+                    Column("name", css_class="col-md-6"),
+                    Column("kind", css_class="col-md-3"),
+                    Column("gender", css_class="col-md-3"),
+                ),
+                Row(
+                    *[
+                        Column(name, css_class="col-md-4")
+                        for name in ("phone", "email", "id_number")
+                        if name in self.fields
+                    ]
+                ),
+                Row(
+                    Column("birth_date", css_class="col-md-4"),
+                    Column("occupation", css_class="col-md-4"),
+                    *[Column("income_band", css_class="col-md-4")] if "income_band" in self.fields else [],
+                ),
                 Row(Column("district", css_class="col-md-4"), Column("address", css_class="col-md-8")),
             ),
             Fieldset(
@@ -118,15 +134,24 @@ class CustomerFilterForm(forms.Form):
             if definition.field_type in ("choice", "multi", "bool"):
                 name = customfields.FORM_PREFIX + definition.key
                 choices = definition.choice_list() if definition.is_choice else [("yes", _("Yes")), ("no", _("No"))]
-                self.fields[name] = forms.ChoiceField(label=definition.label, required=False, choices=[("", _("Any")), *choices])
+                self.fields[name] = forms.ChoiceField(
+                    label=definition.label, required=False, choices=[("", _("Any")), *choices]
+                )
                 self.custom_filters.append(name)
         self.helper = filter_helper()
         self.helper.layout = Layout(
             Row(
-                *[Column(name, css_class="col-6 col-md") for name in ("q", "owner", "level", "status", "source", *self.custom_filters, "sort")]
+                *[
+                    Column(name, css_class="col-6 col-md")
+                    for name in ("q", "owner", "level", "status", "source", *self.custom_filters, "sort")
+                ]
             )
         )
 
     def custom_values(self) -> dict:
         prefix = customfields.FORM_PREFIX
-        return {name[len(prefix):]: self.cleaned_data.get(name) for name in self.custom_filters if self.cleaned_data.get(name)}
+        return {
+            name[len(prefix) :]: self.cleaned_data.get(name)
+            for name in self.custom_filters
+            if self.cleaned_data.get(name)
+        }

@@ -36,7 +36,11 @@ def normalize_phone(raw: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("“%(value)s” is not a valid phone number.") % {"value": raw})
     if number.country_code == 86:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "").replace("-", "")
+        return (
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            .replace(" ", "")
+            .replace("-", "")
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -6,10 +6,15 @@ from customers.models import Customer
 
 def customer_hits(user, query: str) -> list[SearchHit]:
     customers = list(
-        Customer.objects.visible_to(user).filter(selectors.search_q(query)).select_related("owner").order_by("name")[:PER_SECTION]
+        Customer.objects.visible_to(user)
+        .filter(selectors.search_q(query))
+        .select_related("owner")
+        .order_by("name")[:PER_SECTION]
     )
     masking.reveal(user, customers, ("phone",), purpose="list")
     return [
-        SearchHit(customer.name, customer.get_absolute_url(), f"{customer.shown['phone']} · {customer.get_level_display()}")
+        SearchHit(
+            customer.name, customer.get_absolute_url(), f"{customer.shown['phone']} · {customer.get_level_display()}"
+        )
         for customer in customers
     ]

@@ -67,7 +67,9 @@ def customer_update(*, customer: Customer, by, custom: dict | None = None, **fie
     """Change the editable fields of `customer` (ownership changes go through hand-over)."""
     data = {key: value for key, value in fields.items() if key in EDITABLE}
     _check_identity(
-        phone=data.get("phone", customer.phone), id_number=data.get("id_number", customer.id_number), exclude_pk=customer.pk
+        phone=data.get("phone", customer.phone),
+        id_number=data.get("id_number", customer.id_number),
+        exclude_pk=customer.pk,
     )
     for key, value in data.items():
         setattr(customer, key, value)

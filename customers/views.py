@@ -38,7 +38,9 @@ def customer_list(request):
         sort=filters.get("sort") or "-created",
     )
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    masking.reveal(request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request)
+    masking.reveal(
+        request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request
+    )
     template = "customers/customer_list.html#customer-rows" if request.htmx else "customers/customer_list.html"
     return render(request, template, {"form": form, "page": page})
 
@@ -47,7 +49,9 @@ def customer_list(request):
 def customer_detail(request, pk):
     customer = _get_visible(request, pk)
     masking.reveal(request.user, [customer], selectors.SENSITIVE_FIELDS, request=request)
-    history = list(AuditEntry.objects.filter(model="customers.customer", object_id=str(customer.pk)).select_related("actor")[:50])
+    history = list(
+        AuditEntry.objects.filter(model="customers.customer", object_id=str(customer.pk)).select_related("actor")[:50]
+    )
     if not customer.sensitive_visible:
         masking.mask_changes(history, selectors.SENSITIVE_FIELDS)
     context = {
@@ -70,7 +74,12 @@ def customer_create(request):
             if Customer.objects.filter(scope_q(request.user), pk=existing.pk).exists():
                 messages.info(request, _("This customer is already on file: here is their record."))
                 return redirect(existing)
-            form.add_error(None, _("This customer is already registered by a colleague. Ask your manager if you believe they are yours."))
+            form.add_error(
+                None,
+                _(
+                    "This customer is already registered by a colleague. Ask your manager if you believe they are yours."
+                ),
+            )
         else:
             messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.name})
             return redirect(customer)
@@ -84,7 +93,9 @@ def customer_edit(request, pk):
     form = CustomerForm(request.POST or None, instance=customer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.customer_update(customer=customer, by=request.user, custom=form.custom_values(), **form.service_fields())
+            services.customer_update(
+                customer=customer, by=request.user, custom=form.custom_values(), **form.service_fields()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

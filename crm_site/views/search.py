@@ -10,5 +10,7 @@ def search(request):
     results = global_search.search(request.user, query)
     template = "crm_site/search.html#search-results" if request.htmx else "crm_site/search.html"
     return render(
-        request, template, {"q": query, "results": results, "too_short": 0 < len(query.strip()) < global_search.MIN_LENGTH}
+        request,
+        template,
+        {"q": query, "results": results, "too_short": 0 < len(query.strip()) < global_search.MIN_LENGTH},
     )

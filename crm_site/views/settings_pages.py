@@ -96,7 +96,9 @@ def token_list(request):
     raw = None
     if request.method == "POST" and form.is_valid():
         token, raw = ApiToken.issue(user=form.cleaned_data["user"], name=form.cleaned_data["name"])
-        audit.record(actor=request.user, action=AuditEntry.Action.CREATE, instance=token, changes={"user": token.user_id})
+        audit.record(
+            actor=request.user, action=AuditEntry.Action.CREATE, instance=token, changes={"user": token.user_id}
+        )
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         form = ApiTokenForm()
     tokens = ApiToken.objects.select_related("user").order_by("-created_at")
@@ -109,6 +111,8 @@ def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, revoked=False)
     token.revoked = True
     token.save(update_fields=["revoked"])
-    audit.record(actor=request.user, action=AuditEntry.Action.UPDATE, instance=token, changes={"revoked": [False, True]})
+    audit.record(
+        actor=request.user, action=AuditEntry.Action.UPDATE, instance=token, changes={"revoked": [False, True]}
+    )
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("settings:token-list")

@@ -36,7 +36,15 @@ STAFF = [
     ("rep.emma", "Emma", "Brown", "sales_rep", "Team South", "Property consultant", ["riverside-one"]),
     ("rep.sun", "Sun", "Li 孙丽", "sales_rep", "Team South", "Property consultant", ["riverside-one"]),
     ("service.manager", "Huang", "Min 黄敏", "service_manager", "Customer Service", "Service manager", []),
-    ("service.zhou", "Zhou", "Fang 周芳", "service_agent", "Customer Service", "Service agent", ["emerald-lake", "riverside-one"]),
+    (
+        "service.zhou",
+        "Zhou",
+        "Fang 周芳",
+        "service_agent",
+        "Customer Service",
+        "Service agent",
+        ["emerald-lake", "riverside-one"],
+    ),
     ("marketing.wu", "Wu", "Qiang 吴强", "marketing", "Marketing", "Marketing specialist", []),
 ]
 # name, kind, parent, manager username
@@ -60,12 +68,47 @@ CHOICES = [
 CUSTOM_FIELDS = [
     ("parking_spaces", "Parking spaces wanted", "需要车位数", CustomField.Type.NUMBER, ""),
     ("school_district", "Needs school district", "需要学区", CustomField.Type.BOOLEAN, ""),
-    ("decision_timeline", "Decision timeline", "决策周期", CustomField.Type.CHOICE,
-     "1m|Within a month|一个月内\n3m|Within 3 months|三个月内\n1y|Within a year|一年内"),
+    (
+        "decision_timeline",
+        "Decision timeline",
+        "决策周期",
+        CustomField.Type.CHOICE,
+        "1m|Within a month|一个月内\n3m|Within 3 months|三个月内\n1y|Within a year|一年内",
+    ),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞"]
-ENGLISH = ["Oliver Smith", "Sophia Chen", "Lucas Wang", "Mia Johnson", "Ethan Li", "Ava Zhang", "Noah Liu", "Isla Brown"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+]
+ENGLISH = [
+    "Oliver Smith",
+    "Sophia Chen",
+    "Lucas Wang",
+    "Mia Johnson",
+    "Ethan Li",
+    "Ava Zhang",
+    "Noah Liu",
+    "Isla Brown",
+]
 
 
 class Command(BaseCommand):
@@ -78,7 +121,9 @@ class Command(BaseCommand):
     def handle(self, *args, customers, **options):
         sync_roles(grant_missing=True)
         projects = {
-            code: Project.objects.update_or_create(code=code, defaults={"name": name, "city": city, "district": district})[0]
+            code: Project.objects.update_or_create(
+                code=code, defaults={"name": name, "city": city, "district": district}
+            )[0]
             for code, name, city, district in PROJECTS
         }
         users = self.seed_staff(projects)
@@ -90,19 +135,29 @@ class Command(BaseCommand):
             CustomField.objects.get_or_create(
                 entity=CustomField.Entity.CUSTOMER,
                 key=key,
-                defaults={"label_en": english, "label_zh": chinese, "field_type": field_type, "choices": choices, "order": order},
+                defaults={
+                    "label_en": english,
+                    "label_zh": chinese,
+                    "field_type": field_type,
+                    "choices": choices,
+                    "order": order,
+                },
             )
         created = self.seed_customers(customers, users, projects)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(users)} staff, {len(projects)} projects, {created} new customers. "
-            f"Log in as any of {', '.join(users)} with password {DEMO_PASSWORD!r}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(users)} staff, {len(projects)} projects, {created} new customers. "
+                f"Log in as any of {', '.join(users)} with password {DEMO_PASSWORD!r}."
+            )
+        )
 
     def seed_staff(self, projects) -> dict:
         User = get_user_model()
         users = {}
         for username, first, last, *_rest in STAFF:
-            user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.email = f"{username}@example.com"
@@ -128,7 +183,13 @@ class Command(BaseCommand):
     def seed_customers(self, count, users, projects) -> int:
         rng = random.Random(20261123)  # the same demo data on every machine
         reps = [users[name] for name in ("rep.liu", "rep.zhang", "rep.emma", "rep.sun", "lead.north")]
-        rep_projects = {"rep.liu": "emerald-lake", "rep.zhang": "emerald-lake", "rep.emma": "riverside-one", "rep.sun": "riverside-one", "lead.north": "emerald-lake"}
+        rep_projects = {
+            "rep.liu": "emerald-lake",
+            "rep.zhang": "emerald-lake",
+            "rep.emma": "riverside-one",
+            "rep.sun": "riverside-one",
+            "lead.north": "emerald-lake",
+        }
         now = timezone.now()
         created = 0
         for index in range(count):
@@ -156,7 +217,10 @@ class Command(BaseCommand):
                     "income_band": rng.choice(["", "middle", "high", "top"]),
                     "district": rng.choice(["徐汇区", "浦东新区", "静安区", "西湖区"]),
                     "occupation": rng.choice(["Engineer", "Teacher", "教师", "医生", "Business owner", ""]),
-                    "custom": {"parking_spaces": str(rng.randrange(0, 3)), "decision_timeline": rng.choice(["1m", "3m", "1y"])},
+                    "custom": {
+                        "parking_spaces": str(rng.randrange(0, 3)),
+                        "decision_timeline": rng.choice(["1m", "3m", "1y"]),
+                    },
                     "last_contact_at": now - datetime.timedelta(days=rng.randrange(0, 60)),
                 },
             )

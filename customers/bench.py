@@ -1,0 +1,31 @@
+from crm_site.bench import Scenario, register
+
+
+def _own_customer(user):
+    from customers.models import Customer
+
+    customer = Customer.objects.filter(owner=user).order_by("-created_at").first()
+    return f"/customers/{customer.pk}/" if customer else None
+
+
+def _phone_fragment(user):
+    from customers.models import Customer
+
+    customer = Customer.objects.exclude(phone="").order_by("-id").first()
+    return f"/customers/?q={customer.phone[3:7]}" if customer else None
+
+
+def _name(user):
+    from customers.models import Customer
+
+    customer = Customer.objects.order_by("-id").first()
+    return f"/customers/?q={customer.name}" if customer else None
+
+
+register(Scenario("customers.list.rep", "sales_rep", lambda user: "/customers/"))
+register(Scenario("customers.list.executive", "executive", lambda user: "/customers/"))
+register(Scenario("customers.list.filtered", "sales_manager", lambda user: "/customers/?level=A&status=intending"))
+register(Scenario("customers.search.phone", "executive", _phone_fragment, note="4-digit fragment"))
+register(Scenario("customers.search.name", "executive", _name, note="full name"))
+register(Scenario("customers.detail", "sales_rep", _own_customer))
+register(Scenario("api.customers.list", "sales_rep", lambda user: "/api/v1/customers/", api=True))
