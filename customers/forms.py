@@ -56,7 +56,7 @@ class CustomerForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
-                _("Who"),
+                _("Basic information"),
                 Row(
                     Column("name", css_class="col-md-6"),
                     Column("kind", css_class="col-md-3"),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm_site.querysets import ScopedQuerySet
@@ -44,7 +45,7 @@ class Customer(models.Model):
         PROSPECT = "prospect", _("Prospect")
         INTENDING = "intending", _("Intending")
         BUYER = "buyer", _("Buyer")
-        OWNER = "owner", _("Owner")
+        OWNER = "owner", pgettext_lazy("customer status", "Owner")
         LOST = "lost", _("Lost")
 
     class IncomeBand(models.TextChoices):

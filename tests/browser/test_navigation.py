@@ -1,0 +1,58 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from crm_site.management.commands.seed_demo import DEMO_PASSWORD
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_rep_logs_in_navigates_and_switches_language(page, live_server, demo, artifacts, console_errors):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, live_server, "rep.liu", DEMO_PASSWORD)
+    expect(page.locator("h1")).to_contain_text("Good day")
+    expect(page.locator("[data-panel=followups]")).to_be_visible()
+    page.screenshot(path=artifacts / "my-day-en.png", full_page=True)
+
+    page.get_by_role("link", name=re.compile("Customers")).first.click()
+    expect(page).to_have_url(re.compile(r"/customers/$"))
+    rows = page.locator("#customer-rows tbody tr")
+    expect(rows.first).to_be_visible()
+    first_name = rows.first.locator("a").inner_text()
+    rows.first.locator("a").click()
+    expect(page.locator("h1")).to_contain_text(first_name)
+    expect(page.locator("[data-testid=phone]")).to_have_text(re.compile(r"^1\d{10}$"))  # the owner sees it unmasked
+
+    page.locator("[data-testid=language-switcher] button[value=zh-hans]").first.click()
+    expect(page.locator("nav.navbar")).to_contain_text("客户")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    page.get_by_role("link", name=re.compile("我的一天")).first.click()
+    expect(page.locator("[data-panel=followups]")).to_contain_text("待跟进")
+    page.screenshot(path=artifacts / "my-day-zh.png", full_page=True)
+    assert console_errors == []
+
+
+def test_phone_layout_collapses_navigation_and_filters_customers(page, live_server, demo, artifacts, console_errors):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "lead.north", DEMO_PASSWORD)
+    toggler = page.locator(".navbar-toggler")
+    expect(toggler).to_be_visible()
+    toggler.click()
+    page.get_by_role("link", name=re.compile("Customers")).first.click()
+    page.fill("[data-testid=customer-filter] input[name=q]", "139")
+    # htmx swaps the rows and pushes the filter into the URL without a full reload.
+    expect(page).to_have_url(re.compile(r"q=139"))
+    expect(page.locator("#customer-rows tbody tr").first).to_be_visible()
+    page.screenshot(path=artifacts / "customers-phone.png", full_page=True)
+    assert console_errors == []
+
+
+def test_masked_viewer_sees_no_phone_number(page, live_server, demo, console_errors):
+    log_in(page, live_server, "marketing.wu", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/customers/")
+    expect(page.locator("#customer-rows tbody tr").first).to_be_visible()
+    phones = page.locator("#customer-rows tbody td.masked").all_inner_texts()
+    assert phones and all(re.fullmatch(r"\d{3}\*{4}\d{4}", phone) for phone in phones)
+    assert console_errors == []
