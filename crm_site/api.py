@@ -50,3 +50,4 @@ def unauthenticated(request, exc):
 
 api.add_router("/staff/", "crm_site.api_staff.router")
 api.add_router("/customers/", "customers.api.router")
+api.add_router("/inquiries/", "customers.api_inquiries.router")

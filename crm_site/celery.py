@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_site.settings")
 
@@ -11,4 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic jobs, each with when it runs in words. Later issues add the nightly analytics here.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Every night at 02:10 (TIME_ZONE): lapsed customer files go to their team's public pool.
+    "customers-pool-release": {
+        "task": "customers.tasks.pool_release_lapsed_task",
+        "schedule": crontab(hour=2, minute=10),
+    },
+}

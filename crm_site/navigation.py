@@ -12,16 +12,33 @@ class NavItem:
     url_name: str
     icon: str
     permission: str | None = None
-    section: str = ""
+    children: tuple = ()  # shown as a dropdown; the parent's own page is its first entry
 
 
 NAV = [
     NavItem(_("My day"), "home", "sun"),
-    NavItem(_("Customers"), "customers:customer-list", "people", "customers.view_customer"),
+    NavItem(
+        _("Customers"),
+        "customers:customer-list",
+        "people",
+        "customers.view_customer",
+        children=(
+            NavItem(_("Customer files"), "customers:customer-list", "people", "customers.view_customer"),
+            NavItem(_("Visit plans"), "customers:visit-plan", "geo-alt", "customers.view_visitplan"),
+            NavItem(_("Inquiries"), "customers:inquiry-list", "inbox", "customers.view_inquiry"),
+            NavItem(_("Public pool"), "customers:pool-list", "water", "customers.view_customer"),
+            NavItem(_("Conflicts"), "customers:conflict-list", "exclamation-diamond", "customers.view_customerconflict"),
+            NavItem(_("Hand-over"), "customers:handover", "arrow-left-right", "customers.manage_ownership"),
+            NavItem(_("Import customers"), "customers:import-start", "upload", "customers.import_customer"),
+        ),
+    ),
     NavItem(_("Staff & teams"), "staff:staff-list", "diagram-3", "crm_site.view_staffprofile"),
 ]
 SETTINGS_NAV = [
     NavItem(_("Custom fields"), "settings:customfield-list", "ui-checks", "crm_site.manage_settings"),
+    NavItem(_("Customer rules"), "customers:policy-edit", "sliders", "crm_site.manage_settings"),
+    NavItem(_("Import customers"), "customers:import-start", "upload", "customers.import_customer"),
+    NavItem(_("Hand-over"), "customers:handover", "arrow-left-right", "customers.manage_ownership"),
     NavItem(_("Choice lists"), "settings:choice-list", "list-ul", "crm_site.manage_settings"),
     NavItem(_("Audit log"), "settings:audit-list", "journal-text", "crm_site.view_audit"),
     NavItem(_("Access log"), "settings:access-list", "eye", "crm_site.view_audit"),
@@ -38,5 +55,6 @@ def visible_items(user, items) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue  # the app that serves it is not installed
-        shown.append({"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name})
+        children = visible_items(user, item.children) if item.children else []
+        shown.append({"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children})
     return shown

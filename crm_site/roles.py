@@ -20,6 +20,26 @@ CUSTOMER_WORK = [
     "customers.view_customer",
     "customers.add_customer",
     "customers.change_customer",
+    "customers.export_customer",
+    "customers.view_interaction",
+    "customers.add_interaction",
+    "customers.view_visitplan",
+    "customers.add_visitplan",
+    "customers.change_visitplan",
+    "customers.view_inquiry",
+    "customers.view_customerconflict",
+    "customers.add_customermember",
+    "customers.change_customermember",
+    "customers.add_purchaseintent",
+]
+MANAGER_WORK = [
+    *CUSTOMER_WORK,
+    "crm_site.view_sensitive",
+    "customers.manage_ownership",
+    "customers.import_customer",
+    "customers.assign_inquiry",
+    "customers.change_inquiry",
+    "customers.assess_visit",
 ]
 SETTINGS_WORK = ["crm_site.view_sensitive", "crm_site.view_audit", "crm_site.manage_settings"]
 
@@ -39,9 +59,14 @@ ROLES = [
         "sales_manager",
         _("Sales manager"),
         Scope.SUBORDINATES,
-        (*CUSTOMER_WORK, "crm_site.view_sensitive"),
+        (*MANAGER_WORK,),
     ),
-    Role("service_agent", _("Service agent"), Scope.PROJECTS, (*DIRECTORY, "customers.view_customer")),
+    Role(
+        "service_agent",
+        _("Service agent"),
+        Scope.PROJECTS,
+        (*DIRECTORY, "customers.view_customer", "customers.view_interaction", "customers.add_interaction"),
+    ),
     Role(
         "service_manager",
         _("Service manager"),
@@ -55,7 +80,7 @@ ROLES = [
         Scope.ALL,
         (*DIRECTORY, "customers.view_customer", "crm_site.view_sensitive"),
     ),
-    Role("admin", _("Administrator"), Scope.ALL, (*CUSTOMER_WORK, *SETTINGS_WORK), is_staff=True),
+    Role("admin", _("Administrator"), Scope.ALL, (*MANAGER_WORK, *SETTINGS_WORK), is_staff=True),
 ]
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 

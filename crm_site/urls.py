@@ -46,6 +46,7 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("settings/", include(settings_patterns)),
     path("customers/", include("customers.urls")),
+    path("inquire/", include("customers.urls_public")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

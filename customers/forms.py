@@ -1,41 +1,43 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_site import customfields
 from crm_site.forms import filter_helper
 from crm_site.selectors import assignable_staff
 from customers.identity import normalize_id_number, normalize_phone
-from customers.models import Customer
-from customers.selectors import ENTITY
+from customers.models import Customer, CustomerMember, Interaction, PurchaseIntent
+from customers.selectors import ENTITY, customer_by_identity
 from sales.models import Project
+
+
+def col(name, width="col-md-4"):
+    return Column(name, css_class=f"col-12 {width}")
 
 
 class CustomerForm(forms.ModelForm):
     """The customer file's own fields plus the admin-defined custom fields (prefixed cf_)."""
 
+    referrer_phone = forms.CharField(
+        label=_("Referred by (customer's phone)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    tags_text = forms.CharField(
+        label=_("Tags"), required=False, max_length=300, help_text=_("Separate tags with commas.")
+    )
+
     class Meta:
         model = Customer
         fields = [
-            "kind",
-            "name",
-            "phone",
-            "email",
-            "id_number",
-            "gender",
-            "birth_date",
-            "district",
-            "address",
-            "income_band",
-            "occupation",
-            "source",
-            "level",
-            "status",
-            "project",
-            "marketing_consent",
-            "notes",
-        ]
+            "kind", "name", "phone", "email", "id_number", "gender", "birth_date", "district", "address",
+            "work_district", "work_address", "income_band", "occupation", "hobbies", "source", "level", "status",
+            "risk_level", "project", "purchasing_power", "real_need", "decision_authority", "suitability",
+            "marketing_consent", "notes",
+        ]  # fmt: skip
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -44,45 +46,58 @@ class CustomerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["phone"].required = True
         self.fields["project"].queryset = Project.objects.filter(active=True)
-        if self.instance.pk and not getattr(self.instance, "sensitive_visible", True):
-            # A viewer who may not see the values may not overwrite them either.
-            for name in ("phone", "id_number", "income_band"):
-                self.fields.pop(name)
+        if self.instance.pk:
+            self.initial["tags_text"] = ", ".join(self.instance.tags or [])
+            if self.instance.referrer_id:
+                self.initial["referrer_phone"] = self.instance.referrer.phone
+            if not getattr(self.instance, "sensitive_visible", True):
+                # A viewer who may not see the values may not overwrite them either.
+                for name in Customer.sensitive_fields:
+                    self.fields.pop(name)
         self.custom_names = customfields.add_form_fields(
             self, ENTITY, self.instance.custom if self.instance.pk else None
         )
+        present = [name for name in ("phone", "email", "id_number") if name in self.fields]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
                 _("Basic information"),
+                Row(col("name", "col-md-6"), col("kind", "col-md-3"), col("gender", "col-md-3")),
+                Row(*[col(name) for name in present]),
                 Row(
-                    Column("name", css_class="col-md-6"),
-                    Column("kind", css_class="col-md-3"),
-                    Column("gender", css_class="col-md-3"),
+                    col("birth_date"),
+                    col("occupation"),
+                    *([col("income_band")] if "income_band" in self.fields else []),
                 ),
-                Row(
-                    *[
-                        Column(name, css_class="col-md-4")
-                        for name in ("phone", "email", "id_number")
-                        if name in self.fields
-                    ]
-                ),
-                Row(
-                    Column("birth_date", css_class="col-md-4"),
-                    Column("occupation", css_class="col-md-4"),
-                    *[Column("income_band", css_class="col-md-4")] if "income_band" in self.fields else [],
-                ),
-                Row(Column("district", css_class="col-md-4"), Column("address", css_class="col-md-8")),
+                Row(col("district"), col("address", "col-md-8")),
+                Row(col("work_district"), col("work_address", "col-md-8")),
+                Row(col("hobbies", "col-md-8"), col("tags_text")),
             ),
             Fieldset(
                 _("Sales"),
-                Row(Column("source"), Column("level"), Column("status"), Column("project")),
+                Row(
+                    col("source", "col-md-3"),
+                    col("level", "col-md-3"),
+                    col("status", "col-md-3"),
+                    col("risk_level", "col-md-3"),
+                ),
+                Row(col("project", "col-md-6"), col("referrer_phone", "col-md-6")),
                 "marketing_consent",
-                "notes",
             ),
-            *([Fieldset(_("More"), *[Column(name) for name in self.custom_names])] if self.custom_names else []),
+            Fieldset(
+                _("Qualification"),
+                Row(
+                    *[
+                        col(name, "col-md-3")
+                        for name in ("purchasing_power", "real_need", "decision_authority", "suitability")
+                    ]
+                ),
+            ),
+            *([Fieldset(_("More"), Row(*[col(name) for name in self.custom_names]))] if self.custom_names else []),
+            "notes",
             Submit("save", _("Save customer")),
         )
 
@@ -96,9 +111,27 @@ class CustomerForm(forms.ModelForm):
         value = self.cleaned_data.get("id_number", "")
         return normalize_id_number(value) if value else ""
 
+    def clean_tags_text(self):
+        tags = [tag.strip() for tag in self.cleaned_data["tags_text"].replace("，", ",").split(",")]
+        return sorted({tag[:30] for tag in tags if tag})
+
+    def clean_referrer_phone(self):
+        raw = self.cleaned_data["referrer_phone"]
+        if not raw:
+            return None
+        referrer = customer_by_identity(phone=normalize_phone(raw))
+        if referrer is None or not Customer.objects.visible_to(self.user).filter(pk=referrer.pk).exists():
+            raise forms.ValidationError(_("None of the customers you can see has this phone."))
+        if self.instance.pk and referrer.pk == self.instance.pk:
+            raise forms.ValidationError(_("A customer cannot refer themselves."))
+        return referrer
+
     def service_fields(self) -> dict:
         """The cleaned values for customer_create / customer_update (custom fields apart)."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data["tags"] = self.cleaned_data["tags_text"]
+        data["referrer"] = self.cleaned_data["referrer_phone"]
+        return data
 
     def custom_values(self) -> dict:
         return customfields.values_from_form(self.cleaned_data, ENTITY)
@@ -110,6 +143,24 @@ class CustomerFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
+    district = forms.CharField(label=_("District"), required=False, max_length=50)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.filter(active=True), required=False)
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    contact_from = forms.DateField(
+        label=_("Last contact from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    contact_to = forms.DateField(
+        label=_("Last contact to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    quiet_days = forms.IntegerField(label=_("No contact in (days)"), required=False, min_value=1, max_value=3650)
+    budget_min = forms.DecimalField(
+        label=_("Budget at least (10k)"), required=False, min_value=0, max_digits=10, decimal_places=1
+    )
+    rooms = forms.IntegerField(label=_("Rooms wanted"), required=False, min_value=1, max_value=20)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -123,6 +174,10 @@ class CustomerFilterForm(forms.Form):
         ],
     )
 
+    MAIN = ("q", "owner", "level", "status", "sort")
+    MORE = ("source", "tag", "district", "project", "created_from", "created_to", "contact_from", "contact_to",
+            "quiet_days", "budget_min", "rooms")  # fmt: skip
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = assignable_staff(user=user)
@@ -131,22 +186,38 @@ class CustomerFilterForm(forms.Form):
         self.fields["source"].choices = [("", _("Any")), *Customer.Source.choices]
         self.custom_filters = []
         for definition in customfields.definitions(ENTITY):
-            if definition.field_type in ("choice", "multi", "bool"):
-                name = customfields.FORM_PREFIX + definition.key
-                choices = definition.choice_list() if definition.is_choice else [("yes", _("Yes")), ("no", _("No"))]
+            name = customfields.FORM_PREFIX + definition.key
+            if definition.is_choice:
                 self.fields[name] = forms.ChoiceField(
-                    label=definition.label, required=False, choices=[("", _("Any")), *choices]
+                    label=definition.label, required=False, choices=[("", _("Any")), *definition.choice_list()]
                 )
-                self.custom_filters.append(name)
+            elif definition.field_type == "bool":
+                self.fields[name] = forms.ChoiceField(
+                    label=definition.label, required=False, choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+                )
+            else:
+                self.fields[name] = forms.CharField(label=definition.label, required=False, max_length=100)
+            self.custom_filters.append(name)
         self.helper = filter_helper()
         self.helper.layout = Layout(
-            Row(
-                *[
-                    Column(name, css_class="col-6 col-md")
-                    for name in ("q", "owner", "level", "status", "source", *self.custom_filters, "sort")
-                ]
-            )
+            Row(*[Column(name, css_class="col-6 col-md") for name in self.MAIN]),
+            Div(
+                Row(*[Column(name, css_class="col-6 col-md-3") for name in (*self.MORE, *self.custom_filters)]),
+                css_class="collapse" + (" show" if self.has_more_filters() else ""),
+                css_id="more-filters",
+            ),
         )
+
+    def has_more_filters(self) -> bool:
+        data = self.data or {}
+        return any(data.get(name) for name in (*self.MORE, *self.custom_filters))
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end in (("created_from", "created_to"), ("contact_from", "contact_to")):
+            if cleaned.get(start) and cleaned.get(end) and cleaned[start] > cleaned[end]:
+                self.add_error(end, _("The end date is before the start date."))
+        return cleaned
 
     def custom_values(self) -> dict:
         prefix = customfields.FORM_PREFIX
@@ -155,3 +226,139 @@ class CustomerFilterForm(forms.Form):
             for name in self.custom_filters
             if self.cleaned_data.get(name)
         }
+
+    def filters(self) -> dict:
+        """The cleaned filters as keyword arguments of selectors.customer_list."""
+        if not self.is_valid():
+            return {}
+        data = {
+            key: value
+            for key, value in self.cleaned_data.items()
+            if key not in self.custom_filters and value not in (None, "")
+        }
+        data["search"] = data.pop("q", "")
+        data["custom"] = self.custom_values()
+        return data
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["channel", "direction", "occurred_at", "summary", "outcome", "next_step", "next_due"]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "next_due": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(col("channel", "col-6 col-md-4"), col("direction", "col-6 col-md-4"), col("occurred_at")),
+            "summary",
+            Row(col("outcome", "col-md-4"), col("next_step", "col-md-5"), col("next_due", "col-md-3")),
+        )
+
+
+class IntentForm(forms.ModelForm):
+    priorities = forms.MultipleChoiceField(
+        label=_("What matters"),
+        choices=PurchaseIntent.Priority.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = PurchaseIntent
+        fields = [
+            "area_min", "area_max", "rooms", "orientation", "floor_min", "floor_max", "budget_min", "budget_max",
+            "projects", "priorities", "questions", "suggestions",
+        ]  # fmt: skip
+        widgets = {"questions": forms.Textarea(attrs={"rows": 2}), "suggestions": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = Project.objects.filter(active=True)
+        self.fields["projects"].widget = forms.CheckboxSelectMultiple()
+        self.fields["projects"].widget.choices = self.fields["projects"].choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                col("area_min", "col-6 col-md-3"),
+                col("area_max", "col-6 col-md-3"),
+                col("rooms", "col-6 col-md-3"),
+                col("orientation", "col-6 col-md-3"),
+            ),
+            Row(
+                col("floor_min", "col-6 col-md-3"),
+                col("floor_max", "col-6 col-md-3"),
+                col("budget_min", "col-6 col-md-3"),
+                col("budget_max", "col-6 col-md-3"),
+            ),
+            Row(col("projects", "col-md-6"), col("priorities", "col-md-6")),
+            Row(col("questions", "col-md-6"), col("suggestions", "col-md-6")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for low, high in (("area_min", "area_max"), ("floor_min", "floor_max"), ("budget_min", "budget_max")):
+            if cleaned.get(low) is not None and cleaned.get(high) is not None and cleaned[low] > cleaned[high]:
+                self.add_error(high, _("The upper bound is below the lower bound."))
+        return cleaned
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = CustomerMember
+        fields = ["name", "role", "title", "phone", "email", "decides", "notes"]
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = (
+            CustomerMember.COMPANY_ROLES if customer.kind == Customer.Kind.ENTERPRISE else CustomerMember.FAMILY_ROLES
+        )
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(col("name"), col("role"), col("title")), Row(col("phone"), col("email"), col("decides")), "notes"
+        )
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return normalize_phone(value) if value else ""
+
+
+class PhoneForm(forms.Form):
+    number = forms.CharField(label=_("Phone"), max_length=40, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    label = forms.CharField(label=_("Label"), max_length=30, required=False)
+
+    def clean_number(self):
+        return normalize_phone(self.cleaned_data["number"])
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("tag", _("Add tag")), ("assign", _("Assign to")), ("export", _("Export selected"))]
+
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    ids = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
+    tag = forms.CharField(label=_("Tag"), max_length=30, required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = assignable_staff(user=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "tag" and not cleaned.get("tag"):
+            self.add_error("tag", _("Enter the tag to add."))
+        if cleaned.get("action") == "assign" and not cleaned.get("owner"):
+            self.add_error("owner", _("Choose who receives the customers."))
+        return cleaned

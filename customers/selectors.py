@@ -1,34 +1,44 @@
 """Reads of customer files, always through the viewer's scope."""
 
-from django.db.models import Q, QuerySet
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from crm_site import customfields
 from crm_site.models import CustomField
 from customers.identity import phone_digits
-from customers.models import Customer
+from customers.models import Customer, CustomerPhone, Interaction, PurchaseIntent
 
 ENTITY = CustomField.Entity.CUSTOMER
 SENSITIVE_FIELDS = Customer.sensitive_fields
 SORTS = {
-    "name": "name",
-    "-name": "-name",
-    "created": "created_at",
-    "-created": "-created_at",
-    "contact": "last_contact_at",
-    "-contact": "-last_contact_at",
-    "level": "level",
-    "-level": "-level",
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "contact": ("last_contact_at", "id"),
+    "-contact": ("-last_contact_at", "-id"),
+    "level": ("level", "-created_at", "-id"),
 }
+MIN_NAME_FRAGMENT = 2
 
 
 def search_q(query: str) -> Q:
-    """Match a name, email or ID number, or any part of a phone number."""
+    """Match a name, email or ID number, or any part (3+ digits) of any of a file's phone numbers."""
     query = query.strip()
-    q = Q(name__icontains=query) | Q(email__iexact=query) | Q(id_number__iexact=query.upper())
     digits = phone_digits(query)
-    if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "").replace("-", "")) - 1:
-        q |= Q(phone__contains=digits)
-    return q
+    if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "").replace("-", "").replace("+", "")) - 1:
+        # Mostly digits: a phone fragment (served by the trigram indexes on PostgreSQL).
+        numbers = CustomerPhone.objects.filter(number__contains=digits, customer=OuterRef("pk"))
+        return Q(phone__contains=digits) | Q(Exists(numbers)) | Q(id_number=query.upper())
+    if "@" in query:
+        return Q(email__iexact=query)
+    if len(query) < MIN_NAME_FRAGMENT:
+        return Q(name__istartswith=query)
+    return Q(name__icontains=query)
 
 
 def customer_list(
@@ -40,39 +50,190 @@ def customer_list(
     status: str = "",
     source: str = "",
     project=None,
+    tag: str = "",
+    district: str = "",
+    created_from: datetime.date | None = None,
+    created_to: datetime.date | None = None,
+    contact_from: datetime.date | None = None,
+    contact_to: datetime.date | None = None,
+    quiet_days: int | None = None,
+    budget_min=None,
+    rooms: int | None = None,
     custom: dict | None = None,
     sort: str = "-created",
 ) -> QuerySet[Customer]:
-    customers = Customer.objects.visible_to(user).select_related("owner", "project")
+    customers = Customer.objects.visible_to(user).select_related("owner")
     if search:
         customers = customers.filter(search_q(search))
     if owner:
         customers = customers.filter(owner=owner)
-    if level:
-        customers = customers.filter(level=level)
-    if status:
-        customers = customers.filter(status=status)
-    if source:
-        customers = customers.filter(source=source)
-    if project:
-        customers = customers.filter(project=project)
+    for field, value in (("level", level), ("status", status), ("source", source), ("project", project)):
+        if value:
+            customers = customers.filter(**{field: value})
+    if tag:
+        customers = customers.filter(Q(tags__contains=[tag]) if _json_contains() else Q(tags__icontains=f'"{tag}"'))
+    if district:
+        customers = customers.filter(Q(district__icontains=district) | Q(work_district__icontains=district))
+    if created_from:
+        customers = customers.filter(created_at__date__gte=created_from)
+    if created_to:
+        customers = customers.filter(created_at__date__lte=created_to)
+    if contact_from:
+        customers = customers.filter(last_contact_at__date__gte=contact_from)
+    if contact_to:
+        customers = customers.filter(last_contact_at__date__lte=contact_to)
+    if quiet_days:
+        since = timezone.now() - datetime.timedelta(days=quiet_days)
+        customers = customers.filter(
+            Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True, created_at__lt=since)
+        )
+    if budget_min is not None or rooms:
+        latest = PurchaseIntent.objects.filter(customer=OuterRef("pk")).order_by("-recorded_at", "-id")
+        intents = PurchaseIntent.objects.filter(pk=latest.values("pk")[:1])
+        if budget_min is not None:
+            intents = intents.filter(budget_max__gte=budget_min)
+        if rooms:
+            intents = intents.filter(rooms=rooms)
+        customers = customers.filter(Exists(intents.filter(customer=OuterRef("pk"))))
     for definition in customfields.definitions(ENTITY):
         raw = (custom or {}).get(definition.key)
         if raw:
             customers = customers.filter(customfields.filter_q(definition, raw))
-    return customers.order_by(SORTS.get(sort, "-created_at"), "-id")
+    return customers.order_by(*SORTS.get(sort, SORTS["-created"]))
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains
 
 
 def customer_get(*, user, pk: int) -> Customer:
     """The customer `pk` if `user` may see it; raises Customer.DoesNotExist otherwise."""
-    return Customer.objects.visible_to(user).select_related("owner", "team", "project").get(pk=pk)
+    return Customer.objects.visible_to(user).select_related("owner", "team", "project", "referrer").get(pk=pk)
 
 
 def customer_by_identity(*, phone: str = "", id_number: str = "") -> Customer | None:
-    """The existing file with this normalised phone or ID number, whoever owns it."""
-    q = Q(pk__in=[])
+    """The existing file with this normalised phone (any of its numbers) or ID number, whoever owns it."""
     if phone:
-        q |= Q(phone=phone)
+        row = CustomerPhone.objects.filter(number=phone).select_related("customer__owner").first()
+        if row is not None:
+            return row.customer
     if id_number:
-        q |= Q(id_number=id_number)
-    return Customer.objects.filter(q).select_related("owner").first()
+        return Customer.objects.filter(id_number=id_number).select_related("owner").first()
+    return None
+
+
+def pool_list(*, user) -> QuerySet[Customer]:
+    """Files in the public pool the user may claim or oversee: their own team's, the teams they reach, and
+    files of no team; everything for global scopes."""
+    from crm_site.scope import reach, staff_profile
+
+    pool = Customer.objects.in_pool().select_related("team").order_by("-last_contact_at", "-id")
+    covered = reach(user)
+    if covered.everything:
+        return pool
+    profile = staff_profile(user)
+    team_ids = set(covered.team_ids) | ({profile.team_id} if profile and profile.team_id else set())
+    return pool.filter(Q(team_id__in=sorted(team_ids)) | Q(team__isnull=True))
+
+
+def followups_due(*, user, until: datetime.date | None = None) -> QuerySet[Interaction]:
+    """Open next steps of the user due on or before `until` (default today), oldest first."""
+    until = until or timezone.localdate()
+    return (
+        Interaction.objects.filter(staff=user, next_done=False, next_due__lte=until)
+        .select_related("customer")
+        .order_by("next_due", "id")
+    )
+
+
+# --- the timeline of a customer: interactions, intents, conflicts, and whatever other apps add ----
+
+
+@dataclass
+class TimelineEvent:
+    when: datetime.datetime
+    kind: str  # a short key for the icon: interaction, intent, conflict, deal, ticket, member ...
+    title: str
+    detail: str = ""
+    actor: object = None
+    url: str = ""
+
+
+TIMELINE_PROVIDERS: list[Callable] = []
+
+
+def timeline_register(provider: Callable) -> None:
+    """Add `provider(customer, limit) -> list[TimelineEvent]` (other apps: deals, tickets, membership)."""
+    if provider not in TIMELINE_PROVIDERS:
+        TIMELINE_PROVIDERS.append(provider)
+
+
+def timeline(*, customer: Customer, limit: int = 30) -> list[TimelineEvent]:
+    """The newest `limit` events about `customer` from every registered source, newest first."""
+    events = []
+    for provider in TIMELINE_PROVIDERS:
+        events.extend(provider(customer, limit))
+    events.sort(key=lambda event: event.when, reverse=True)
+    return events[:limit]
+
+
+def _interaction_events(customer, limit):
+    rows = Interaction.objects.filter(customer=customer).select_related("staff").order_by("-occurred_at", "-id")[:limit]
+    events = []
+    for row in rows:
+        detail = row.summary
+        if row.outcome:
+            detail += f" → {row.outcome}"
+        if row.next_step:
+            detail += f" · {row.next_step} ({row.next_due:%Y-%m-%d})" if row.next_due else f" · {row.next_step}"
+        title = f"{row.get_channel_display()} · {row.get_direction_display()}"
+        events.append(TimelineEvent(row.occurred_at, "interaction", title, detail, row.staff))
+    return events
+
+
+def _intent_events(customer, limit):
+    from django.utils.translation import gettext as _
+
+    rows = (
+        PurchaseIntent.objects.filter(customer=customer).select_related("recorded_by").order_by("-recorded_at")[:limit]
+    )
+    events = []
+    for row in rows:
+        parts = []
+        if row.area_min or row.area_max:
+            parts.append(f"{row.area_min or '?'}–{row.area_max or '?'} m²")
+        if row.rooms:
+            parts.append(_("%(rooms)s rooms") % {"rooms": row.rooms})
+        if row.budget_min or row.budget_max:
+            parts.append(
+                _("budget %(low)s–%(high)s ×10k") % {"low": row.budget_min or "?", "high": row.budget_max or "?"}
+            )
+        parts.extend(row.priority_labels())
+        events.append(
+            TimelineEvent(row.recorded_at, "intent", _("Purchase intent recorded"), " · ".join(parts), row.recorded_by)
+        )
+    return events
+
+
+def _conflict_events(customer, limit):
+    from django.utils.translation import gettext as _
+
+    rows = customer.conflicts.select_related("claimant").order_by("-claimed_at")[:limit]
+    return [
+        TimelineEvent(
+            row.claimed_at,
+            "conflict",
+            _("Claimed by another rep (%(status)s)") % {"status": row.get_status_display()},
+            row.reason,
+            row.claimant,
+            row.get_absolute_url(),
+        )
+        for row in rows
+    ]
+
+
+timeline_register(_interaction_events)
+timeline_register(_intent_events)
+timeline_register(_conflict_events)

@@ -5,7 +5,7 @@ from factory.django import DjangoModelFactory
 from crm_site.models import CustomField, StaffProfile, Team
 from crm_site.roles import assign_role
 from customers.identity import id_check_digit
-from customers.models import Customer
+from customers.models import Customer, CustomerPhone
 from sales.models import Project
 
 PASSWORD = "correct-horse-battery-staple"
@@ -68,7 +68,13 @@ class CustomerFactory(DjangoModelFactory):
     name = factory.Faker("name", locale="zh_CN")
     phone = factory.Sequence(lambda n: f"137{n:08d}")
     owner = factory.SubFactory(UserFactory, role="sales_rep")
-    team = factory.LazyAttribute(lambda customer: customer.owner.staff.team)
+    team = factory.LazyAttribute(lambda customer: customer.owner.staff.team if customer.owner else None)
+
+    @factory.post_generation
+    def identity(self, create, extracted, **kwargs):
+        """Register the primary phone, as customer_create does: it is the identity duplicates are found by."""
+        if create and self.phone:
+            CustomerPhone.objects.get_or_create(customer=self, number=self.phone, defaults={"primary": True})
 
 
 class CustomFieldFactory(DjangoModelFactory):

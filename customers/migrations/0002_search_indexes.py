@@ -7,7 +7,8 @@ on SQLite this migration does nothing and search falls back to plain LIKE.
 from django.db import migrations
 
 INDEXES = [
-    "CREATE INDEX IF NOT EXISTS customer_name_trgm ON customers_customer USING gin (name gin_trgm_ops)",
+    # icontains compiles to UPPER(name) LIKE UPPER(%s): index that expression.
+    "CREATE INDEX IF NOT EXISTS customer_name_trgm ON customers_customer USING gin (UPPER(name) gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS customer_phone_trgm ON customers_customer USING gin (phone gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS customer_custom_gin ON customers_customer USING gin (custom jsonb_path_ops)",
 ]

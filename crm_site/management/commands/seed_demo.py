@@ -9,12 +9,13 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from crm_site.models import ChoiceOption, CustomField, StaffProfile, Team
 from crm_site.roles import assign_role, sync_roles
 from customers.identity import id_check_digit
-from customers.models import Customer
+from customers.models import Customer, CustomerPhone
 from sales.models import Project
 
 DEMO_PASSWORD = "estate-demo-2026"
@@ -144,6 +145,8 @@ class Command(BaseCommand):
                 },
             )
         created = self.seed_customers(customers, users, projects)
+        if created:
+            self.seed_activity(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} staff, {len(projects)} projects, {created} new customers. "
@@ -195,6 +198,7 @@ class Command(BaseCommand):
         for index in range(count):
             phone = f"139{index:04d}{rng.randrange(10**4):04d}"
             owner = reps[index % len(reps)]
+            team = StaffProfile.objects.get(user=owner).team
             name = ENGLISH[index % len(ENGLISH)] if index % 7 == 0 else rng.choice(SURNAMES) + rng.choice(GIVEN)
             birth = datetime.date(1960 + index % 40, 1 + index % 12, 1 + index % 28)
             id_number = ""
@@ -209,7 +213,7 @@ class Command(BaseCommand):
                     "birth_date": birth,
                     "gender": rng.choice(["f", "m"]),
                     "owner": owner,
-                    "team": owner.staff.team,
+                    "team": team,
                     "project": projects[rep_projects[owner.username]],
                     "level": rng.choice("AABBBCCCD"),
                     "status": rng.choice(["prospect", "prospect", "intending", "buyer", "owner", "lost"]),
@@ -224,5 +228,79 @@ class Command(BaseCommand):
                     "last_contact_at": now - datetime.timedelta(days=rng.randrange(0, 60)),
                 },
             )
+            CustomerPhone.objects.get_or_create(customer=customer, number=phone, defaults={"primary": True})
             created += was_created
         return created
+
+    def seed_activity(self, users):
+        """Contacts, follow-ups (some due today), intents, a household, a conflict and a pool file."""
+        from customers.models import CustomerConflict, CustomerMember, Interaction, PurchaseIntent
+
+        rng = random.Random(7)
+        now = timezone.now()
+        today = timezone.localdate()
+        channels = ["phone", "visit", "site_visit", "message", "email"]
+        summaries = [
+            "Asked about school district and parking",
+            "看了样板间，对南向三居室感兴趣",
+            "Discussed mortgage options and down payment",
+            "电话回访，客户下周再来看房",
+            "Sent the price list by WeChat",
+        ]
+        customers = list(Customer.objects.filter(owner__isnull=False).order_by("id"))
+        rows = []
+        for index, customer in enumerate(customers):
+            for step in range(2):
+                when = now - datetime.timedelta(days=10 * (2 - step) + index % 7, hours=index % 5)
+                last = step == 1
+                rows.append(
+                    Interaction(
+                        customer=customer,
+                        staff=customer.owner,
+                        channel=channels[(index + step) % len(channels)],
+                        occurred_at=when,
+                        summary=summaries[(index + step) % len(summaries)],
+                        outcome=rng.choice(["Interested", "Will visit again", "有意向", ""]),
+                        next_step="Call back with a quote" if last else "",
+                        next_due=today - datetime.timedelta(days=index % 3)
+                        if last and index % 2 == 0
+                        else (today + datetime.timedelta(days=3) if last else None),
+                        next_done=False,
+                    )
+                )
+        Interaction.objects.bulk_create(rows)
+        latest = Interaction.objects.filter(customer=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+        Customer.objects.filter(pk__in=[customer.pk for customer in customers]).update(last_contact_at=Subquery(latest))
+        for customer in customers[::3]:
+            intent = PurchaseIntent.objects.create(
+                customer=customer,
+                recorded_by=customer.owner,
+                area_min=rng.choice([70, 90, 120]),
+                area_max=rng.choice([100, 140, 180]),
+                rooms=rng.choice([2, 3, 4]),
+                orientation="S",
+                budget_min=rng.choice([300, 500]),
+                budget_max=rng.choice([600, 900]),
+                priorities=rng.sample(["location", "schools", "transport", "price", "greening"], 2),
+                questions="车位配比？ When is delivery?",
+            )
+            intent.projects.add(customer.project)
+        family = customers[1]
+        family.kind = Customer.Kind.FAMILY
+        family.save(update_fields=["kind"])
+        CustomerMember.objects.create(customer=family, name="配偶 " + family.name, role="spouse", decides=True)
+        CustomerMember.objects.create(customer=family, name="Parent of " + family.name, role="parent")
+        contested = customers[0]
+        CustomerConflict.objects.create(
+            customer=contested,
+            claimant=users["rep.zhang"],
+            owner_at_claim=contested.owner,
+            evidence={
+                "name": contested.name,
+                "phone": contested.phone,
+                "source": "walk_in",
+                "notes": "Came with a friend",
+            },
+        )
+        pooled = customers[-1]
+        Customer.objects.filter(pk=pooled.pk).update(owner=None, owned_since=None)

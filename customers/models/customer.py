@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -11,6 +12,24 @@ from crm_site.querysets import ScopedQuerySet
 class CustomerQuerySet(ScopedQuerySet):
     scope_owner_field = "owner"
     scope_project_field = "project"
+
+    def visible_to(self, user):
+        """Scoped rows, plus files shared with the user (co-owner) and, for managers, their teams' pool."""
+        from crm_site.scope import reach, scope_q
+
+        covered = reach(user)
+        if covered.everything:
+            return self.all()
+        q = scope_q(user, owner_field="owner", project_field="project")
+        if user.is_authenticated:
+            shares = apps.get_model("customers", "CustomerShare").objects.filter(user=user)
+            q |= models.Q(pk__in=shares.values("customer_id"))
+        if covered.team_ids:
+            q |= models.Q(owner__isnull=True, team_id__in=sorted(covered.team_ids))
+        return self.filter(q)
+
+    def in_pool(self):
+        return self.filter(owner__isnull=True)
 
 
 class Customer(models.Model):
@@ -48,6 +67,16 @@ class Customer(models.Model):
         OWNER = "owner", pgettext_lazy("customer status", "Owner")
         LOST = "lost", _("Lost")
 
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Answer(models.TextChoices):
+        UNKNOWN = "", _("Unknown")
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+
     class IncomeBand(models.TextChoices):
         UNKNOWN = "", _("Unknown")
         LOW = "low", _("Under 100k / year")
@@ -62,18 +91,49 @@ class Customer(models.Model):
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True, default="")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    district = models.CharField(_("district"), max_length=50, blank=True)
+    district = models.CharField(_("home district"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    work_district = models.CharField(_("work district"), max_length=50, blank=True)
+    work_address = models.CharField(_("work address"), max_length=200, blank=True)
     income_band = models.CharField(_("income"), max_length=10, choices=IncomeBand.choices, blank=True, default="")
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     source = models.CharField(_("source channel"), max_length=12, choices=Source.choices, default=Source.WALK_IN)
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, default=Level.C)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT)
+    risk_level = models.CharField(_("risk level"), max_length=6, choices=Risk.choices, default=Risk.LOW)
+    hobbies = models.CharField(_("hobbies and habits"), max_length=300, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    # Prospect qualification: can they pay, do they need it, may they decide, does it suit them.
+    purchasing_power = models.CharField(
+        _("purchasing power"), max_length=3, choices=Answer.choices, blank=True, default=""
+    )
+    real_need = models.CharField(_("real need"), max_length=3, choices=Answer.choices, blank=True, default="")
+    decision_authority = models.CharField(
+        _("decision authority"), max_length=3, choices=Answer.choices, blank=True, default=""
+    )
+    suitability = models.CharField(_("suitability"), max_length=3, choices=Answer.choices, blank=True, default="")
+    referrer = models.ForeignKey(
+        "self",
+        verbose_name=_("referred by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    key_account = models.BooleanField(_("key account"), default=False)
+    key_account_reason = models.CharField(_("key account reason"), max_length=300, blank=True)
     marketing_consent = models.BooleanField(_("consents to marketing"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # Empty while the file sits in the team's public pool (公海).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="customers"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("customer field", "owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
     )
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)
     team = models.ForeignKey(
         "crm_site.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -99,9 +159,15 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("manage_ownership", _("Can resolve conflicts, hand over, merge and assign key accounts")),
+            ("import_customer", _("Can import customers")),
+            ("export_customer", _("Can export customers")),
+            ("assign_inquiry", _("Can assign web inquiries")),
+            ("assess_visit", _("Can assess visits")),
+        ]
         constraints = [
-            # The identity of a customer: one file per normalised phone (撞单 rules build on this).
-            models.UniqueConstraint(fields=["phone"], condition=~models.Q(phone=""), name="customer_unique_phone"),
+            # Phones are unique in CustomerPhone (every number of every file); the ID number here.
             models.UniqueConstraint(
                 fields=["id_number"], condition=~models.Q(id_number=""), name="customer_unique_id_number"
             ),
@@ -112,6 +178,9 @@ class Customer(models.Model):
             models.Index(fields=["-created_at"], name="customer_created_idx"),
             models.Index(fields=["project", "-created_at"], name="customer_project_created_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
+            models.Index(fields=["phone"], name="customer_phone_idx"),
+            models.Index(fields=["team", "owner"], name="customer_team_owner_idx"),
+            models.Index(fields=["owner", "level", "status"], name="customer_owner_level_idx"),
         ]
 
     def __str__(self):
@@ -119,3 +188,19 @@ class Customer(models.Model):
 
     def get_absolute_url(self):
         return reverse("customers:customer-detail", args=[self.pk])
+
+    @property
+    def qualification(self) -> list[tuple[str, str]]:
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, f"get_{name}_display")())
+            for name in ("purchasing_power", "real_need", "decision_authority", "suitability")
+        ]
+
+    @property
+    def prospect_level(self) -> str:
+        """Derived from the four qualification answers (MAN(S) rule): A all yes … D any no."""
+        answers = [self.purchasing_power, self.real_need, self.decision_authority, self.suitability]
+        if "no" in answers:
+            return "D"
+        yes = answers.count("yes")
+        return "A" if yes == 4 else "B" if yes >= 2 else "C"

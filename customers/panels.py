@@ -1,0 +1,67 @@
+"""My-day panels of customer files: follow-ups due, and files about to lapse to the public pool."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm_site import myday
+from customers.models import Customer, LevelPolicy
+from customers.selectors import followups_due
+from customers.services.ownership import with_last_touch
+
+
+def followups(user) -> list[myday.PanelItem]:
+    today = timezone.localdate()
+    rows = followups_due(user=user)[: myday.MAX_ITEMS + 1]
+    return [
+        myday.PanelItem(
+            title=row.customer.name,
+            url=row.customer.get_absolute_url(),
+            detail=f"{row.next_step} · {row.next_due:%Y-%m-%d}",
+            when=row.next_due,
+            urgent=row.next_due < today,
+        )
+        for row in rows
+    ]
+
+
+def lapsing(user) -> list[myday.PanelItem]:
+    """The user's files whose protection ends within their level's warning window."""
+    now = timezone.now()
+    q = Q(pk__in=[])
+    policies = LevelPolicy.for_all_levels()
+    for level, policy in policies.items():
+        warn_from = now - datetime.timedelta(days=policy.protection_days - policy.warn_days)
+        q |= Q(level=level, last_touch__lt=warn_from)
+    rows = (
+        with_last_touch(Customer.objects.filter(owner=user, key_account=False))
+        .filter(q)
+        .order_by("last_touch")[: myday.MAX_ITEMS + 1]
+    )
+    items = []
+    for customer in rows:
+        ends = customer.last_touch + datetime.timedelta(days=policies[customer.level].protection_days)
+        days = max(0, (ends - now).days)
+        items.append(
+            myday.PanelItem(
+                title=customer.name,
+                url=customer.get_absolute_url(),
+                detail=_("goes to the pool in %(days)d days unless you follow up") % {"days": days},
+                urgent=days <= 2,
+            )
+        )
+    return items
+
+
+myday.register("followups", followups)
+myday.declare(
+    "lapsing",
+    gettext_lazy("Protection ending soon"),
+    "hourglass-split",
+    gettext_lazy("None of your customers is about to go to the pool."),
+    15,
+)
+myday.register("lapsing", lapsing)

@@ -1,0 +1,1 @@
+"""My-day panels of the inquiries pages (registered from customers.apps)."""

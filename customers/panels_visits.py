@@ -1,0 +1,1 @@
+"""My-day panels of the visits pages (registered from customers.apps)."""

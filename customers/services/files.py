@@ -1,0 +1,226 @@
+"""Customer files: create and update under the identity rule, phones, members, intent, merge."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm_site import audit
+from crm_site.models import AuditEntry
+from crm_site.scope import staff_profile
+from customers.models import Customer, CustomerMember, CustomerPhone, PurchaseIntent
+from customers.selectors import customer_by_identity
+
+EDITABLE = (
+    "kind",
+    "name",
+    "phone",
+    "email",
+    "id_number",
+    "gender",
+    "birth_date",
+    "district",
+    "address",
+    "work_district",
+    "work_address",
+    "income_band",
+    "occupation",
+    "source",
+    "level",
+    "status",
+    "risk_level",
+    "hobbies",
+    "tags",
+    "purchasing_power",
+    "real_need",
+    "decision_authority",
+    "suitability",
+    "referrer",
+    "marketing_consent",
+    "notes",
+    "project",
+)
+
+
+class DuplicateCustomer(ValidationError):
+    """The identity (a phone or the ID number) already has a file; `existing` is it."""
+
+    def __init__(self, existing: Customer):
+        self.existing = existing
+        super().__init__(_("A customer with this phone or ID number already exists."), code="duplicate")
+
+
+def _raise_if_taken(*, phones, id_number: str, exclude_pk=None) -> None:
+    for phone in phones:
+        existing = customer_by_identity(phone=phone)
+        if existing is not None and existing.pk != exclude_pk:
+            raise DuplicateCustomer(existing)
+    if id_number:
+        existing = customer_by_identity(id_number=id_number)
+        if existing is not None and existing.pk != exclude_pk:
+            raise DuplicateCustomer(existing)
+
+
+def customer_create(*, by, owner=None, custom: dict | None = None, extra_phones=(), **fields) -> Customer:
+    """Create a file owned by `owner` (default: the creator), unless one of its identities has a file.
+
+    The unique index on CustomerPhone.number decides races: of two simultaneous registrations of a
+    number exactly one commits; the other gets DuplicateCustomer naming the winner.
+    """
+    owner = owner or by
+    data = {key: value for key, value in fields.items() if key in EDITABLE}
+    phones = [number for number in [data.get("phone", ""), *extra_phones] if number]
+    _raise_if_taken(phones=phones, id_number=data.get("id_number", ""))
+    profile = staff_profile(owner)
+    customer = Customer(
+        owner=owner,
+        owned_since=timezone.now(),
+        team=profile.team if profile else None,
+        custom=custom or {},
+        **data,
+    )
+    customer._history_user = by
+    try:
+        with transaction.atomic():
+            customer.save()
+            CustomerPhone.objects.bulk_create(
+                [
+                    CustomerPhone(customer=customer, number=number, primary=index == 0)
+                    for index, number in enumerate(phones)
+                ]
+            )
+    except IntegrityError:
+        _raise_if_taken(phones=phones, id_number=data.get("id_number", ""))
+        raise
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, by, custom: dict | None = None, **fields) -> Customer:
+    """Change the editable fields (ownership moves through conflicts, the pool and hand-over)."""
+    data = {key: value for key, value in fields.items() if key in EDITABLE}
+    new_phone = data.get("phone", customer.phone)
+    _raise_if_taken(
+        phones=[new_phone] if new_phone else [],
+        id_number=data.get("id_number", customer.id_number),
+        exclude_pk=customer.pk,
+    )
+    old_phone = Customer.objects.filter(pk=customer.pk).values_list("phone", flat=True).first()
+    for key, value in data.items():
+        setattr(customer, key, value)
+    if custom is not None:
+        customer.custom = custom
+    customer._history_user = by
+    try:
+        with transaction.atomic():
+            customer.save()
+            if new_phone != old_phone:
+                CustomerPhone.objects.filter(customer=customer, primary=True).update(primary=False)
+                CustomerPhone.objects.filter(customer=customer, number=old_phone).delete()
+                phone, _created = CustomerPhone.objects.get_or_create(customer=customer, number=new_phone)
+                CustomerPhone.objects.filter(pk=phone.pk).update(primary=True)
+    except IntegrityError:
+        _raise_if_taken(phones=[new_phone], id_number=customer.id_number, exclude_pk=customer.pk)
+        raise
+    return customer
+
+
+def phone_add(*, customer: Customer, number: str, label: str = "", by) -> CustomerPhone:
+    """Add another number to a file; a number on another file raises DuplicateCustomer."""
+    _raise_if_taken(phones=[number], id_number="", exclude_pk=customer.pk)
+    try:
+        with transaction.atomic():
+            phone = CustomerPhone.objects.create(customer=customer, number=number, label=label)
+    except IntegrityError:
+        _raise_if_taken(phones=[number], id_number="", exclude_pk=customer.pk)
+        raise ValidationError(_("This number is already on this file.")) from None
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=customer, changes={"phones": [None, number]})
+    return phone
+
+
+def member_save(*, customer: Customer, by, member: CustomerMember | None = None, **fields) -> CustomerMember:
+    """Add or change a family member / company contact of `customer`."""
+    member = member or CustomerMember(customer=customer)
+    for key, value in fields.items():
+        setattr(member, key, value)
+    member._history_user = by
+    member.save()
+    return member
+
+
+def intent_record(*, customer: Customer, by, projects=(), **fields) -> PurchaseIntent:
+    """Record the customer's current intent as a new row: earlier intents stay as history."""
+    intent = PurchaseIntent.objects.create(customer=customer, recorded_by=by, **fields)
+    if projects:
+        intent.projects.set(projects)
+    return intent
+
+
+@transaction.atomic
+def customer_merge(*, keep: Customer, merge: Customer, by, reason: str) -> Customer:
+    """Fold `merge` into `keep`: every phone, member, intent, contact, plan, claim and inquiry moves over."""
+    if keep.pk == merge.pk:
+        raise ValidationError(_("Choose two different customers to merge."))
+    from customers.models import CustomerConflict, CustomerShare, Inquiry, Interaction, VisitPlan
+
+    for model in (CustomerPhone, CustomerMember, PurchaseIntent, Interaction, VisitPlan, CustomerConflict, Inquiry):
+        model.objects.filter(customer=merge).update(customer=keep)
+    CustomerPhone.objects.filter(customer=keep, primary=True).exclude(number=keep.phone).update(primary=False)
+    for share in CustomerShare.objects.filter(customer=merge):
+        CustomerShare.objects.get_or_create(
+            customer=keep, user=share.user, defaults={"created_by": by, "reason": share.reason}
+        )
+    Customer.objects.filter(referrer=merge).update(referrer=keep)
+    filled = {}
+    for name in EDITABLE:
+        if name in ("phone", "id_number", "project", "referrer"):
+            continue
+        if getattr(keep, name) in ("", None, []) and getattr(merge, name) not in ("", None, []):
+            setattr(keep, name, getattr(merge, name))
+            filled[name] = getattr(merge, name)
+    keep.custom = {**merge.custom, **keep.custom}
+    keep.last_contact_at = max(filter(None, [keep.last_contact_at, merge.last_contact_at]), default=None)
+    merged_id_number = merge.id_number
+    merge_label = f"{merge.name} #{merge.pk}"
+    merge._history_user = by
+    merge.delete()
+    if not keep.id_number and merged_id_number:
+        keep.id_number = merged_id_number
+    keep._history_user = by
+    keep.save()
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        instance=keep,
+        changes={
+            "merged": [merge_label, str(keep)],
+            **{key: [None, audit.jsonable(value)] for key, value in filled.items()},
+        },
+        reason=reason,
+    )
+    return keep
+
+
+@transaction.atomic
+def customers_tag(*, customers, tag: str, by) -> int:
+    """Add `tag` to each chosen file (a bulk action); audited per file that changed."""
+    changed = []
+    for customer in customers.select_for_update().only("pk", "name", "tags"):
+        if tag not in (customer.tags or []):
+            customer.tags = sorted({*(customer.tags or []), tag})
+            changed.append(customer)
+    Customer.objects.bulk_update(changed, ["tags"], batch_size=500)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=by,
+                action=AuditEntry.Action.UPDATE,
+                model="customers.customer",
+                object_id=str(customer.pk),
+                object_repr=str(customer)[:200],
+                changes={"tags": [None, tag]},
+            )
+            for customer in changed
+        ]
+    )
+    return len(changed)

@@ -1,0 +1,3 @@
+"""URLs of the customers app's imports pages (included from customers/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the customers app's inquiries pages (included from customers/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Public (no login) customer-facing pages: the web inquiry form."""
+
+urlpatterns = []

@@ -1,0 +1,312 @@
+"""Customer files: list (filters, saved filters, bulk actions), the 360° page and its quick actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm_site import customfields, masking
+from crm_site.models import AccessLog, AuditEntry
+from crm_site.pagination import CappedPaginator
+from customers import selectors, services
+from customers.forms import (
+    BulkForm,
+    CustomerFilterForm,
+    CustomerForm,
+    IntentForm,
+    InteractionForm,
+    MemberForm,
+    PhoneForm,
+)
+from customers.models import Customer, SavedFilter
+
+PAGE_SIZE = 25
+BULK_LIMIT = 500
+
+
+def get_visible(request, pk) -> Customer:
+    try:
+        return selectors.customer_get(user=request.user, pk=pk)
+    except Customer.DoesNotExist:
+        raise Http404 from None
+
+
+def _saved_filters(user):
+    return SavedFilter.objects.filter(Q(user=user) | Q(shared=True)).order_by("name")
+
+
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_list(request):
+    form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = selectors.customer_list(user=request.user, **form.filters())
+    page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    masking.reveal(
+        request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "saved_filters": _saved_filters(request.user),
+        "query": request.GET.urlencode(),
+        "bulk_form": BulkForm(user=request.user),
+        "export_url": reverse("customers:customer-export"),
+    }
+    template = "customers/customer_list.html#customer-rows" if request.htmx else "customers/customer_list.html"
+    return render(request, template, context)
+
+
+@require_POST
+@permission_required("customers.view_customer", raise_exception=True)
+def filter_save(request):
+    name = request.POST.get("name", "").strip()[:80]
+    query = request.POST.get("query", "")[:2000]
+    if not name:
+        messages.error(request, _("Give the filter a name."))
+    else:
+        SavedFilter.objects.update_or_create(
+            user=request.user, name=name, defaults={"query": query, "shared": request.POST.get("shared") == "on"}
+        )
+        messages.success(request, _("Filter “%(name)s” saved.") % {"name": name})
+    return redirect(f"{reverse('customers:customer-list')}?{query}")
+
+
+@require_POST
+@permission_required("customers.view_customer", raise_exception=True)
+def filter_delete(request, pk):
+    get_object_or_404(SavedFilter, pk=pk, user=request.user).delete()
+    messages.success(request, _("Saved filter deleted."))
+    return redirect("customers:customer-list")
+
+
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_bulk(request):
+    form = BulkForm(request.POST, user=request.user)
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_LIMIT]
+    back = f"{reverse('customers:customer-list')}?{request.POST.get('query', '')}"
+    if not ids:
+        messages.error(request, _("Select at least one customer."))
+        return redirect(back)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect(back)
+    customers = Customer.objects.visible_to(request.user).filter(pk__in=ids)
+    action = form.cleaned_data["action"]
+    if action == "export":
+        return redirect(f"{reverse('customers:customer-export')}?{urlencode({'ids': ','.join(map(str, ids))})}")
+    if action == "tag":
+        count = services.customers_tag(customers=customers, tag=form.cleaned_data["tag"], by=request.user)
+        messages.success(request, _("Tagged %(count)d customers.") % {"count": count})
+    elif action == "assign":
+        if not request.user.has_perm("customers.manage_ownership"):
+            messages.error(request, _("Only managers may reassign customers."))
+            return redirect(back)
+        count = services.customers_assign(
+            customers=customers, to_user=form.cleaned_data["owner"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Assigned %(count)d customers.") % {"count": count})
+    return redirect(back)
+
+
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_detail(request, pk):
+    customer = get_visible(request, pk)
+    masking.reveal(request.user, [customer], selectors.SENSITIVE_FIELDS, request=request)
+    history = list(
+        AuditEntry.objects.filter(model="customers.customer", object_id=str(customer.pk)).select_related("actor")[:30]
+    )
+    if not customer.sensitive_visible:
+        masking.mask_changes(history, selectors.SENSITIVE_FIELDS)
+    phones = list(customer.phones.order_by("-primary", "id"))
+    for phone in phones:
+        phone.shown = phone.number if customer.sensitive_visible else masking.mask_phone(phone.number)
+    context = {
+        "customer": customer,
+        "custom_rows": customfields.display_rows(selectors.ENTITY, customer.custom),
+        "history": history,
+        "phones": phones,
+        "members": customer.members.all(),
+        "intent": customer.intents.prefetch_related("projects").first(),
+        "intent_count": customer.intents.count(),
+        "open_followups": _open_followups(customer),
+        "today": timezone.localdate(),
+        "co_owners": customer.shares.select_related("user"),
+        "conflicts": customer.conflicts.select_related("claimant").order_by("-claimed_at")[:5],
+        "timeline": selectors.timeline(customer=customer),
+        "can_edit": request.user.has_perm("customers.change_customer"),
+        "can_log": request.user.has_perm("customers.add_interaction"),
+        "can_manage": request.user.has_perm("customers.manage_ownership"),
+        "interaction_form": InteractionForm(),
+        "intent_form": IntentForm(instance=None),
+        "member_form": MemberForm(customer=customer),
+        "phone_form": PhoneForm(),
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_timeline(request, pk):
+    customer = get_visible(request, pk)
+    limit = min(int(request.GET.get("limit", "100")) if request.GET.get("limit", "").isdigit() else 100, 500)
+    return render(
+        request,
+        "customers/customer_detail.html#timeline",
+        {"customer": customer, "timeline": selectors.timeline(customer=customer, limit=limit)},
+    )
+
+
+@permission_required("customers.add_customer", raise_exception=True)
+def customer_create(request):
+    form = CustomerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(by=request.user, custom=form.custom_values(), **form.service_fields())
+        except services.DuplicateCustomer as duplicate:
+            existing = duplicate.existing
+            if Customer.objects.visible_to(request.user).filter(pk=existing.pk).exists():
+                messages.info(request, _("This customer is already on file: here is their record."))
+                return redirect(existing)
+            services.conflict_record(
+                customer=existing,
+                claimant=request.user,
+                evidence={
+                    "name": form.cleaned_data["name"],
+                    "phone": form.cleaned_data.get("phone", ""),
+                    "source": form.cleaned_data.get("source", ""),
+                    "notes": form.cleaned_data.get("notes", "")[:300],
+                },
+            )
+            form.add_error(
+                None,
+                _(
+                    "A colleague registered this customer first. Your claim has been recorded as a conflict "
+                    "for your manager to decide."
+                ),
+            )
+        else:
+            messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.name})
+            return redirect(customer)
+    return render(request, "customers/customer_form.html", {"form": form})
+
+
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_edit(request, pk):
+    customer = get_visible(request, pk)
+    customer.sensitive_visible = masking.may_see(request.user, customer)
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(
+                customer=customer, by=request.user, custom=form.custom_values(), **form.service_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Customer “%(name)s” saved.") % {"name": customer.name})
+            return redirect(customer)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+
+
+def _quick_action(request, pk, form, save, success, partial):
+    """Validate `form` and run `save(customer, data)`. The contact form answers htmx with fragments (no
+    reload on a phone); the other panels post normally and come back to the page."""
+    customer = get_visible(request, pk)
+    if form.is_valid():
+        try:
+            save(customer, form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            ).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if request.htmx:
+                return customer_panels(request, customer, success)
+            messages.success(request, success)
+            return redirect(customer)
+    if request.htmx:
+        return render(
+            request, f"customers/customer_detail.html#{partial}", {"customer": customer, "interaction_form": form}
+        )
+    messages.error(request, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
+    return redirect(customer)
+
+
+def customer_panels(request, customer, message) -> HttpResponse:
+    """After a logged contact: a fresh form, plus the timeline and follow-ups swapped out of band."""
+    customer.refresh_from_db()
+    context = {
+        "customer": customer,
+        "timeline": selectors.timeline(customer=customer),
+        "open_followups": _open_followups(customer),
+        "flash": message,
+        "interaction_form": InteractionForm(),
+        "today": timezone.localdate(),
+        "oob": True,
+    }
+    fragments = [
+        render_to_string(f"customers/customer_detail.html#{name}", context, request=request)
+        for name in ("interaction-form", "timeline", "followups")
+    ]
+    return HttpResponse("".join(fragments))
+
+
+def _open_followups(customer):
+    return (
+        customer.interactions.filter(next_done=False)
+        .exclude(next_due=None)
+        .select_related("staff")
+        .order_by("next_due")
+    )
+
+
+@require_POST
+@permission_required("customers.add_interaction", raise_exception=True)
+def interaction_create(request, pk):
+    def save(customer, data):
+        services.interaction_log(customer=customer, by=request.user, **data)
+
+    return _quick_action(request, pk, InteractionForm(request.POST), save, _("Contact logged."), "interaction-form")
+
+
+@require_POST
+@permission_required("customers.add_purchaseintent", raise_exception=True)
+def intent_create(request, pk):
+    def save(customer, data):
+        projects = data.pop("projects")
+        services.intent_record(customer=customer, by=request.user, projects=projects, **data)
+
+    return _quick_action(request, pk, IntentForm(request.POST), save, _("Purchase intent recorded."), "intent-form")
+
+
+@require_POST
+@permission_required("customers.add_customermember", raise_exception=True)
+def member_create(request, pk):
+    customer = get_visible(request, pk)
+
+    def save(customer, data):
+        services.member_save(customer=customer, by=request.user, **data)
+
+    return _quick_action(
+        request, pk, MemberForm(request.POST, customer=customer), save, _("Member added."), "member-form"
+    )
+
+
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def phone_create(request, pk):
+    def save(customer, data):
+        try:
+            services.phone_add(customer=customer, number=data["number"], label=data["label"], by=request.user)
+        except services.DuplicateCustomer:
+            raise ValidationError({"number": _("This number belongs to another customer file.")}) from None
+
+    return _quick_action(request, pk, PhoneForm(request.POST), save, _("Phone number added."), "phone-form")

@@ -1,0 +1,447 @@
+"""Admin-defined custom fields: defined in the browser, shown on forms, stored as JSON-native
+values, displayed in the viewer's language, filterable, and parsed from import text."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from crm_site import customfields
+from crm_site.models import CustomField
+from customers import services
+from customers.models import Customer
+
+User = get_user_model()
+
+CHOICES = "a|Alpha|甲\nb|Beta|乙"
+FIELD_TYPES = {
+    "hobby_note": "text",
+    "budget": "number",
+    "visit_date": "date",
+    "grade": "choice",
+    "tags": "multi",
+    "vip": "bool",
+}
+
+
+def fresh(user):
+    return User.objects.get(pk=user.pk)
+
+
+def definition_data(key, field_type, **overrides):
+    data = {
+        "entity": "customer",
+        "key": key,
+        "label_en": f"Label {key}",
+        "label_zh": f"标签{key}",
+        "field_type": field_type,
+        "choices": CHOICES if field_type in ("choice", "multi") else "",
+        "order": "0",
+        "active": "on",
+    }
+    data.update(overrides)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def customer_data(client, **overrides):
+    """The create form as rendered for the logged-in user, filled in with a valid customer."""
+    values = {"name": "Zhao Min", "phone": "13812340001"}
+    values.update(overrides)
+    return rendered_form_data(client.get("/customers/new/"), **values)
+
+
+def rendered_form_data(response, **overrides):
+    """What the browser would POST for the form on `response` as rendered, with `overrides` (None drops a field)."""
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        elif value not in (None, ""):
+            data[name] = str(value)
+    for name, value in overrides.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+@pytest.fixture
+def as_admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def all_fields(as_admin):
+    for key, field_type in FIELD_TYPES.items():
+        response = as_admin.post("/settings/fields/new/", definition_data(key, field_type))
+        assert response.status_code == 302, response.text
+    return {field.key: field for field in CustomField.objects.all()}
+
+
+# Defining fields in the browser
+
+
+@pytest.mark.parametrize(("key", "field_type"), sorted(FIELD_TYPES.items()))
+def test_admin_defines_a_custom_field_of_each_type_in_the_browser(as_admin, key, field_type):
+    response = as_admin.post("/settings/fields/new/", definition_data(key, field_type))
+    assert response.status_code == 302
+    assert response["Location"] == "/settings/fields/"
+    field = CustomField.objects.get(key=key)
+    assert field.field_type == field_type
+    assert field.entity == "customer"
+    assert field.label_en == f"Label {key}"
+    assert field.label_zh == f"标签{key}"
+    assert field.active
+    if field_type in ("choice", "multi"):
+        assert field.choice_list() == [("a", "Alpha"), ("b", "Beta")]
+    assert f"Label {key}" in as_admin.get("/settings/fields/").text
+
+
+def test_settings_field_pages_are_forbidden_to_a_rep(client, rep):
+    client.force_login(rep)
+    assert client.get("/settings/fields/").status_code == 403
+    assert client.get("/settings/fields/new/").status_code == 403
+    assert client.post("/settings/fields/new/", definition_data("grade", "choice")).status_code == 403
+    assert not CustomField.objects.exists()
+
+
+def test_settings_field_edit_is_forbidden_to_a_team_lead(client, team_lead, all_fields):
+    client.force_login(team_lead)
+    field = all_fields["grade"]
+    response = client.post(f"/settings/fields/{field.pk}/", definition_data("grade", "choice", label_en="Hacked"))
+    assert response.status_code == 403
+    field.refresh_from_db()
+    assert field.label_en == "Label grade"
+
+
+@pytest.mark.parametrize("field_type", ["choice", "multi"])
+def test_choice_field_without_choices_is_rejected(as_admin, field_type):
+    response = as_admin.post("/settings/fields/new/", definition_data("grade", field_type, choices=""))
+    assert response.status_code == 200
+    assert "choices" in response.context["form"].errors
+    assert not CustomField.objects.exists()
+
+
+def test_choice_field_with_duplicate_values_is_rejected(as_admin):
+    response = as_admin.post(
+        "/settings/fields/new/", definition_data("grade", "choice", choices="a|Alpha|甲\na|Again|再")
+    )
+    assert response.status_code == 200
+    assert "choices" in response.context["form"].errors
+    assert not CustomField.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["my key", "grade!", "等级 a"])
+def test_key_with_spaces_or_symbols_is_rejected(as_admin, key):
+    response = as_admin.post("/settings/fields/new/", definition_data(key, "text"))
+    assert response.status_code == 200
+    assert "key" in response.context["form"].errors
+    assert not CustomField.objects.exists()
+
+
+def test_duplicate_key_for_the_same_record_kind_is_rejected(as_admin, all_fields):
+    response = as_admin.post("/settings/fields/new/", definition_data("grade", "text"))
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert CustomField.objects.filter(key="grade").count() == 1
+
+
+def test_editing_a_field_cannot_change_its_key_or_type(as_admin, all_fields):
+    field = all_fields["grade"]
+    response = as_admin.post(
+        f"/settings/fields/{field.pk}/", definition_data("renamed", "text", label_en="Grade", choices=CHOICES)
+    )
+    assert response.status_code == 302
+    field.refresh_from_db()
+    assert (field.key, field.field_type, field.label_en) == ("grade", "choice", "Grade")
+
+
+# Forms and storage
+
+
+def test_customer_create_form_shows_every_active_custom_field(client, rep, all_fields):
+    client.force_login(rep)
+    response = client.get("/customers/new/")
+    assert response.status_code == 200
+    for key in FIELD_TYPES:
+        assert f'name="cf_{key}"' in response.text
+        assert f"Label {key}" in response.text
+    assert "Alpha" in response.text and "Beta" in response.text
+
+
+def test_required_custom_field_left_empty_gives_a_form_error_and_creates_nothing(client, rep, as_admin):
+    as_admin.post("/settings/fields/new/", definition_data("budget", "number", required="on"))
+    client.force_login(rep)
+    response = client.post("/customers/new/", customer_data(client))
+    assert response.status_code == 200
+    assert "cf_budget" in response.context["form"].errors
+    assert not Customer.objects.exists()
+
+
+def test_valid_custom_values_are_stored_as_json_native_types(client, rep, all_fields):
+    client.force_login(rep)
+    response = client.post(
+        "/customers/new/",
+        customer_data(
+            client,
+            cf_hobby_note="  golf  ",
+            cf_budget="12.50",
+            cf_visit_date="2024-03-05",
+            cf_grade="b",
+            cf_tags=["b", "a"],
+            cf_vip="true",
+        ),
+    )
+    assert response.status_code == 302
+    customer = Customer.objects.get()
+    assert customer.custom == {
+        "hobby_note": "golf",
+        "budget": "12.5",
+        "visit_date": "2024-03-05",
+        "grade": "b",
+        "tags": ["a", "b"],
+        "vip": True,
+    }
+
+
+def test_no_answer_to_a_yes_no_field_is_not_stored_and_no_is_stored_as_false(client, rep, all_fields):
+    client.force_login(rep)
+    client.post("/customers/new/", customer_data(client, phone="13812340001", cf_vip=""))
+    client.post("/customers/new/", customer_data(client, phone="13812340002", name="Qian Li", cf_vip="false"))
+    assert Customer.objects.get(phone="13812340001").custom == {}
+    assert Customer.objects.get(phone="13812340002").custom == {"vip": False}
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("1200", "1200"), ("1000.00", "1000"), ("0.5", "0.5"), ("-3", "-3")])
+def test_number_is_stored_as_a_plain_decimal_string_without_exponent(client, rep, all_fields, typed, stored):
+    client.force_login(rep)
+    response = client.post("/customers/new/", customer_data(client, cf_budget=typed))
+    assert response.status_code == 302
+    assert Customer.objects.get().custom["budget"] == stored
+
+
+def test_invalid_custom_values_give_field_errors(client, rep, all_fields):
+    client.force_login(rep)
+    response = client.post(
+        "/customers/new/",
+        customer_data(client, cf_budget="lots", cf_visit_date="2024-02-30", cf_grade="z", cf_tags=["q"]),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"cf_budget", "cf_visit_date", "cf_grade", "cf_tags"} <= set(errors)
+    assert not Customer.objects.exists()
+
+
+def test_edit_form_shows_the_stored_custom_values(client, rep, all_fields):
+    customer = services.customer_create(
+        by=fresh(rep), name="Sun Yi", phone="13812340003", custom={"grade": "b", "vip": False, "budget": "7.5"}
+    )
+    client.force_login(rep)
+    form = client.get(f"/customers/{customer.pk}/edit/").context["form"]
+    assert form.initial["cf_grade"] == "b"
+    assert form.initial["cf_vip"] == "false"
+    assert form.initial["cf_budget"] == "7.5"
+
+
+def test_detail_page_shows_custom_labels_and_values_in_english(client, rep, all_fields):
+    customer = services.customer_create(
+        by=fresh(rep),
+        name="Zhou Jie",
+        phone="13812340004",
+        custom={"grade": "a", "tags": ["a", "b"], "vip": True, "budget": "12.5", "visit_date": "2024-03-05"},
+    )
+    client.force_login(rep)
+    response = client.get(f"/customers/{customer.pk}/")
+    assert "Label grade" in response.text
+    assert '<dd class="col-7">Alpha</dd>' in response.text
+    assert '<dd class="col-7">Alpha, Beta</dd>' in response.text
+    assert '<dd class="col-7">Yes</dd>' in response.text
+    assert '<dd class="col-7">12.5</dd>' in response.text
+    assert '<dd class="col-7">2024-03-05</dd>' in response.text
+    assert "甲" not in response.text
+
+
+def test_detail_page_shows_chinese_labels_for_a_chinese_reader(client, rep, all_fields):
+    customer = services.customer_create(
+        by=fresh(rep), name="Wu Di", phone="13812340005", custom={"grade": "a", "tags": ["a", "b"]}
+    )
+    client.force_login(rep)
+    response = client.get(f"/customers/{customer.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert "标签grade" in response.text
+    assert '<dd class="col-7">甲</dd>' in response.text
+    assert '<dd class="col-7">甲, 乙</dd>' in response.text
+    assert "Alpha" not in response.text
+
+
+def test_language_cookie_switches_the_choice_labels(client, rep, all_fields):
+    customer = services.customer_create(by=fresh(rep), name="Zheng He", phone="13812340006", custom={"grade": "b"})
+    client.force_login(rep)
+    client.cookies["django_language"] = "zh-hans"
+    assert '<dd class="col-7">乙</dd>' in client.get(f"/customers/{customer.pk}/").text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("cf_grade=a", {"Grade A"}),
+        ("cf_grade=b", {"Grade B"}),
+        ("cf_tags=a", {"Grade A"}),
+        ("cf_tags=b", {"Grade A", "Grade B"}),
+        ("cf_vip=yes", {"Grade B"}),
+        ("cf_vip=no", {"Grade A"}),
+        ("", {"Grade A", "Grade B", "No custom"}),
+    ],
+)
+def test_list_filter_by_a_custom_field_returns_only_matching_customers(client, rep, all_fields, query, expected):
+    by = fresh(rep)
+    services.customer_create(
+        by=by, name="Grade A", phone="13812340007", custom={"grade": "a", "tags": ["a", "b"], "vip": False}
+    )
+    services.customer_create(
+        by=by, name="Grade B", phone="13812340008", custom={"grade": "b", "tags": ["b"], "vip": True}
+    )
+    services.customer_create(by=by, name="No custom", phone="13812340009")
+    client.force_login(rep)
+    response = client.get(f"/customers/?{query}")
+    assert response.status_code == 200
+    shown = {customer.name for customer in response.context["page"].object_list}
+    assert shown == expected
+
+
+def test_inactive_custom_fields_disappear_from_forms_filters_and_detail(client, rep, as_admin, all_fields):
+    field = all_fields["grade"]
+    response = as_admin.post(f"/settings/fields/{field.pk}/", definition_data("grade", "choice", active=None))
+    assert response.status_code == 302
+    customer = services.customer_create(by=fresh(rep), name="Feng Yu", phone="13812340010", custom={"grade": "a"})
+    client.force_login(rep)
+    assert 'name="cf_grade"' not in client.get("/customers/new/").text
+    assert 'name="cf_grade"' not in client.get(f"/customers/{customer.pk}/edit/").text
+    assert 'name="cf_grade"' not in client.get("/customers/").text
+    assert "Label grade" not in client.get(f"/customers/{customer.pk}/").text
+    assert 'name="cf_tags"' in client.get("/customers/new/").text
+
+
+# parse_text (import) and validate_values (API)
+
+
+def field(field_type, **kwargs):
+    kwargs.setdefault("label_en", "Budget" if field_type == "number" else "Grade")
+    kwargs.setdefault("key", "k")
+    if field_type in ("choice", "multi"):
+        kwargs.setdefault("choices", CHOICES)
+    return CustomField(field_type=field_type, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("raw", "parsed"),
+    [("1,234.50", "1234.5"), (" 42 ", "42"), ("-0.25", "-0.25"), ("1,000", "1000"), ("2,500,000", "2500000")],
+)
+def test_parse_text_reads_numbers_with_thousands_commas(raw, parsed):
+    assert customfields.parse_text(field("number"), raw) == parsed
+
+
+@pytest.mark.parametrize(("raw", "parsed"), [("2024/03/05", "2024-03-05"), ("2024-03-05", "2024-03-05")])
+def test_parse_text_reads_dates_with_slashes_or_dashes(raw, parsed):
+    assert customfields.parse_text(field("date"), raw) == parsed
+
+
+@pytest.mark.parametrize("raw", ["yes", "Yes", "Y", "true", "TRUE", "1", "是", "对"])
+def test_parse_text_reads_yes_words_in_english_and_chinese(raw):
+    assert customfields.parse_text(field("bool"), raw) is True
+
+
+@pytest.mark.parametrize("raw", ["no", "No", "N", "false", "0", "否"])
+def test_parse_text_reads_no_words_in_english_and_chinese(raw):
+    assert customfields.parse_text(field("bool"), raw) is False
+
+
+@pytest.mark.parametrize(
+    ("field_type", "raw"),
+    [
+        ("number", "twelve"),
+        ("number", "NaN"),
+        ("number", "Infinity"),
+        ("date", "05.03.2024"),
+        ("date", "2024/02/30"),
+        ("bool", "maybe"),
+        ("choice", "z"),
+        ("multi", "a;z"),
+    ],
+)
+def test_parse_text_rejects_bad_values_with_the_field_label_in_the_message(field_type, raw):
+    definition = field(field_type, label_en="Favourite colour")
+    with pytest.raises(ValidationError) as error:
+        customfields.parse_text(definition, raw)
+    assert "Favourite colour" in error.value.messages[0]
+
+
+def test_parse_text_unknown_choice_names_the_value_and_the_label():
+    with pytest.raises(ValidationError) as error:
+        customfields.parse_text(field("choice", label_en="Grade"), "Gamma")
+    assert "Grade" in error.value.messages[0]
+    assert "Gamma" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(("raw", "parsed"), [("a", "a"), ("Alpha", "a"), ("ALPHA", "a"), ("b", "b")])
+def test_parse_text_reads_a_choice_by_value_or_label(raw, parsed):
+    assert customfields.parse_text(field("choice"), raw) == parsed
+
+
+@pytest.mark.parametrize(("raw", "parsed"), [("b;a", ["a", "b"]), ("Beta ; Alpha", ["a", "b"]), ("a；b", ["a", "b"])])
+def test_parse_text_reads_multi_choices_sorted(raw, parsed):
+    assert customfields.parse_text(field("multi"), raw) == parsed
+
+
+def test_parse_text_reads_a_chinese_choice_label_for_a_chinese_reader():
+    with translation.override("zh-hans"):
+        assert customfields.parse_text(field("choice"), "乙") == "b"
+
+
+def test_parse_text_of_an_empty_required_field_names_the_field():
+    with pytest.raises(ValidationError) as error:
+        customfields.parse_text(field("text", label_en="Referrer", required=True), "  ")
+    assert "Referrer" in error.value.messages[0]
+
+
+def test_parse_text_of_an_empty_optional_field_is_none():
+    assert customfields.parse_text(field("number"), "") is None
+
+
+def test_parse_text_rejects_text_longer_than_500_characters():
+    with pytest.raises(ValidationError):
+        customfields.parse_text(field("text", label_en="Note"), "x" * 501)
+
+
+def test_validate_values_rejects_unknown_keys(all_fields):
+    with pytest.raises(ValidationError) as error:
+        customfields.validate_values("customer", {"grade": "a", "shoe_size": "42"})
+    assert set(error.value.message_dict) == {"shoe_size"}
+
+
+def test_validate_values_returns_the_stored_values(all_fields):
+    stored = customfields.validate_values(
+        "customer",
+        {"grade": "Beta", "tags": ["b", "a"], "vip": False, "budget": "1,234.50", "visit_date": "2024/03/05"},
+    )
+    assert stored == {"grade": "b", "tags": ["a", "b"], "vip": False, "budget": "1234.5", "visit_date": "2024-03-05"}
+
+
+def test_validate_values_collects_every_bad_value(all_fields):
+    with pytest.raises(ValidationError) as error:
+        customfields.validate_values("customer", {"grade": "z", "budget": "lots"})
+    assert set(error.value.message_dict) == {"grade", "budget"}
+
+
+def test_validate_values_ignores_inactive_fields_as_unknown(all_fields):
+    CustomField.objects.filter(key="grade").update(active=False)
+    with pytest.raises(ValidationError) as error:
+        customfields.validate_values("customer", {"grade": "a"})
+    assert set(error.value.message_dict) == {"grade"}
