@@ -38,7 +38,8 @@ def copy_rows(table: str, columns: list[str], rows, *, total: int) -> float:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # psycopg2 pulls from the stream while the server parses: generation and COPY overlap.
-            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", RowStream(rows))
+            names = ", ".join(f'"{column}"' for column in columns)
+            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", RowStream(rows))
     else:
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 (names from code, not input)
@@ -59,12 +60,14 @@ class indexes_dropped:
     """Drop a table's secondary indexes for a bulk load and rebuild them after, as pg_restore does.
 
     Unique indexes are rebuilt too, so a duplicate in the loaded rows still fails the load.
-    Indexes that back a table constraint (primary key, foreign-key targets) stay.
+    Indexes that back a table constraint (primary key, foreign-key targets) stay; foreign keys of the
+    table are dropped and re-added (validated) after the load.
     """
 
     def __init__(self, table: str):
         self.table = table
         self.definitions: list[tuple[str, str]] = []
+        self.foreign_keys: list[tuple[str, str]] = []
         self.rebuild_seconds = 0.0
 
     def __enter__(self):
@@ -80,14 +83,26 @@ class indexes_dropped:
             self.definitions = cursor.fetchall()
             for name, _definition in self.definitions:
                 cursor.execute(f'DROP INDEX "{name}"')
+            # Foreign keys are checked row by row during COPY; re-adding them validates all rows at once.
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+                [self.table],
+            )
+            self.foreign_keys = cursor.fetchall()
+            for name, _definition in self.foreign_keys:
+                cursor.execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{name}"')
         return self
 
     def __exit__(self, *exc):
+        if connection.vendor != "postgresql":
+            return False
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '512MB'")
             for _name, definition in self.definitions:
                 cursor.execute(definition)
+            for name, definition in self.foreign_keys:
+                cursor.execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
         self.rebuild_seconds = time.perf_counter() - started
         return False
 

@@ -6,16 +6,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
+from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from crm_site import customfields, masking
 from crm_site.api_common import ApiError, RevealingPagination, require_perm
 from crm_site.models import AccessLog
-from crm_site.scope import scope_q
 from customers import selectors, services
 from customers.identity import normalize_id_number, normalize_phone
-from customers.models import Customer
+from customers.models import Customer, Interaction
 
 router = Router(tags=["customers"])
 
@@ -34,8 +33,17 @@ class CustomerOut(Schema):
     source: str
     level: str
     status: str
-    owner_id: int
+    owner_id: int | None
     project_id: int | None
+    tags: list[str]
+    work_district: str
+    risk_level: str
+    purchasing_power: str
+    real_need: str
+    decision_authority: str
+    suitability: str
+    prospect_level: str
+    key_account: bool
     custom: dict
     created_at: datetime.datetime
     last_contact_at: datetime.datetime | None
@@ -70,6 +78,15 @@ class CustomerIn(Schema):
     status: Customer.Status = Customer.Status.PROSPECT
     marketing_consent: bool = False
     notes: str = Field("", max_length=5000)
+    work_district: str = Field("", max_length=50)
+    work_address: str = Field("", max_length=200)
+    hobbies: str = Field("", max_length=300)
+    tags: list[str] = Field(default_factory=list, max_length=30)
+    risk_level: Customer.Risk = Customer.Risk.LOW
+    purchasing_power: Customer.Answer = Customer.Answer.UNKNOWN
+    real_need: Customer.Answer = Customer.Answer.UNKNOWN
+    decision_authority: Customer.Answer = Customer.Answer.UNKNOWN
+    suitability: Customer.Answer = Customer.Answer.UNKNOWN
     custom: dict = {}
 
 
@@ -147,10 +164,18 @@ def create_customer(request, payload: CustomerIn):
     try:
         customer = services.customer_create(by=request.user, custom=custom, **data)
     except services.DuplicateCustomer as duplicate:
-        visible = Customer.objects.filter(scope_q(request.user), pk=duplicate.existing.pk).exists()
+        existing = duplicate.existing
         body = {"detail": "A customer with this phone or ID number already exists.", "errors": {"phone": ["duplicate"]}}
-        if visible:
-            body["existing_id"] = duplicate.existing.pk
+        if Customer.objects.visible_to(request.user).filter(pk=existing.pk).exists():
+            body["existing_id"] = existing.pk
+        else:
+            # The same 撞单 rule as the pages: the first receiver keeps it, this claim becomes a conflict.
+            conflict = services.conflict_record(
+                customer=existing,
+                claimant=request.user,
+                evidence={"name": data["name"], "phone": data["phone"], "via": "api"},
+            )
+            body["conflict_id"] = conflict.pk
         raise ApiError(409, body) from None
     return 201, _shown(request, [customer])[0]
 
@@ -171,3 +196,66 @@ def update_customer(request, customer_id: int, payload: CustomerIn):
     except ValidationError:
         raise ApiError(409, {"detail": "A customer with this phone or ID number already exists."}) from None
     return _shown(request, [customer])[0]
+
+
+class InteractionOut(Schema):
+    id: int
+    customer_id: int
+    channel: str
+    direction: str
+    occurred_at: datetime.datetime
+    staff_id: int
+    summary: str
+    outcome: str
+    next_step: str
+    next_due: datetime.date | None
+    next_done: bool
+
+
+class InteractionIn(Schema):
+    channel: Interaction.Channel = Interaction.Channel.PHONE
+    direction: Interaction.Direction = Interaction.Direction.OUT
+    occurred_at: datetime.datetime | None = None
+    summary: str = Field(min_length=1, max_length=5000)
+    outcome: str = Field("", max_length=200)
+    next_step: str = Field("", max_length=200)
+    next_due: datetime.date | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    role: str
+    title: str
+    decides: bool
+
+
+def _visible_customer(request, customer_id: int) -> Customer:
+    try:
+        return selectors.customer_get(user=request.user, pk=customer_id)
+    except Customer.DoesNotExist:
+        raise Http404 from None
+
+
+@router.get("/{customer_id}/interactions/", response=list[InteractionOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_interactions(request, customer_id: int):
+    require_perm(request, "customers.view_interaction")
+    return _visible_customer(request, customer_id).interactions.order_by("-occurred_at", "-id")
+
+
+@router.post("/{customer_id}/interactions/", response={201: InteractionOut})
+def create_interaction(request, customer_id: int, payload: InteractionIn):
+    require_perm(request, "customers.add_interaction")
+    customer = _visible_customer(request, customer_id)
+    try:
+        interaction = services.interaction_log(customer=customer, by=request.user, **payload.dict())
+    except ValidationError as error:
+        raise ApiError(422, {"detail": "Invalid interaction.", "errors": _field_errors(error)}) from None
+    return 201, interaction
+
+
+@router.get("/{customer_id}/members/", response=list[MemberOut])
+def list_members(request, customer_id: int):
+    require_perm(request, "customers.view_customer")
+    return list(_visible_customer(request, customer_id).members.all())

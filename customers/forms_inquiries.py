@@ -16,7 +16,7 @@ from customers.models import Inquiry
 from customers.services.inquiries import REOPEN, assignees_for
 from sales.models import Project
 
-TOKEN_SALT = "customers.public-inquiry.started"
+SIGNING_SALT = "customers.public-inquiry.started"
 MIN_SECONDS = 3  # people need longer than this to fill in the form; scripts do not
 MAX_SECONDS = 24 * 60 * 60
 MAX_LINKS = 3
@@ -25,13 +25,13 @@ LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 def form_token(*, issued_at: float | None = None) -> str:
     """A signed record of when the form was handed out (the time is readable, not forgeable)."""
-    return signing.dumps({"t": int(issued_at if issued_at is not None else time.time())}, salt=TOKEN_SALT)
+    return signing.dumps({"t": int(issued_at if issued_at is not None else time.time())}, salt=SIGNING_SALT)
 
 
 def token_age(token: str) -> float | None:
     """Seconds since `token` was issued, or None when it is missing or forged."""
     try:
-        issued = signing.loads(token or "", salt=TOKEN_SALT)["t"]
+        issued = signing.loads(token or "", salt=SIGNING_SALT)["t"]
         return time.time() - float(issued)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
@@ -60,7 +60,9 @@ class PublicInquiryForm(forms.Form):
         label=_("Your message (optional)"),
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("What would you like to know? When may we call you?")}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": _("What would you like to know? When may we call you?")}
+        ),
     )
     # Honeypot: hidden from people (and from screen readers), filled in by form-filling robots.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -98,9 +100,13 @@ class PublicInquiryForm(forms.Form):
             # A person who left the page open: hand out a fresh form time and ask them to send it again.
             self.data = self.data.copy()
             self.data[self.add_prefix("started")] = form_token()
-            raise ValidationError(
-                _("This page was open for more than a day. Please check your details and send them again."),
-                code="expired",
+            # A non-field error: the hidden field's own errors would not be shown.
+            self.add_error(
+                None,
+                ValidationError(
+                    _("This page was open for more than a day. Please check your details and send them again."),
+                    code="expired",
+                ),
             )
         return age
 
@@ -162,7 +168,9 @@ class InquiryAssignForm(forms.Form):
         self.fields["to_user"].label_from_instance = lambda person: person.get_full_name() or person.username
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Row(Column("to_user", css_class="col-sm-6"), Column("reason", css_class="col-sm-6")))
+        self.helper.layout = Layout(
+            Row(Column("to_user", css_class="col-sm-6"), Column("reason", css_class="col-sm-6"))
+        )
 
 
 class InquiryStatusForm(forms.Form):

@@ -53,7 +53,9 @@ class VisitPlanForm(forms.Form):
                 empty_label=_("Choose a customer"),
             )
         self.helper = inline_helper()
-        self.helper.layout = Layout("customer", Row(Column("day", css_class="col-6"), Column("purpose", css_class="col-6")))
+        self.helper.layout = Layout(
+            "customer", Row(Column("day", css_class="col-6"), Column("purpose", css_class="col-6"))
+        )
 
     def clean_customer(self):
         value = self.cleaned_data["customer"]
@@ -120,13 +122,15 @@ class DailyReportForm(forms.Form):
         label=_("Comment"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "aria-label": _("Comment")}),
         help_text=_("What went well, what did not, what you need from your manager."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.form_show_labels = False
         self.helper.layout = Layout("comment", Submit("save", _("Save report")))
 
 
@@ -179,4 +183,7 @@ class PolicyForm(forms.Form):
         return {level: {field: self.cleaned_data[f"{level}_{field}"] for field in POLICY_FIELDS} for level in DEFAULTS}
 
     def settings_values(self) -> dict:
-        return {"hold_limit": self.cleaned_data["hold_limit"], "inquiry_alert_hours": self.cleaned_data["inquiry_alert_hours"]}
+        return {
+            "hold_limit": self.cleaned_data["hold_limit"],
+            "inquiry_alert_hours": self.cleaned_data["inquiry_alert_hours"],
+        }

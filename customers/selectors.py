@@ -31,14 +31,19 @@ def search_q(query: str) -> Q:
     query = query.strip()
     digits = phone_digits(query)
     if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "").replace("-", "").replace("+", "")) - 1:
-        # Mostly digits: a phone fragment (served by the trigram indexes on PostgreSQL).
-        numbers = CustomerPhone.objects.filter(number__contains=digits, customer=OuterRef("pk"))
-        return Q(phone__contains=digits) | Q(Exists(numbers)) | Q(id_number=query.upper())
+        if len(query) >= 15 and len(digits) >= 14:  # a mainland ID number (17 digits + digit or X)
+            return Q(id_number=query.upper()) | Q(pk__in=_phone_matches(digits))
+        # Any part of any of a file's numbers, served by the trigram index on PostgreSQL.
+        return Q(pk__in=_phone_matches(digits))
     if "@" in query:
         return Q(email__iexact=query)
     if len(query) < MIN_NAME_FRAGMENT:
         return Q(name__istartswith=query)
     return Q(name__icontains=query)
+
+
+def _phone_matches(digits: str):
+    return CustomerPhone.objects.filter(number__contains=digits).values("customer_id")
 
 
 def customer_list(

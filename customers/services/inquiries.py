@@ -367,6 +367,9 @@ def inquiry_first_contact(*, inquiry: Inquiry, by) -> Inquiry:
         actor=by,
         action=AuditEntry.Action.UPDATE,
         instance=inquiry,
-        changes={"status": [previous, inquiry.status], "first_contact_at": [None, audit.jsonable(inquiry.first_contact_at)]},
+        changes={
+            "status": [previous, inquiry.status],
+            "first_contact_at": [None, audit.jsonable(inquiry.first_contact_at)],
+        },
     )
     return inquiry

@@ -24,10 +24,10 @@ def _require_planner(plan: VisitPlan, by) -> None:
 
 
 def _require_planned(plan: VisitPlan) -> None:
+    # Re-read the status under a row lock (inside the caller's transaction): two clicks act once.
+    plan.status = VisitPlan.objects.select_for_update().values_list("status", flat=True).get(pk=plan.pk)
     if plan.status != VisitPlan.Status.PLANNED:
-        raise ValidationError(
-            _("This visit is already %(status)s.") % {"status": plan.get_status_display().lower()}
-        )
+        raise ValidationError(_("This visit is already %(status)s.") % {"status": plan.get_status_display().lower()})
 
 
 @transaction.atomic
@@ -77,6 +77,7 @@ def visit_record(
     return interaction
 
 
+@transaction.atomic
 def visit_cancel(*, plan: VisitPlan, by) -> VisitPlan:
     """Cancel a visit that has not happened yet."""
     _require_planner(plan, by)
@@ -86,6 +87,7 @@ def visit_cancel(*, plan: VisitPlan, by) -> VisitPlan:
     return plan
 
 
+@transaction.atomic
 def visit_mark_missed(*, plan: VisitPlan, by, today: datetime.date | None = None) -> VisitPlan:
     """Mark a planned visit of today or earlier as missed."""
     _require_planner(plan, by)
@@ -100,6 +102,7 @@ def visit_mark_missed(*, plan: VisitPlan, by, today: datetime.date | None = None
 @transaction.atomic
 def visit_assess(*, plan: VisitPlan, score: int, comment: str, by) -> VisitPlan:
     """Score a done visit 1–5 with a comment, and audit the assessment."""
+    plan.status = VisitPlan.objects.select_for_update().values_list("status", flat=True).get(pk=plan.pk)
     if plan.status != VisitPlan.Status.DONE:
         raise ValidationError(_("Only a visit that took place can be assessed."))
     if plan.staff_id == by.pk:
@@ -117,7 +120,7 @@ def visit_assess(*, plan: VisitPlan, score: int, comment: str, by) -> VisitPlan:
     plan.assessed_by = by
     plan.assessed_at = timezone.now()
     plan.save(update_fields=["score", "assessment", "assessed_by", "assessed_at"])
-    audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=plan, changes=changes, reason="visit assessed")
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=plan, changes=changes)
     return plan
 
 

@@ -16,7 +16,8 @@ def test_rep_logs_in_navigates_and_switches_language(page, live_server, demo, ar
     expect(page.locator("[data-panel=followups]")).to_be_visible()
     page.screenshot(path=artifacts / "my-day-en.png", full_page=True)
 
-    page.get_by_role("link", name=re.compile("Customers")).first.click()
+    page.locator("#nav-main .dropdown-toggle", has_text="Customers").click()
+    page.get_by_role("link", name=re.compile("Customer files")).click()
     expect(page).to_have_url(re.compile(r"/customers/$"))
     rows = page.locator("#customer-rows tbody tr")
     expect(rows.first).to_be_visible()
@@ -40,7 +41,8 @@ def test_phone_layout_collapses_navigation_and_filters_customers(page, live_serv
     toggler = page.locator(".navbar-toggler")
     expect(toggler).to_be_visible()
     toggler.click()
-    page.get_by_role("link", name=re.compile("Customers")).first.click()
+    page.locator("#nav-main .dropdown-toggle", has_text="Customers").click()
+    page.get_by_role("link", name=re.compile("Customer files")).click()
     page.fill("[data-testid=customer-filter] input[name=q]", "139")
     # htmx swaps the rows and pushes the filter into the URL without a full reload.
     expect(page).to_have_url(re.compile(r"q=139"))

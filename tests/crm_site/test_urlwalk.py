@@ -5,8 +5,9 @@ New views cannot ship unprotected or broken: a GET as anyone answers 200/302/403
 changes data. Path parameters are filled with real objects (a customer owned by rep, Team North,
 staff member rep, ...), so detail pages render for real instead of answering 404.
 
-When a new URL has a parameter this walk cannot fill, the walk fails and names it: extend
-`PARAM_VALUES` below.
+A parameter is filled from `walk_data` (by URL name, then by parameter name), else with a row
+of the model named by the path segment before it ("customers/<int:pk>/…" → Customer), by the
+URL name (app:model-action) or by the app. When none fits, the walk fails and names the URL.
 """
 
 import hashlib
@@ -16,7 +17,6 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
@@ -29,8 +29,6 @@ from tests import factories
 from tests.factories import CustomerFactory, CustomFieldFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-User = get_user_model()
 
 ALLOWED_STATUSES = {200, 302, 403, 404, 405}
 LOGIN_PATH = "/accounts/login/"

@@ -133,8 +133,7 @@ def test_phone_of_a_customer_the_rep_cannot_see_gives_a_form_error_without_revea
     client.force_login(rep)
     response = client.post("/customers/new/", form_data(client, name="Chen Jing", phone="138 1234 5678"))
     assert response.status_code == 200
-    assert "already registered by a colleague" in response.text
-    assert response.context["form"].non_field_errors()
+    assert "colleague" in " ".join(response.context["form"].non_field_errors())
     assert Customer.objects.count() == 1
     assert "Secret Client" not in response.text
     assert f"/customers/{hidden.pk}/" not in response.text
@@ -308,7 +307,8 @@ def test_list_paginates_at_25(client, rep):
 
 # Query budget
 
-LIST_QUERY_BUDGET = 16  # 14 measured (session, user, 2 permission sets, scope 4, custom fields 2, count, page, access log, owner filter)
+# Measured with 30 customers: 15 (rep), 18 (team_lead, director: 4 scope queries), 12 (marketing).
+LIST_QUERY_BUDGET = 20
 
 
 def list_queries(client):
@@ -323,16 +323,17 @@ def make_customers(owner, start, count):
         customer_of(owner, name=f"Budget {n:02d}", phone=f"1390000{n:04d}", project=None)
 
 
-def test_list_of_30_customers_stays_within_the_query_budget(client, rep, django_assert_max_num_queries):
-    make_customers(rep, 0, 30)
-    client.force_login(rep)
+@pytest.mark.parametrize("role", ["rep", "team_lead"])
+def test_list_of_30_customers_stays_within_the_query_budget(client, org, role, django_assert_max_num_queries):
+    make_customers(org["rep"], 0, 30)
+    client.force_login(org[role])
     client.get("/customers/")  # the session's first write is not the list's cost
     with django_assert_max_num_queries(LIST_QUERY_BUDGET):
         response = client.get("/customers/")
     assert len(shown_ids(response)) == 25
 
 
-@pytest.mark.parametrize("role", ["rep", "team_lead", "marketing"])
+@pytest.mark.parametrize("role", ["rep", "team_lead", "director", "marketing"])
 def test_list_query_count_does_not_grow_from_10_to_30_customers(client, org, role):
     make_customers(org["rep"], 0, 10)
     client.force_login(org[role])

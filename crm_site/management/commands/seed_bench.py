@@ -1,6 +1,6 @@
 """Large generated data for `manage.py bench`: staff in departments and teams, projects, customers.
 
-    manage.py seed_bench --customers 1000000 [--reps 400]
+    manage.py seed_bench --customers 1000000 --interactions 5000000 [--reps 400]
 
 Rows are written with COPY on PostgreSQL (bulk INSERT on SQLite). Staff, teams and projects are
 created once and reused; customers are appended. Bench users' password: "bench-password-2026".
@@ -30,8 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=100_000)
         parser.add_argument("--reps", type=int, default=400)
+        parser.add_argument("--interactions", type=int, default=0)
 
-    def handle(self, *args, customers, reps, **options):
+    def handle(self, *args, customers, reps, interactions, **options):
         started = time.perf_counter()
         sync_roles(grant_missing=True)
         with transaction.atomic():
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"customers: {customers:,} rows, COPY at {rate:,.0f} rows/s, indexes rebuilt in {rebuild:.1f} s"
             )
+        if interactions:
+            rate, rebuild = customer_data.generate_interactions(interactions, rep_rows)
+            self.stdout.write(f"interactions: {interactions:,} rows, COPY at {rate:,.0f} rows/s, indexes rebuilt in {rebuild:.1f} s")
         self.stdout.write(self.style.SUCCESS(f"seed_bench done in {time.perf_counter() - started:.1f} s"))
 
     def projects(self) -> list[int]:

@@ -1,0 +1,121 @@
+"""Exporting a filtered customer list to CSV or XLSX, within the viewer's scope and masking.
+
+The columns are those of the list page plus every active custom field. Sensitive fields are masked
+exactly as on the pages (crm_site.masking.reveal): a viewer who may see them gets the values, and
+each such customer is written to the access log with purpose "export". Every cell goes through
+crm_site.spreadsheets.spreadsheet_safe, so no value can run as a formula.
+"""
+
+import tempfile
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm_site import customfields, masking, spreadsheets
+from crm_site.models import AccessLog, CustomField
+from customers.models import Customer
+from customers.selectors import ENTITY, SENSITIVE_FIELDS
+
+ROW_CAP = 100_000
+CHUNK_SIZE = 2000
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class TooManyRows(Exception):
+    """The export would be larger than ROW_CAP; `count` is how many rows it would have."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
+        self.message = _(
+            "This list has %(count)s customers; an export holds at most %(cap)s. Narrow the filters and export again."
+        ) % {"count": f"{count:,}", "cap": f"{ROW_CAP:,}"}
+
+
+def check_size(customers: QuerySet[Customer]) -> int:
+    """The number of rows `customers` would export; raises TooManyRows above the cap."""
+    count = customers.count()
+    if count > ROW_CAP:
+        raise TooManyRows(count)
+    return count
+
+
+def filename(fmt: str) -> str:
+    return f"customers-{timezone.localdate().isoformat()}.{fmt}"
+
+
+def _custom_cell(definition: CustomField, value) -> str:
+    # Several choices joined by ";" so the importer reads them back (it splits on ; and ,).
+    if definition.field_type == CustomField.Type.MULTI_CHOICE and isinstance(value, list):
+        labels = dict(definition.choice_list())
+        return "; ".join(labels.get(item, item) for item in value)
+    return customfields.display_value(definition, value)
+
+
+def _person(user) -> str:
+    # As the list's |person filter shows it; the importer accepts a unique full name or a username.
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def rows(customers: QuerySet[Customer], *, user, request=None, chunk_size: int = CHUNK_SIZE) -> Iterator[list[str]]:
+    """The header, then one list of text cells per customer; masks and logs as it goes, a chunk at a time."""
+    definitions = customfields.definitions(ENTITY)
+    yield [
+        _("Name"),
+        _("Phone"),
+        _("Level"),
+        _("Status"),
+        _("Source"),
+        _("Owner"),
+        _("Last contact"),
+        *[definition.label for definition in definitions],
+    ]
+    chunk: list[Customer] = []
+    for customer in customers.iterator(chunk_size=chunk_size):
+        chunk.append(customer)
+        if len(chunk) >= chunk_size:
+            yield from _chunk_rows(chunk, definitions, user=user, request=request)
+            chunk = []
+    if chunk:
+        yield from _chunk_rows(chunk, definitions, user=user, request=request)
+
+
+def _chunk_rows(chunk: list[Customer], definitions, *, user, request) -> Iterator[list[str]]:
+    masking.reveal(user, chunk, SENSITIVE_FIELDS, purpose=AccessLog.Purpose.EXPORT, request=request)
+    for customer in chunk:
+        last_contact = customer.last_contact_at
+        yield [
+            customer.name,
+            customer.shown["phone"],
+            customer.get_level_display(),
+            customer.get_status_display(),
+            customer.get_source_display(),
+            _person(customer.owner),
+            timezone.localtime(last_contact).date().isoformat() if last_contact else "",
+            *[_custom_cell(definition, (customer.custom or {}).get(definition.key)) for definition in definitions],
+        ]
+
+
+def csv_stream(customers: QuerySet[Customer], *, user, request=None) -> Iterator[bytes]:
+    """The export as UTF-8 CSV with BOM, produced line by line (for a streaming response)."""
+    return spreadsheets.csv_lines(rows(customers, user=user, request=request))
+
+
+def xlsx_file(customers: QuerySet[Customer], *, user, request=None):
+    """The export as an XLSX in a temporary file, rewound; the caller closes it (FileResponse does)."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
+    try:
+        spreadsheets.write_xlsx(rows(customers, user=user, request=request), file, sheet_name=_("Customers"))
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file

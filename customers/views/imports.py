@@ -1,0 +1,241 @@
+"""Importing customers (upload → map columns → report → commit) and exporting the filtered list.
+
+Between the steps the uploaded bytes wait in the cache (Redis in production, so any web worker can
+continue the import) under a random key that only this session knows; they are never served back,
+they expire after CACHE_SECONDS and are deleted on commit or on the next upload.
+"""
+
+import logging
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crm_site import customfields, spreadsheets
+from crm_site.selectors import assignable_staff
+from customers import exporting, importing, selectors
+from customers.forms import CustomerFilterForm
+from customers.forms_imports import ImportMappingForm, ImportUploadForm
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "customer_import"
+CACHE_PREFIX = "customer-import:"
+CACHE_SECONDS = 2 * 60 * 60
+REPORT_LIMIT = 500
+
+
+# --- the upload kept between steps --------------------------------------------------------------------------
+
+
+def _discard(request) -> None:
+    state = request.session.pop(SESSION_KEY, None)
+    if state:
+        try:
+            cache.delete(CACHE_PREFIX + state["token"])
+        except Exception:  # the entry expires anyway
+            logger.warning("Could not delete a kept import upload", exc_info=True)
+
+
+def _load(request):
+    """(state, sheet) of this session's upload, or None when there is none (or it expired or broke)."""
+    state = request.session.get(SESSION_KEY)
+    if not state:
+        return None
+    try:
+        data = cache.get(CACHE_PREFIX + state["token"])
+    except Exception:
+        logger.warning("Could not read a kept import upload", exc_info=True)
+        data = None
+    if data is None:
+        return None
+    try:
+        sheet = importing.read(
+            data, filename=state["filename"], encoding=state["encoding"], has_header=state["has_header"]
+        )
+    except importing.FileRejected:
+        return None
+    return state, sheet
+
+
+def _start_again(request):
+    messages.warning(request, _("The uploaded file is no longer available. Please upload it again."))
+    return redirect("customers:import-start")
+
+
+def _default_owner(request, state):
+    if not state.get("owner"):
+        return None
+    return assignable_staff(user=request.user).filter(pk=state["owner"]).first()
+
+
+def _validate(request, state, sheet):
+    owner = _default_owner(request, state)
+    if state.get("owner") and owner is None:
+        raise importing.FileRejected(_("The chosen owner can no longer receive customers from you. Upload again."))
+    return importing.validate(sheet, state["mapping"], by=request.user, default_owner=owner)
+
+
+# --- the steps -------------------------------------------------------------------------------------------
+
+
+@permission_required("customers.import_customer", raise_exception=True)
+def import_start(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        encoding, has_header = form.cleaned_data["encoding"], form.cleaned_data["has_header"]
+        try:
+            sheet = importing.read(data, filename=upload.name, encoding=encoding, has_header=has_header)
+        except importing.FileRejected as rejected:
+            form.add_error("file", rejected.message)
+        else:
+            _discard(request)
+            token = uuid.uuid4().hex
+            try:
+                cache.set(CACHE_PREFIX + token, data, CACHE_SECONDS)
+            except Exception:
+                logger.exception("Could not keep an import upload")
+                form.add_error(None, _("The file could not be kept for the next step. Please try again later."))
+            else:
+                owner = form.cleaned_data["owner"]
+                request.session[SESSION_KEY] = {
+                    "token": token,
+                    "filename": upload.name[:200],
+                    "encoding": encoding,
+                    "has_header": has_header,
+                    "owner": owner.pk if owner else None,
+                    "mapping": importing.guess_mapping(sheet.headers, customfields.definitions(selectors.ENTITY)),
+                }
+                return redirect("customers:import-map")
+    return render(request, "customers/import_start.html", {"form": form})
+
+
+@permission_required("customers.import_customer", raise_exception=True)
+def import_map(request):
+    loaded = _load(request)
+    if loaded is None:
+        return _start_again(request)
+    state, sheet = loaded
+    definitions = customfields.definitions(selectors.ENTITY)
+    form = ImportMappingForm(request.POST or None, sheet=sheet, definitions=definitions, mapping=state["mapping"])
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_KEY] = {**state, "mapping": form.mapping()}
+        return redirect("customers:import-report")
+    samples = [[cells[index] for _number, cells in sheet.preview(3) if cells[index]] for index in range(sheet.width)]
+    context = {
+        "form": form,
+        "state": state,
+        "sheet": sheet,
+        "columns": list(zip(form.columns, samples, strict=True)),
+        "preview": sheet.preview(),
+    }
+    return render(request, "customers/import_map.html", context)
+
+
+@permission_required("customers.import_customer", raise_exception=True)
+def import_report(request):
+    loaded = _load(request)
+    if loaded is None:
+        return _start_again(request)
+    state, sheet = loaded
+    try:
+        report = _validate(request, state, sheet)
+    except importing.FileRejected as rejected:
+        messages.error(request, rejected.message)
+        return redirect("customers:import-map")
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(
+            spreadsheets.csv_lines([[_("Row"), _("Column"), _("Problem")], *report.lines()]),
+            content_type=exporting.CONTENT_TYPES["csv"],
+        )
+        response["Content-Disposition"] = 'attachment; filename="import-problems.csv"'
+        return response
+    lines = report.lines()
+    labels = {target.key: target.label for target in importing.targets(customfields.definitions(selectors.ENTITY))}
+    context = {
+        "state": state,
+        "sheet": sheet,
+        "report": report,
+        "errors": report.errors[:REPORT_LIMIT],
+        "duplicates": report.duplicates[:REPORT_LIMIT],
+        "more_errors": max(0, len(report.errors) - REPORT_LIMIT),
+        "more_duplicates": max(0, len(report.duplicates) - REPORT_LIMIT),
+        "problem_count": len(lines),
+        "mapped": [(sheet.column_label(index), labels[key]) for index, key in enumerate(state["mapping"]) if key],
+    }
+    return render(request, "customers/import_report.html", context)
+
+
+@require_POST
+@permission_required("customers.import_customer", raise_exception=True)
+def import_commit(request):
+    loaded = _load(request)
+    if loaded is None:
+        return _start_again(request)
+    state, sheet = loaded
+    try:
+        report = _validate(request, state, sheet)
+        if not report.ok:
+            raise ValidationError(
+                _("Some rows are not valid: nothing was imported. Correct the file and upload it again.")
+            )
+        count = importing.commit(report, by=request.user, source=state["filename"])
+    except importing.FileRejected as rejected:
+        messages.error(request, rejected.message)
+        return redirect("customers:import-map")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("customers:import-report")
+    _discard(request)
+    messages.success(request, _("Imported %(count)s customers.") % {"count": f"{count:,}"})
+    return redirect("customers:customer-list")
+
+
+# --- export ----------------------------------------------------------------------------------------------
+
+
+@permission_required("customers.export_customer", raise_exception=True)
+def customer_export(request):
+    """The customer list, filtered exactly as on the list page, as CSV or XLSX."""
+    fmt = request.GET.get("format") or "csv"
+    filters_query = request.GET.copy()
+    filters_query.pop("format", None)
+    back = reverse("customers:customer-list") + (f"?{filters_query.urlencode()}" if filters_query else "")
+    if fmt not in exporting.FORMATS:
+        messages.error(request, _("Choose CSV or Excel (XLSX) for the export."))
+        return redirect(back)
+    form = CustomerFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    customers = selectors.customer_list(
+        user=request.user,
+        search=filters.get("q", ""),
+        owner=filters.get("owner"),
+        level=filters.get("level", ""),
+        status=filters.get("status", ""),
+        source=filters.get("source", ""),
+        custom=form.custom_values() if form.is_valid() else {},
+        sort=filters.get("sort") or "-created",
+    )
+    try:
+        exporting.check_size(customers)
+    except exporting.TooManyRows as too_many:
+        messages.error(request, too_many.message)
+        return redirect(back)
+    name = exporting.filename(fmt)
+    if fmt == "xlsx":
+        file = exporting.xlsx_file(customers, user=request.user, request=request)
+        return FileResponse(file, as_attachment=True, filename=name, content_type=exporting.CONTENT_TYPES["xlsx"])
+    response: HttpResponse = StreamingHttpResponse(
+        exporting.csv_stream(customers, user=request.user, request=request), content_type=exporting.CONTENT_TYPES["csv"]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
