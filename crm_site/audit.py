@@ -45,7 +45,13 @@ def record(*, actor, action: str, instance, changes: dict | None = None, reason:
 
 @receiver(post_create_historical_record)
 def audit_from_history(sender, instance, history_instance, history_user, **kwargs):
-    fields = [field for field in instance._meta.concrete_fields if field.attname not in SKIPPED_FIELDS]
+    # Only fields the history model tracks can be compared with the previous history row.
+    tracked = {field.attname for field in type(history_instance)._meta.fields}
+    fields = [
+        field
+        for field in instance._meta.concrete_fields
+        if field.attname not in SKIPPED_FIELDS and field.attname in tracked
+    ]
     action = history_instance.history_type
     if action == "~":
         previous = history_instance.prev_record

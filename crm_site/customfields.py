@@ -7,6 +7,7 @@ and the API, so a field defined once appears everywhere.
 """
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -76,7 +77,7 @@ def to_storage(definition: CustomField, value):
         return None
     match definition.field_type:
         case CustomField.Type.NUMBER:
-            return str(Decimal(value).normalize())
+            return decimal_text(Decimal(value))
         case CustomField.Type.DATE:
             return value.isoformat()
         case CustomField.Type.MULTI_CHOICE:
@@ -85,6 +86,20 @@ def to_storage(definition: CustomField, value):
             return bool(value)
         case _:
             return str(value).strip()
+
+
+def decimal_text(number: Decimal) -> str:
+    """A decimal as plain text without exponent or trailing zeros: 1200 → "1200", 2.50 → "2.5"."""
+    text = format(number.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def parse_date_text(text: str) -> datetime.date:
+    """2024-03-05, 2024/3/5, 2024.3.5 or 2024年3月5日 (as spreadsheets in China write them)."""
+    parts = [part for part in re.split(r"[-/.年月日\s]+", text.strip()) if part]
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise ValueError(text)
+    return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
 def values_from_form(cleaned_data: dict, entity: str) -> dict:
@@ -107,14 +122,17 @@ def parse_text(definition: CustomField, raw: str):
     match definition.field_type:
         case CustomField.Type.NUMBER:
             try:
-                return str(Decimal(text.replace(",", "")).normalize())
+                number = Decimal(text.replace(",", "").replace("，", ""))
             except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
                 raise ValidationError(
                     _("%(field)s: “%(value)s” is not a number.") % {"field": definition.label, "value": text}
-                ) from None
+                )
+            return decimal_text(number)
         case CustomField.Type.DATE:
             try:
-                return datetime.date.fromisoformat(text.replace("/", "-")).isoformat()
+                return parse_date_text(text).isoformat()
             except ValueError:
                 raise ValidationError(
                     _("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"field": definition.label, "value": text}

@@ -29,14 +29,15 @@ class Panel:
     icon: str
     empty: str
     order: int = 50
+    permission: str | None = None  # shown only to users who hold it
     providers: list[Callable] = field(default_factory=list)
 
 
 PANELS: dict[str, Panel] = {}
 
 
-def declare(key: str, title, icon: str, empty, order: int = 50) -> None:
-    PANELS.setdefault(key, Panel(key, title, icon, empty, order))
+def declare(key: str, title, icon: str, empty, order: int = 50, permission: str | None = None) -> None:
+    PANELS.setdefault(key, Panel(key, title, icon, empty, order, permission))
 
 
 def register(key: str, provider: Callable) -> None:
@@ -47,12 +48,20 @@ def register(key: str, provider: Callable) -> None:
 
 declare("followups", _("Follow-ups due"), "telephone-outbound", _("No follow-ups due. Well done."), 10)
 declare("visits", _("Visits planned today"), "geo-alt", _("No visits planned for today."), 20)
-declare("tickets", _("Tickets near SLA breach"), "life-preserver", _("No tickets are close to their deadline."), 30)
+declare(
+    "tickets",
+    _("Tickets near SLA breach"),
+    "life-preserver",
+    _("No tickets are close to their deadline."),
+    30,
+)
 
 
 def panels(user) -> list[dict]:
     shown = []
     for panel in sorted(PANELS.values(), key=lambda panel: panel.order):
+        if panel.permission and not user.has_perm(panel.permission):
+            continue
         items = []
         for provider in panel.providers:
             items.extend(provider(user))

@@ -25,9 +25,13 @@ NAV = [
         children=(
             NavItem(_("Customer files"), "customers:customer-list", "people", "customers.view_customer"),
             NavItem(_("Visit plans"), "customers:visit-plan", "geo-alt", "customers.view_visitplan"),
+            NavItem(_("Team visits"), "customers:visit-team", "people-fill", "customers.assess_visit"),
+            NavItem(_("Daily reports"), "customers:dailyreport-list", "journal-check", "customers.assess_visit"),
             NavItem(_("Inquiries"), "customers:inquiry-list", "inbox", "customers.view_inquiry"),
             NavItem(_("Public pool"), "customers:pool-list", "water", "customers.view_customer"),
-            NavItem(_("Conflicts"), "customers:conflict-list", "exclamation-diamond", "customers.view_customerconflict"),
+            NavItem(
+                _("Conflicts"), "customers:conflict-list", "exclamation-diamond", "customers.view_customerconflict"
+            ),
             NavItem(_("Hand-over"), "customers:handover", "arrow-left-right", "customers.manage_ownership"),
             NavItem(_("Import customers"), "customers:import-start", "upload", "customers.import_customer"),
         ),
@@ -56,5 +60,7 @@ def visible_items(user, items) -> list[dict]:
         except NoReverseMatch:
             continue  # the app that serves it is not installed
         children = visible_items(user, item.children) if item.children else []
-        shown.append({"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children})
+        shown.append(
+            {"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children}
+        )
     return shown

@@ -80,7 +80,11 @@ ROLES = [
         Scope.ALL,
         (*DIRECTORY, "customers.view_customer", "crm_site.view_sensitive"),
     ),
-    Role("admin", _("Administrator"), Scope.ALL, (*MANAGER_WORK, *SETTINGS_WORK), is_staff=True),
+    Role(
+        "admin", _("Administrator"), Scope.ALL, (*MANAGER_WORK, *SETTINGS_WORK, "customers.add_inquiry"), is_staff=True
+    ),
+    # For the website / call-center tokens: may only post inquiries into the queue.
+    Role("integration", _("Integration (API only)"), Scope.OWN, ("customers.add_inquiry",)),
 ]
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 

@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_site import customfields
 from crm_site.forms import filter_helper
@@ -104,6 +105,10 @@ class CustomerForm(forms.ModelForm):
     def validate_unique(self):
         """Identity clashes are the service's business: it knows the 撞单 rules and the scope."""
 
+    def _get_validation_exclusions(self):
+        # The model's unique constraints would answer "constraint violated" before the service applies them.
+        return super()._get_validation_exclusions() | {"phone", "id_number"}
+
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
 
@@ -139,7 +144,7 @@ class CustomerForm(forms.ModelForm):
 
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
@@ -348,7 +353,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     ids = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
     tag = forms.CharField(label=_("Tag"), max_length=30, required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -362,3 +367,8 @@ class BulkForm(forms.Form):
         if cleaned.get("action") == "assign" and not cleaned.get("owner"):
             self.add_error("owner", _("Choose who receives the customers."))
         return cleaned
+
+
+class QuickVisitForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)

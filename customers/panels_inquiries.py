@@ -17,7 +17,14 @@ from customers.services import inquiries as services
 
 Status = Inquiry.Status
 
-declare("inquiries", gettext_lazy("Inquiries waiting"), "inbox", gettext_lazy("No inquiries are waiting."), 15)
+declare(
+    "inquiries",
+    gettext_lazy("Inquiries waiting"),
+    "inbox",
+    gettext_lazy("No inquiries are waiting."),
+    15,
+    permission="customers.view_inquiry",
+)
 
 
 def _detail(inquiry: Inquiry, now) -> str:

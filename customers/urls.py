@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/members/new/", files.member_create, name="member-create"),
     path("<int:pk>/phones/new/", files.phone_create, name="phone-create"),
     path("<int:pk>/timeline/", files.customer_timeline, name="customer-timeline"),
+    path("<int:pk>/visits/new/", files.visit_quick, name="visit-quick"),
     path("<int:pk>/merge/", ownership.customer_merge, name="customer-merge"),
     path("<int:pk>/key-account/", ownership.key_account, name="key-account"),
     path("conflicts/", ownership.conflict_list, name="conflict-list"),

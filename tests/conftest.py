@@ -46,6 +46,10 @@ def org(db, project_a):
         "admin_user": UserFactory(username="admin_user", role="admin"),
     }
     people["service_agent"].staff.projects.add(project_a)
+    # Teams were set with update(): reload so each user's cached staff profile is current.
+    User = type(people["rep"])
+    fresh = {user.pk: user for user in User.objects.select_related("staff").filter(pk__in=[u.pk for u in people.values()])}
+    people = {key: fresh[user.pk] for key, user in people.items()}
     people.update({"department": department, "north": north, "south": south, "service": service})
     return people
 

@@ -37,7 +37,7 @@ def interaction_log(
         raise ValidationError({"summary": _("Say what was discussed.")})
     if next_step and next_due is None:
         raise ValidationError({"next_due": _("Give the next step a due date.")})
-    if next_due is not None and next_due < occurred_at.date():
+    if next_due is not None and next_due < timezone.localdate(occurred_at):
         raise ValidationError({"next_due": _("The next step cannot be due before this contact.")})
     Interaction.objects.filter(customer=customer, next_done=False).exclude(next_due=None).update(next_done=True)
     interaction = Interaction.objects.create(
@@ -59,14 +59,20 @@ def interaction_log(
     if channel in VISIT_CHANNELS:
         plan = visit_plan or (
             VisitPlan.objects.filter(
-                customer=customer, staff=by, status=VisitPlan.Status.PLANNED, planned_for=occurred_at.date()
+                customer=customer,
+                staff=by,
+                status=VisitPlan.Status.PLANNED,
+                planned_for=timezone.localdate(occurred_at),
             ).first()
         )
         if plan is not None:
             plan.status = VisitPlan.Status.DONE
             plan.interaction = interaction
             plan.save(update_fields=["status", "interaction"])
-    Inquiry.objects.filter(customer=customer, first_contact_at__isnull=True, received_at__lte=occurred_at).update(
-        first_contact_at=occurred_at, status=Inquiry.Status.CONTACTED
-    )
+    Inquiry.objects.filter(
+        customer=customer,
+        first_contact_at__isnull=True,
+        received_at__lte=occurred_at,
+        status__in=[Inquiry.Status.NEW, Inquiry.Status.ASSIGNED],
+    ).update(first_contact_at=occurred_at, status=Inquiry.Status.CONTACTED)
     return interaction

@@ -25,6 +25,7 @@ from customers.forms import (
     InteractionForm,
     MemberForm,
     PhoneForm,
+    QuickVisitForm,
 )
 from customers.models import Customer, SavedFilter
 
@@ -310,3 +311,27 @@ def phone_create(request, pk):
             raise ValidationError({"number": _("This number belongs to another customer file.")}) from None
 
     return _quick_action(request, pk, PhoneForm(request.POST), save, _("Phone number added."), "phone-form")
+
+
+@require_POST
+@permission_required("customers.add_visitplan", raise_exception=True)
+def visit_quick(request, pk):
+    """Plan a visit from the customer's page (one tap on a phone): answers htmx with a line, no reload."""
+    from customers.services.visits import visit_plan_create
+
+    customer = get_visible(request, pk)
+    form = QuickVisitForm(request.POST)
+    message, ok = _("Choose a day."), False
+    if form.is_valid():
+        try:
+            plan = visit_plan_create(
+                customer=customer, day=form.cleaned_data["day"], purpose=form.cleaned_data["purpose"], by=request.user
+            )
+        except ValidationError as error:
+            message = " ".join(error.messages)
+        else:
+            message, ok = _("Visit planned for %(day)s.") % {"day": plan.planned_for.isoformat()}, True
+    if request.htmx:
+        return render(request, "customers/customer_detail.html#visit-result", {"message": message, "ok": ok})
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(customer)

@@ -649,7 +649,18 @@ def test_my_day_lists_todays_planned_visits_in_district_order(client, rep, org):
 
 
 @pytest.mark.parametrize(
-    "query", ["week=2026-W99", "week=garbage", "day=2026-02-30", "day=x", "staff=abc", "staff=999999", "week=0000-W01"]
+    "query",
+    [
+        "week=2026-W99",
+        "week=garbage",
+        "week=0000-W01",
+        "day=2026-02-30",
+        "day=x",
+        "day=%C2%B2",
+        "staff=abc",
+        "staff=%C2%B2",
+        "staff=999999",
+    ],
 )
 def test_bad_query_parameters_do_not_break_the_week(client, rep, query):
     client.force_login(rep)

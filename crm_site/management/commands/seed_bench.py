@@ -46,7 +46,9 @@ class Command(BaseCommand):
             )
         if interactions:
             rate, rebuild = customer_data.generate_interactions(interactions, rep_rows)
-            self.stdout.write(f"interactions: {interactions:,} rows, COPY at {rate:,.0f} rows/s, indexes rebuilt in {rebuild:.1f} s")
+            self.stdout.write(
+                f"interactions: {interactions:,} rows, COPY at {rate:,.0f} rows/s, indexes rebuilt in {rebuild:.1f} s"
+            )
         self.stdout.write(self.style.SUCCESS(f"seed_bench done in {time.perf_counter() - started:.1f} s"))
 
     def projects(self) -> list[int]:
