@@ -44,9 +44,9 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         staff = assignable_staff(user=user)
         # A deactivated rep's customers must still be movable: offer inactive staff as the source too.
-        self.fields["from_user"].queryset = User.objects.filter(staff__in=StaffProfile.objects.visible_to(user)).order_by(
-            "username"
-        )
+        self.fields["from_user"].queryset = User.objects.filter(
+            staff__in=StaffProfile.objects.visible_to(user)
+        ).order_by("username")
         self.fields["to_user"].queryset = staff
         self.helper = FormHelper()
         self.helper.layout = Layout(

@@ -27,7 +27,9 @@ class CustomerQuerySet(ScopedQuerySet):
         q = scope_q(user, owner_field="owner", project_field="project")
         if user.is_authenticated:
             shared = list(
-                apps.get_model("customers", "CustomerShare").objects.filter(user=user).values_list("customer_id", flat=True)
+                apps.get_model("customers", "CustomerShare")
+                .objects.filter(user=user)
+                .values_list("customer_id", flat=True)
             )
             if shared:
                 q |= models.Q(pk__in=shared)
