@@ -14,9 +14,9 @@ class CappedPaginator(Paginator):
     (PERFORMANCE.md); nobody pages past a few hundred pages anyway: they filter.
     """
 
-    def __init__(self, object_list, per_page, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = cap if cap is not None else COUNT_CAP
 
     @cached_property
     def count(self):

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from crm_site import customfields
@@ -93,8 +93,9 @@ def customer_list(
             Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True, created_at__lt=since)
         )
     if budget_min is not None or rooms:
-        latest = PurchaseIntent.objects.filter(customer=OuterRef("pk")).order_by("-recorded_at", "-id")
-        intents = PurchaseIntent.objects.filter(pk=latest.values("pk")[:1])
+        # Only the newest intent counts: an older one that matched is history.
+        latest = PurchaseIntent.objects.filter(customer=OuterRef("customer")).order_by("-recorded_at", "-id")
+        intents = PurchaseIntent.objects.filter(pk=Subquery(latest.values("pk")[:1]))
         if budget_min is not None:
             intents = intents.filter(budget_max__gte=budget_min)
         if rooms:
@@ -148,6 +149,7 @@ def followups_due(*, user, until: datetime.date | None = None) -> QuerySet[Inter
     until = until or timezone.localdate()
     return (
         Interaction.objects.filter(staff=user, next_done=False, next_due__lte=until)
+        .exclude(customer__owner__isnull=True)  # a file that went to the pool is no longer this user's to follow
         .select_related("customer")
         .order_by("next_due", "id")
     )

@@ -64,6 +64,7 @@ def id_number_for(n: int) -> str:
 class CustomerFactory(DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     name = factory.Faker("name", locale="zh_CN")
     phone = factory.Sequence(lambda n: f"137{n:08d}")

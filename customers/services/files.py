@@ -134,7 +134,8 @@ def phone_add(*, customer: Customer, number: str, label: str = "", by) -> Custom
     except IntegrityError:
         _raise_if_taken(phones=[number], id_number="", exclude_pk=customer.pk)
         raise ValidationError(_("This number is already on this file.")) from None
-    audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=customer, changes={"phones": [None, number]})
+    # Recorded under "phone" so the history on the page masks it like the primary number.
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=customer, changes={"phone": [None, number]})
     return phone
 
 
@@ -163,6 +164,8 @@ def customer_merge(*, keep: Customer, merge: Customer, by, reason: str) -> Custo
         raise ValidationError(_("Choose two different customers to merge."))
     from customers.models import CustomerConflict, CustomerShare, Inquiry, Interaction, VisitPlan
 
+    # The merged file's numbers join as secondary ones: a file has exactly one primary number.
+    CustomerPhone.objects.filter(customer=merge).update(primary=False)
     for model in (CustomerPhone, CustomerMember, PurchaseIntent, Interaction, VisitPlan, CustomerConflict, Inquiry):
         model.objects.filter(customer=merge).update(customer=keep)
     CustomerPhone.objects.filter(customer=keep, primary=True).exclude(number=keep.phone).update(primary=False)

@@ -39,7 +39,10 @@ def interaction_log(
         raise ValidationError({"next_due": _("Give the next step a due date.")})
     if next_due is not None and next_due < timezone.localdate(occurred_at):
         raise ValidationError({"next_due": _("The next step cannot be due before this contact.")})
-    Interaction.objects.filter(customer=customer, next_done=False).exclude(next_due=None).update(next_done=True)
+    # This contact settles the next steps promised before it, not those promised by a later contact.
+    Interaction.objects.filter(customer=customer, next_done=False, occurred_at__lte=occurred_at).exclude(
+        next_due=None
+    ).update(next_done=True)
     interaction = Interaction.objects.create(
         customer=customer,
         staff=by,

@@ -8,7 +8,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,7 +175,14 @@ def lapse_q(now: datetime.datetime | None = None) -> Q:
 
 
 def with_last_touch(queryset):
-    return queryset.annotate(last_touch=Coalesce("last_contact_at", "owned_since", "created_at"))
+    """The latest of the last contact and the start of the current ownership (a claim or hand-over
+    starts a fresh protection period), falling back to the creation time."""
+    return queryset.annotate(
+        last_touch=Greatest(
+            Coalesce("last_contact_at", "owned_since", "created_at"),
+            Coalesce("owned_since", "last_contact_at", "created_at"),
+        )
+    )
 
 
 @transaction.atomic

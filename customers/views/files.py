@@ -91,7 +91,7 @@ def filter_delete(request, pk):
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_bulk(request):
     form = BulkForm(request.POST, user=request.user)
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_LIMIT]
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isascii() and value.isdecimal()][:BULK_LIMIT]
     back = f"{reverse('customers:customer-list')}?{request.POST.get('query', '')}"
     if not ids:
         messages.error(request, _("Select at least one customer."))
@@ -156,7 +156,8 @@ def customer_detail(request, pk):
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_timeline(request, pk):
     customer = get_visible(request, pk)
-    limit = min(int(request.GET.get("limit", "100")) if request.GET.get("limit", "").isdigit() else 100, 500)
+    raw = request.GET.get("limit", "")
+    limit = min(int(raw), 500) if raw.isascii() and raw.isdecimal() else 100
     return render(
         request,
         "customers/customer_detail.html#timeline",
@@ -229,11 +230,11 @@ def _quick_action(request, pk, form, save, success, partial):
             ).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            if request.htmx:
+            if request.htmx and partial == "interaction-form":
                 return customer_panels(request, customer, success)
             messages.success(request, success)
             return redirect(customer)
-    if request.htmx:
+    if request.htmx and partial == "interaction-form":
         return render(
             request, f"customers/customer_detail.html#{partial}", {"customer": customer, "interaction_form": form}
         )

@@ -184,9 +184,7 @@ def test_a_visit_completes_the_plan_of_its_local_day_whatever_the_timezone_of_th
     assert (plan.status, plan.interaction) == (VisitPlan.Status.DONE, interaction)
 
 
-def test_next_step_due_before_the_local_day_of_the_contact_is_refused_whatever_the_timezone(
-    cast, customer, shanghai
-):
+def test_next_step_due_before_the_local_day_of_the_contact_is_refused_whatever_the_timezone(cast, customer, shanghai):
     day = timezone.localdate() - datetime.timedelta(days=1)
     early_morning_utc = local_at(day, 7).astimezone(UTC)
     with pytest.raises(ValidationError) as raised:
@@ -206,7 +204,11 @@ def test_next_step_due_before_the_local_day_of_the_contact_is_refused_whatever_t
 
 def test_an_inquiry_waiting_for_first_contact_gets_first_contact_at(cast, customer):
     waiting = Inquiry.objects.create(
-        name="Zhou Min", phone=customer.phone, status=Inquiry.Status.ASSIGNED, assigned_to=cast["rep"], customer=customer
+        name="Zhou Min",
+        phone=customer.phone,
+        status=Inquiry.Status.ASSIGNED,
+        assigned_to=cast["rep"],
+        customer=customer,
     )
     answered_at = ago(days=1)
     answered = Inquiry.objects.create(
@@ -220,6 +222,15 @@ def test_an_inquiry_waiting_for_first_contact_gets_first_contact_at(cast, custom
     assert waiting.status == Inquiry.Status.CONTACTED
     assert Inquiry.objects.get(pk=answered.pk).first_contact_at == answered_at
     assert Inquiry.objects.get(pk=someone_else.pk).first_contact_at is None
+
+
+@pytest.mark.parametrize("status", [Inquiry.Status.CLOSED, Inquiry.Status.SPAM])
+def test_a_closed_or_spam_inquiry_is_not_reopened_by_a_later_contact(cast, customer, status):
+    finished = Inquiry.objects.create(name="Zhou Min", phone=customer.phone, customer=customer, status=status)
+    log(customer, cast["rep"])
+    finished.refresh_from_db()
+    assert finished.status == status
+    assert finished.first_contact_at is None
 
 
 # --- follow-ups due, and the my-day page -----------------------------------------------------------------------
@@ -260,7 +271,9 @@ def test_my_day_does_not_show_a_colleagues_follow_up(client, cast, customer):
 
 def test_my_day_warns_that_protection_of_an_old_contact_is_ending(client, cast):
     rep = cast["rep"]
-    CustomerFactory(owner=rep, team=cast["north"], name="Fading Lead", level="A", last_contact_at=ago(days=27, hours=12))
+    CustomerFactory(
+        owner=rep, team=cast["north"], name="Fading Lead", level="A", last_contact_at=ago(days=27, hours=12)
+    )
     CustomerFactory(owner=rep, team=cast["north"], name="Fresh Lead", level="A", last_contact_at=ago(days=3))
     CustomerFactory(
         owner=rep, team=cast["north"], name="Key Lead", level="A", last_contact_at=ago(days=27), key_account=True
@@ -279,4 +292,3 @@ def test_my_day_lapsing_panel_is_empty_when_everything_is_followed_up(client, ca
     client.force_login(cast["rep"])
     lapsing = panel(client.get(reverse("home")).text, "lapsing")
     assert "None of your customers is about to go to the pool." in lapsing
-

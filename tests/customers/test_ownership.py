@@ -454,7 +454,9 @@ def book(cast):
     rep = cast["rep"]
     today = timezone.localdate()
     customers = [customer_of(rep, name=f"Book {n}") for n in range(3)]
-    followups = [open_followup(customer, rep, today + datetime.timedelta(days=n)) for n, customer in enumerate(customers)]
+    followups = [
+        open_followup(customer, rep, today + datetime.timedelta(days=n)) for n, customer in enumerate(customers)
+    ]
     done = open_followup(customers[0], rep, today - datetime.timedelta(days=5))
     Interaction.objects.filter(pk=done.pk).update(next_done=True)
     planned = [VisitPlan.objects.create(staff=rep, customer=customer, planned_for=today) for customer in customers]
@@ -462,8 +464,14 @@ def book(cast):
         staff=rep, customer=customers[0], planned_for=today - datetime.timedelta(days=3), status=VisitPlan.Status.DONE
     )
     other = customer_of(cast["other_rep"], name="Not Rep's")
-    return {"customers": customers, "followups": followups, "done": done, "planned": planned, "past": past,
-            "other": other}  # fmt: skip
+    return {
+        "customers": customers,
+        "followups": followups,
+        "done": done,
+        "planned": planned,
+        "past": past,
+        "other": other,
+    }
 
 
 def post_handover(client, manager, **data):
@@ -481,9 +489,9 @@ def test_team_lead_hands_over_all_of_a_reps_customers_with_follow_ups_and_planne
     assert set(Customer.objects.filter(pk__in=ids).values_list("owner_id", "team_id")) == {
         (receiver.pk, cast["north"].pk)
     }
-    assert set(Interaction.objects.filter(pk__in=[f.pk for f in book["followups"]]).values_list("staff_id", flat=True)) == {
-        receiver.pk
-    }
+    assert set(
+        Interaction.objects.filter(pk__in=[f.pk for f in book["followups"]]).values_list("staff_id", flat=True)
+    ) == {receiver.pk}
     assert Interaction.objects.get(pk=book["done"].pk).staff == rep  # history keeps who did it
     assert set(VisitPlan.objects.filter(pk__in=[p.pk for p in book["planned"]]).values_list("staff_id", flat=True)) == {
         receiver.pk
@@ -511,7 +519,11 @@ def test_hand_over_of_selected_ids_moves_only_those(client, cast, book):
         only_ids=f"{first.pk}, {third.pk}",
     )
     owners = dict(Customer.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list("pk", "owner_id"))
-    assert owners == {first.pk: cast["other_rep_same_team"].pk, second.pk: cast["rep"].pk, third.pk: cast["other_rep_same_team"].pk}
+    assert owners == {
+        first.pk: cast["other_rep_same_team"].pk,
+        second.pk: cast["rep"].pk,
+        third.pk: cast["other_rep_same_team"].pk,
+    }
     assert Interaction.objects.get(pk=book["followups"][1].pk).staff == cast["rep"]
     assert VisitPlan.objects.get(pk=book["planned"][1].pk).staff == cast["rep"]
     assert Handover.objects.get().customer_count == 2
