@@ -115,3 +115,29 @@ class ApiTokenForm(forms.ModelForm):
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
         self.helper = FormHelper()
         self.helper.layout = Layout(Row(Column("user"), Column("name")), Submit("save", _("Create token")))
+
+
+SELECT_LIMIT = 50
+
+
+def limit_choices(field: forms.ModelChoiceField, queryset, *, key: str, placeholder) -> None:
+    """Offer `queryset` as a select when short; as a text box matched on `key` when long.
+
+    Rendering a select costs a template per option: a few hundred options cost tens of milliseconds
+    on every list page.
+    """
+    field.queryset = queryset
+    field.to_field_name = key
+    if queryset.count() > SELECT_LIMIT:
+        field.widget = forms.TextInput(attrs={"placeholder": placeholder, "autocomplete": "off"})
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A colleague: a select for a handful, a username box for a big scope (no 500-option selects)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "username")
+        super().__init__(*args, **kwargs)
+
+    def limit_to(self, queryset) -> None:
+        limit_choices(self, queryset, key="username", placeholder=_("username"))

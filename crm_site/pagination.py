@@ -20,7 +20,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count() if hasattr(self.object_list, "count") else len(self.object_list)
+        if not hasattr(self.object_list, "order_by"):
+            return len(self.object_list)
+        # Ordering does not change how many rows there are; without it PostgreSQL need not sort them.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

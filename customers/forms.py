@@ -1,17 +1,25 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm_site import customfields
-from crm_site.forms import filter_helper
+from crm_site.forms import StaffChoiceField, limit_choices
 from crm_site.selectors import assignable_staff
 from customers.identity import normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerMember, Interaction, PurchaseIntent
 from customers.selectors import ENTITY, customer_by_identity
 from sales.models import Project
+
+
+def style_widgets(form) -> None:
+    """Bootstrap classes on every widget, for forms rendered without crispy."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+        widget.attrs["class"] = css
 
 
 def col(name, width="col-md-4"):
@@ -144,7 +152,7 @@ class CustomerForm(forms.ModelForm):
 
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    owner = forms.ModelChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
+    owner = StaffChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
@@ -185,7 +193,8 @@ class CustomerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = assignable_staff(user=user)
+        self.fields["owner"].limit_to(assignable_staff(user=user))
+        limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder=_("project code"))
         self.fields["level"].choices = [("", _("Any")), *Customer.Level.choices]
         self.fields["status"].choices = [("", _("Any")), *Customer.Status.choices]
         self.fields["source"].choices = [("", _("Any")), *Customer.Source.choices]
@@ -203,15 +212,15 @@ class CustomerFilterForm(forms.Form):
             else:
                 self.fields[name] = forms.CharField(label=definition.label, required=False, max_length=100)
             self.custom_filters.append(name)
-        self.helper = filter_helper()
-        self.helper.layout = Layout(
-            Row(*[Column(name, css_class="col-6 col-md") for name in self.MAIN]),
-            Div(
-                Row(*[Column(name, css_class="col-6 col-md-3") for name in (*self.MORE, *self.custom_filters)]),
-                css_class="collapse" + (" show" if self.has_more_filters() else ""),
-                css_id="more-filters",
-            ),
-        )
+        style_widgets(self)
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.MAIN]
+
+    @property
+    def more_fields(self):
+        return [self[name] for name in (*self.MORE, *self.custom_filters)]
 
     def has_more_filters(self) -> bool:
         data = self.data or {}
@@ -353,12 +362,12 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     ids = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
     tag = forms.CharField(label=_("Tag"), max_length=30, required=False)
-    owner = forms.ModelChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
+    owner = StaffChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = assignable_staff(user=user)
+        self.fields["owner"].limit_to(assignable_staff(user=user))
 
     def clean(self):
         cleaned = super().clean()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/phones/new/", files.phone_create, name="phone-create"),
     path("<int:pk>/timeline/", files.customer_timeline, name="customer-timeline"),
     path("<int:pk>/visits/new/", files.visit_quick, name="visit-quick"),
+    path("<int:pk>/forms/<slug:kind>/", files.quick_form, name="quick-form"),
     path("<int:pk>/merge/", ownership.customer_merge, name="customer-merge"),
     path("<int:pk>/key-account/", ownership.key_account, name="key-account"),
     path("conflicts/", ownership.conflict_list, name="conflict-list"),

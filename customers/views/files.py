@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from crm_site import customfields, masking
@@ -30,6 +31,7 @@ from customers.forms import (
 from customers.models import Customer, SavedFilter
 
 PAGE_SIZE = 25
+SEARCH_COUNT_CAP = 1000
 BULK_LIMIT = 500
 
 
@@ -48,7 +50,9 @@ def _saved_filters(user):
 def customer_list(request):
     form = CustomerFilterForm(request.GET or None, user=request.user)
     customers = selectors.customer_list(user=request.user, **form.filters())
-    page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search rarely needs an exact count past a thousand matches; refining is the answer.
+    cap = SEARCH_COUNT_CAP if request.GET.get("q") else None
+    page = CappedPaginator(customers, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     masking.reveal(
         request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request
     )
@@ -146,9 +150,6 @@ def customer_detail(request, pk):
         "can_log": request.user.has_perm("customers.add_interaction"),
         "can_manage": request.user.has_perm("customers.manage_ownership"),
         "interaction_form": InteractionForm(),
-        "intent_form": IntentForm(instance=None),
-        "member_form": MemberForm(customer=customer),
-        "phone_form": PhoneForm(),
     }
     return render(request, "customers/customer_detail.html", context)
 
@@ -336,3 +337,34 @@ def visit_quick(request, pk):
         return render(request, "customers/customer_detail.html#visit-result", {"message": message, "ok": ok})
     (messages.success if ok else messages.error)(request, message)
     return redirect(customer)
+
+
+QUICK_FORMS = {
+    # kind: (form factory, url name of the POST, button label, permission)
+    "intent": (
+        lambda customer: IntentForm(),
+        "customers:intent-create",
+        _lazy("Save intent"),
+        "customers.add_purchaseintent",
+    ),
+    "member": (
+        lambda customer: MemberForm(customer=customer),
+        "customers:member-create",
+        _lazy("Add member"),
+        "customers.add_customermember",
+    ),
+    "phone": (lambda customer: PhoneForm(), "customers:phone-create", _lazy("Add"), "customers.change_customer"),
+}
+
+
+@permission_required("customers.view_customer", raise_exception=True)
+def quick_form(request, pk, kind):
+    """A secondary form of the customer page, fetched when its panel is opened (keeps the page light)."""
+    if kind not in QUICK_FORMS:
+        raise Http404
+    factory, url_name, button, permission = QUICK_FORMS[kind]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    customer = get_visible(request, pk)
+    context = {"form": factory(customer), "action": reverse(url_name, args=[customer.pk]), "button": button}
+    return render(request, "customers/_quick_form.html", context)

@@ -92,7 +92,6 @@ class Command(BaseCommand):
     def generate(self, rows: int, rng: random.Random, marker: str):
         phones = self.free_phones(rows, rng)
         today = datetime.date.today()
-        id_days = rng.sample(range(365 * 45), k=rows // 3 + 1)
         for index, phone in enumerate(phones):
             name = SURNAMES[rng.randrange(len(SURNAMES))] + "".join(
                 GIVEN[rng.randrange(len(GIVEN))] for _ in range(rng.choice((1, 2)))
@@ -100,10 +99,11 @@ class Command(BaseCommand):
             birth = today - datetime.timedelta(days=365 * 20 + rng.randrange(365 * 45))
             id_number = ""
             if index % 3 == 0:
-                born = datetime.date(1960, 1, 1) + datetime.timedelta(days=id_days[index // 3])
-                first17 = f"{REGIONS[index % len(REGIONS)]}{born:%Y%m%d}{index // 3 % 1000:03d}"
+                # A distinct (birth date, sequence) per ID-carrying row, so the file has no ID twice.
+                serial = index // 3
+                birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=serial % 16000)
+                first17 = f"{REGIONS[serial % len(REGIONS)]}{birth:%Y%m%d}{100 + serial // 16000:03d}"
                 id_number = first17 + id_check_digit(first17)
-                birth = born
             yield [
                 name,
                 f"{phone[:3]} {phone[3:7]} {phone[7:]}" if index % 10 == 0 else phone,
