@@ -11,8 +11,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from crm_site.models import CustomField
@@ -22,9 +25,28 @@ TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "t"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "f"}
 
 
+CACHE_KEY = "customfields:{entity}"
+
+
 def definitions(entity: str) -> list[CustomField]:
-    """Active custom fields of `entity`, in display order."""
-    return list(CustomField.objects.filter(entity=entity, active=True).order_by("order", "key"))
+    """Active custom fields of `entity`, in display order (cached: every list page and form asks)."""
+    key = CACHE_KEY.format(entity=entity)
+    try:
+        cached = cache.get(key)
+    except Exception:  # a cache outage must not take pages down: read the database
+        cached = None
+    if cached is None:
+        cached = list(CustomField.objects.filter(entity=entity, active=True).order_by("order", "key"))
+        try:
+            cache.set(key, cached, 300)
+        except Exception:  # noqa: S110 (same reason)
+            pass
+    return cached
+
+
+@receiver([post_save, post_delete], sender=CustomField)
+def _forget_definitions(sender, instance, **kwargs):
+    cache.delete(CACHE_KEY.format(entity=instance.entity))
 
 
 def form_field(definition: CustomField) -> forms.Field:

@@ -127,17 +127,13 @@ def limit_choices(field: forms.ModelChoiceField, queryset, *, key: str, placehol
     on every list page.
     """
     field.queryset = queryset
-    field.to_field_name = key
     if queryset.count() > SELECT_LIMIT:
+        field.to_field_name = key
         field.widget = forms.TextInput(attrs={"placeholder": placeholder, "autocomplete": "off"})
 
 
 class StaffChoiceField(forms.ModelChoiceField):
     """A colleague: a select for a handful, a username box for a big scope (no 500-option selects)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "username")
-        super().__init__(*args, **kwargs)
 
     def limit_to(self, queryset) -> None:
         limit_choices(self, queryset, key="username", placeholder=_("username"))

@@ -194,7 +194,9 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].limit_to(assignable_staff(user=user))
-        limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder=_("project code"))
+        limit_choices(
+            self.fields["project"], Project.objects.filter(active=True), key="code", placeholder=_("project code")
+        )
         self.fields["level"].choices = [("", _("Any")), *Customer.Level.choices]
         self.fields["status"].choices = [("", _("Any")), *Customer.Status.choices]
         self.fields["source"].choices = [("", _("Any")), *Customer.Source.choices]
@@ -367,13 +369,16 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].limit_to(assignable_staff(user=user))
+        if user.has_perm("customers.manage_ownership"):
+            self.fields["owner"].limit_to(assignable_staff(user=user))
+        else:  # only managers reassign: reps get tag and export
+            del self.fields["owner"], self.fields["reason"]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("action") == "tag" and not cleaned.get("tag"):
             self.add_error("tag", _("Enter the tag to add."))
-        if cleaned.get("action") == "assign" and not cleaned.get("owner"):
+        if cleaned.get("action") == "assign" and "owner" in self.fields and not cleaned.get("owner"):
             self.add_error("owner", _("Choose who receives the customers."))
         return cleaned
 

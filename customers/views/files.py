@@ -51,8 +51,12 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET or None, user=request.user)
     customers = selectors.customer_list(user=request.user, **form.filters())
     # A search rarely needs an exact count past a thousand matches; refining is the answer.
-    cap = SEARCH_COUNT_CAP if request.GET.get("q") else None
-    page = CappedPaginator(customers, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
+    paginator = (
+        CappedPaginator(customers, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+        if request.GET.get("q")
+        else CappedPaginator(customers, PAGE_SIZE)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     masking.reveal(
         request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request
     )
