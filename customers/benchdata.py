@@ -48,7 +48,11 @@ def customer_rows(count: int, start: int, owners: list[tuple[int, int | None]], 
         owner_id, team_id = owners[i % len(owners)]
         created = now - datetime.timedelta(minutes=i % 1_500_000)
         contact = created + datetime.timedelta(days=(i * 7) % 90)
-        name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + (GIVEN[(i // 131) % len(GIVEN)] if i % 3 else "")
+        name = (
+            SURNAMES[i % len(SURNAMES)]
+            + GIVEN[(i // 7) % len(GIVEN)]
+            + (GIVEN[(i // 131) % len(GIVEN)] if i % 3 else "")
+        )
         yield (
             str(i), "individual", name, phone_of(i), "", "", "fm"[i % 2],
             f"{1955 + i % 45}-{1 + i % 12:02d}-{1 + i % 28:02d}", DISTRICTS[i % len(DISTRICTS)], "",
@@ -93,7 +97,9 @@ def generate(count: int, owners, project_ids) -> tuple[float, float]:
     """Append `count` customers and their phones; returns (customer COPY rows/s, seconds rebuilding indexes)."""
     start = (Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     with indexes_dropped("customers_customer") as dropped:
-        rate = copy_rows("customers_customer", CUSTOMER_COLUMNS, customer_rows(count, start, owners, project_ids), total=count)
+        rate = copy_rows(
+            "customers_customer", CUSTOMER_COLUMNS, customer_rows(count, start, owners, project_ids), total=count
+        )
     _sync_sequence("customers_customer")
     with indexes_dropped("customers_customerphone") as dropped_phones:
         copy_rows("customers_customerphone", PHONE_COLUMNS, phone_rows(count, start), total=count)

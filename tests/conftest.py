@@ -1,10 +1,10 @@
 """The cast of every test: an organisation with a department, two teams and staff of every role.
 
-    Sales Department (manager: director)
-      ├── Team North (manager: team_lead) — rep, other_rep_same_team
-      └── Team South (manager: south_lead) — other_rep
-    Customer Service (manager: service_manager) — service_agent (project: project_a)
-    executive, marketing, admin_user: no team, scope ALL
+Sales Department (manager: director)
+  ├── Team North (manager: team_lead) — rep, other_rep_same_team
+  └── Team South (manager: south_lead) — other_rep
+Customer Service (manager: service_manager) — service_agent (project: project_a)
+executive, marketing, admin_user: no team, scope ALL
 """
 
 import pytest
@@ -48,7 +48,9 @@ def org(db, project_a):
     people["service_agent"].staff.projects.add(project_a)
     # Teams were set with update(): reload so each user's cached staff profile is current.
     User = type(people["rep"])
-    fresh = {user.pk: user for user in User.objects.select_related("staff").filter(pk__in=[u.pk for u in people.values()])}
+    fresh = {
+        user.pk: user for user in User.objects.select_related("staff").filter(pk__in=[u.pk for u in people.values()])
+    }
     people = {key: fresh[user.pk] for key, user in people.items()}
     people.update({"department": department, "north": north, "south": south, "service": service})
     return people
