@@ -38,10 +38,14 @@ OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 OOXML_ESCAPED = {*range(0x00, 0x20), 0x5F, 0xFFFE, 0xFFFF} - {0x09, 0x0A}
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+# Upload limits (ASVS 5.2.1 / 5.2.3). An XLSX is compressed: 10 MB holds well over 100,000 rows, and
+# its parts may unpack to 50 MB at most. A CSV of 100,000 realistic rows is 10–20 MB, hence 30 MB.
+MAX_XLSX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_TEXT_BYTES = 30 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
 MAX_COLUMNS = 200
+MAX_CELLS = 3_000_000  # bounds the memory a file can take once read (100,000 rows × 30 columns)
 ENCODINGS = [
     ("auto", gettext_lazy("Detect automatically")),
     ("utf-8", gettext_lazy("UTF-8 (with or without BOM)")),
@@ -196,12 +200,12 @@ def read_sheet(
     """The rows of a CSV or XLSX upload as text cells; raises FileRejected for anything unreadable."""
     if not data:
         raise FileRejected(_("The file is empty."))
-    if len(data) > MAX_FILE_BYTES:
-        raise FileRejected(
-            _("The file is larger than %(size)d MB. Split it into smaller files.") % {"size": MAX_FILE_BYTES >> 20}
-        )
+    is_xlsx = data.startswith(XLSX_MAGIC)
+    limit = MAX_XLSX_BYTES if is_xlsx else MAX_TEXT_BYTES
+    if len(data) > limit:
+        raise FileRejected(too_large_message(limit))
     name = filename.lower()
-    if data.startswith(XLSX_MAGIC):
+    if is_xlsx:
         records, used = _xlsx_records(data), "xlsx"
     elif data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise FileRejected(
@@ -215,6 +219,10 @@ def read_sheet(
         text, used = decode(data, encoding)
         records = _csv_records(text)
     return _sheet(records, has_header=has_header, encoding=used, max_rows=max_rows)
+
+
+def too_large_message(limit: int) -> str:
+    return _("The file is larger than %(size)d MB. Split it into smaller files.") % {"size": limit >> 20}
 
 
 def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
@@ -345,7 +353,7 @@ def _xlsx_text(value) -> str:
 def _sheet(records: Iterable[list[str]], *, has_header: bool, encoding: str, max_rows: int) -> Sheet:
     headers: list[str] | None = None if has_header else []
     rows: list[tuple[int, list[str]]] = []
-    width = 0
+    width = cells_read = 0
     for number, record in enumerate(records, start=1):
         cells = [clean_cell(cell) for cell in record]
         while cells and not cells[-1]:
@@ -357,6 +365,12 @@ def _sheet(records: Iterable[list[str]], *, has_header: bool, encoding: str, max
                 _("Row %(row)d has more than %(count)d columns.") % {"row": number, "count": MAX_COLUMNS}
             )
         width = max(width, len(cells))
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise FileRejected(
+                _("The file has more than %(count)s filled cells. Split it into smaller files.")
+                % {"count": f"{MAX_CELLS:,}"}
+            )
         if headers is None:
             headers = cells
             continue

@@ -302,5 +302,11 @@ class Command(BaseCommand):
                 "notes": "Came with a friend",
             },
         )
+        from customers.models import VisitPlan
+
+        for customer in [c for c in customers if c.owner.username == "rep.liu"][:3]:
+            VisitPlan.objects.create(
+                staff=customer.owner, customer=customer, planned_for=today, purpose="Bring floor plans"
+            )
         pooled = customers[-1]
         Customer.objects.filter(pk=pooled.pk).update(owner=None, owned_since=None)
