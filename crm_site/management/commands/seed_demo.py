@@ -308,5 +308,12 @@ class Command(BaseCommand):
             VisitPlan.objects.create(
                 staff=customer.owner, customer=customer, planned_for=today, purpose="Bring floor plans"
             )
+        from customers.models import Inquiry
+
+        for name, phone, hours in (("周先生", "13811112222", 5), ("Ms. Taylor", "13933334444", 0)):
+            inquiry = Inquiry.objects.create(
+                name=name, phone=phone, message="想了解三居室价格 / price of 3-bedroom units", project=customer.project
+            )
+            Inquiry.objects.filter(pk=inquiry.pk).update(received_at=now - datetime.timedelta(hours=hours))
         pooled = customers[-1]
         Customer.objects.filter(pk=pooled.pk).update(owner=None, owned_since=None)
