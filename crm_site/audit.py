@@ -77,3 +77,23 @@ def audit_from_history(sender, instance, history_instance, history_user, **kwarg
         changes=changes,
         reason=(history_instance.history_change_reason or "")[:300],
     )
+
+
+def record_many(
+    *, actor, model: str, changes_by_id: dict, reason: str = "", action: str = AuditEntry.Action.UPDATE
+) -> int:
+    """One audit entry per row of a bulk write that bypassed save(): {pk: changes} for records of `model`."""
+    entries = [
+        AuditEntry(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=action,
+            model=model,
+            object_id=str(pk),
+            object_repr=f"#{pk}",
+            changes=changes,
+            reason=reason[:300],
+        )
+        for pk, changes in changes_by_id.items()
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

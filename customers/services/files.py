@@ -213,17 +213,7 @@ def customers_tag(*, customers, tag: str, by) -> int:
             customer.tags = sorted({*(customer.tags or []), tag})
             changed.append(customer)
     Customer.objects.bulk_update(changed, ["tags"], batch_size=500)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=by,
-                action=AuditEntry.Action.UPDATE,
-                model="customers.customer",
-                object_id=str(customer.pk),
-                object_repr=str(customer)[:200],
-                changes={"tags": [None, tag]},
-            )
-            for customer in changed
-        ]
+    audit.record_many(
+        actor=by, model="customers.customer", changes_by_id={customer.pk: {"tags": [None, tag]} for customer in changed}
     )
     return len(changed)

@@ -134,20 +134,11 @@ def customers_hand_over(*, from_user, to_user, by, reason: str, customer_ids=Non
         customer_count=len(moved),
         followup_count=followup_count,
     )
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=by,
-                action=AuditEntry.Action.UPDATE,
-                model="customers.customer",
-                object_id=str(pk),
-                object_repr=f"#{pk}",
-                changes={"owner_id": [from_user.pk, to_user.pk]},
-                reason=reason[:300],
-            )
-            for pk in moved
-        ],
-        batch_size=1000,
+    audit.record_many(
+        actor=by,
+        model="customers.customer",
+        changes_by_id={pk: {"owner_id": [from_user.pk, to_user.pk]} for pk in moved},
+        reason=reason,
     )
     return handover
 
@@ -193,19 +184,11 @@ def pool_release_lapsed(*, now: datetime.datetime | None = None) -> int:
     if not rows:
         return 0
     Customer.objects.filter(pk__in=[pk for pk, _owner in rows]).update(owner=None, owned_since=None)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                action=AuditEntry.Action.UPDATE,
-                model="customers.customer",
-                object_id=str(pk),
-                object_repr=f"#{pk}",
-                changes={"owner_id": [owner_id, None]},
-                reason=SYSTEM_REASON_LAPSED,
-            )
-            for pk, owner_id in rows
-        ],
-        batch_size=1000,
+    audit.record_many(
+        actor=None,
+        model="customers.customer",
+        changes_by_id={pk: {"owner_id": [owner_id, None]} for pk, owner_id in rows},
+        reason=SYSTEM_REASON_LAPSED,
     )
     return len(rows)
 
@@ -242,18 +225,10 @@ def customers_assign(*, customers, to_user, by, reason: str = "") -> int:
     Customer.objects.filter(pk__in=[pk for pk, _owner in rows]).update(
         owner=to_user, owned_since=timezone.now(), team=profile.team if profile else None
     )
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=by,
-                action=AuditEntry.Action.UPDATE,
-                model="customers.customer",
-                object_id=str(pk),
-                object_repr=f"#{pk}",
-                changes={"owner_id": [owner_id, to_user.pk]},
-                reason=reason[:300] or "bulk assignment",
-            )
-            for pk, owner_id in rows
-        ]
+    audit.record_many(
+        actor=by,
+        model="customers.customer",
+        changes_by_id={pk: {"owner_id": [owner_id, to_user.pk]} for pk, owner_id in rows},
+        reason=reason or "bulk assignment",
     )
     return len(rows)
