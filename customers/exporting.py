@@ -88,18 +88,25 @@ def rows(customers: QuerySet[Customer], *, user, request=None, chunk_size: int =
         yield from _chunk_rows(chunk, definitions, user=user, request=request)
 
 
+def _labels(choices) -> dict[str, str]:
+    # Translated once per export: get_FOO_display() rebuilds the choices and calls gettext per row.
+    return {value: str(label) for value, label in choices.choices}
+
+
 def _chunk_rows(chunk: list[Customer], definitions, *, user, request) -> Iterator[list[str]]:
     masking.reveal(user, chunk, SENSITIVE_FIELDS, purpose=AccessLog.Purpose.EXPORT, request=request)
+    levels, statuses, sources = _labels(Customer.Level), _labels(Customer.Status), _labels(Customer.Source)
+    zone = timezone.get_current_timezone()
     for customer in chunk:
         last_contact = customer.last_contact_at
         yield [
             customer.name,
             customer.shown["phone"],
-            customer.get_level_display(),
-            customer.get_status_display(),
-            customer.get_source_display(),
+            levels.get(customer.level, customer.level),
+            statuses.get(customer.status, customer.status),
+            sources.get(customer.source, customer.source),
             _person(customer.owner),
-            timezone.localtime(last_contact).date().isoformat() if last_contact else "",
+            last_contact.astimezone(zone).date().isoformat() if last_contact else "",
             *[_custom_cell(definition, (customer.custom or {}).get(definition.key)) for definition in definitions],
         ]
 

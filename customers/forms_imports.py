@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.selectors import assignable_staff
-from crm_site.spreadsheets import MAX_FILE_BYTES
+from crm_site.spreadsheets import MAX_TEXT_BYTES, MAX_XLSX_BYTES, too_large_message
 from customers import importing
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
@@ -37,10 +37,9 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = assignable_staff(user=user)
-        self.fields["file"].help_text = _("CSV or Excel (.xlsx), at most %(size)d MB and %(rows)s rows.") % {
-            "size": MAX_FILE_BYTES >> 20,
-            "rows": f"{importing.MAX_ROWS:,}",
-        }
+        self.fields["file"].help_text = _(
+            "Excel (.xlsx) up to %(xlsx)d MB or CSV up to %(csv)d MB, at most %(rows)s rows."
+        ) % {"xlsx": MAX_XLSX_BYTES >> 20, "csv": MAX_TEXT_BYTES >> 20, "rows": f"{importing.MAX_ROWS:,}"}
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -52,11 +51,9 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB. Split it into smaller files."),
-                params={"size": MAX_FILE_BYTES >> 20},
-            )
+        limit = MAX_XLSX_BYTES if upload.name.lower().endswith(".xlsx") else MAX_TEXT_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(too_large_message(limit))
         if upload.name.lower().endswith((".xls", ".et")):
             raise forms.ValidationError(_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV."))
         if not upload.name.lower().endswith(ALLOWED_SUFFIXES):

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.utils import timezone
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,14 @@ DANGEROUS = ['=HYPERLINK("x")', "+8613800000000", "-1", "@SUM(A1)"]
 URL = "/customers/import/export/"
 
 
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Custom-field definitions are cached, and a rolled-back test does not invalidate them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def fresh(user):
     return User.objects.get(pk=user.pk)
 
@@ -34,7 +43,9 @@ def fresh(user):
 def customers(org):
     rep = fresh(org["rep"])
     own = [
-        CustomerFactory(name=name, owner=rep, team=org["north"], phone=f"1380000000{index}", level="A" if index < 3 else "C")
+        CustomerFactory(
+            name=name, owner=rep, team=org["north"], phone=f"1380000000{index}", level="A" if index < 3 else "C"
+        )
         for index, name in enumerate(DANGEROUS, start=1)
     ]
     other = fresh(org["other_rep"])
@@ -78,7 +89,7 @@ def test_csv_export_holds_only_the_reps_own_customers_with_formulas_neutralised(
     assert response["Content-Disposition"] == f'attachment; filename="customers-{today}.csv"'
     header, *rows = csv_rows(response)
     assert header == ["Name", "Phone", "Level", "Status", "Source", "Owner", "Last contact"]
-    assert sorted(row[0] for row in rows) == sorted(["'=HYPERLINK(\"x\")", "'+8613800000000", "'-1", "'@SUM(A1)"])
+    assert sorted(row[0] for row in rows) == sorted(['\'=HYPERLINK("x")', "'+8613800000000", "'-1", "'@SUM(A1)"])
     assert sorted(row[1] for row in rows) == ["13800000001", "13800000002", "13800000003", "13800000004"]
 
 
@@ -90,7 +101,7 @@ def test_xlsx_export_writes_every_cell_as_neutralised_text(client, rep, customer
     assert f"customers-{timezone.localdate().isoformat()}.xlsx" in response["Content-Disposition"]
     sheet = xlsx_sheet(response)
     rows = list(sheet.iter_rows(min_row=2))
-    assert sorted(row[0].value for row in rows) == sorted(["'=HYPERLINK(\"x\")", "'+8613800000000", "'-1", "'@SUM(A1)"])
+    assert sorted(row[0].value for row in rows) == sorted(['\'=HYPERLINK("x")', "'+8613800000000", "'-1", "'@SUM(A1)"])
     assert all(cell.data_type == "s" for row in rows for cell in row if cell.value is not None)  # no formula, no number
     assert sorted(row[1].value for row in rows) == ["13800000001", "13800000002", "13800000003", "13800000004"]
 
@@ -116,16 +127,14 @@ def test_a_masked_role_exports_every_customer_in_scope_with_masked_phones_and_no
 def test_export_applies_the_list_filters(client, rep, customers):
     client.force_login(rep)
     _header, *rows = csv_rows(client.get(URL, {"format": "csv", "level": "A", "sort": "name"}))
-    assert [row[0] for row in rows] == sorted(["'=HYPERLINK(\"x\")", "'+8613800000000"])
+    assert [row[0] for row in rows] == sorted(['\'=HYPERLINK("x")', "'+8613800000000"])
     _header, *rows = csv_rows(client.get(URL, {"q": "SUM"}))  # CSV is the default format
     assert [row[0] for row in rows] == ["'@SUM(A1)"]
 
 
 def test_export_adds_custom_fields_with_their_display_values(client, rep, org):
     CustomFieldFactory(key="budget", label_en="Budget", field_type="number", order=1)
-    CustomFieldFactory(
-        key="media", label_en="Media", field_type="multi", choices="tv|TV|电视\nweb|Web|网络", order=2
-    )
+    CustomFieldFactory(key="media", label_en="Media", field_type="multi", choices="tv|TV|电视\nweb|Web|网络", order=2)
     CustomFieldFactory(key="parking", label_en="Parking", field_type="bool", order=3)
     CustomerFactory(
         name="Wang",
@@ -185,6 +194,9 @@ class ExportImportRoundTripTest(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.admin = UserFactory(username="round_trip_admin", role="admin")
+
+    def setUp(self):
+        cache.clear()  # no custom-field definitions left over from other tests
 
     @settings(max_examples=30, deadline=None)
     @given(name=NAMES)

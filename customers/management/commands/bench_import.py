@@ -124,11 +124,8 @@ class Command(BaseCommand):
         while len(found) < rows:
             candidates = {f"1{rng.choice('38')}{number:09d}" for number in rng.sample(range(10**9), rows - len(found))}
             batch = sorted(candidates - found)
-            for start in range(0, len(batch), 5000):
-                chunk = batch[start : start + 5000]
-                taken = set(CustomerPhone.objects.filter(number__in=chunk).values_list("number", flat=True))
-                taken |= set(Customer.objects.filter(phone__in=chunk).values_list("phone", flat=True))
-                found.update(number for number in chunk if number not in taken)
+            taken = importing.phones_on_file(batch)
+            found.update(number for number in batch if number not in taken)
         wanted = sorted(found)[:rows]
         rng.shuffle(wanted)
         return wanted
