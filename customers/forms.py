@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from crm_site import customfields
 from crm_site.forms import StaffChoiceField, limit_choices
+from crm_site.models import Team
 from crm_site.selectors import assignable_staff
 from customers.identity import normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerMember, Interaction, PurchaseIntent
@@ -156,6 +157,7 @@ class CustomerFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     district = forms.CharField(label=_("District"), required=False, max_length=50)
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.filter(active=True), required=False)
@@ -188,12 +190,15 @@ class CustomerFilterForm(forms.Form):
     )
 
     MAIN = ("q", "owner", "level", "status", "sort")
-    MORE = ("source", "tag", "district", "project", "created_from", "created_to", "contact_from", "contact_to",
+    MORE = ("team", "source", "tag", "district", "project", "created_from", "created_to", "contact_from", "contact_to",
             "quiet_days", "budget_min", "rooms")  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].limit_to(assignable_staff(user=user))
+        limit_choices(
+            self.fields["team"], Team.objects.visible_to(user).order_by("name"), key="name", placeholder=_("team")
+        )
         limit_choices(
             self.fields["project"], Project.objects.filter(active=True), key="code", placeholder=_("project code")
         )

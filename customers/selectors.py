@@ -51,6 +51,7 @@ def customer_list(
     user,
     search: str = "",
     owner=None,
+    team=None,
     level: str = "",
     status: str = "",
     source: str = "",
@@ -72,7 +73,13 @@ def customer_list(
         customers = customers.filter(search_q(search))
     if owner:
         customers = customers.filter(owner=owner)
-    for field, value in (("level", level), ("status", status), ("source", source), ("project", project)):
+    for field, value in (
+        ("team", team),
+        ("level", level),
+        ("status", status),
+        ("source", source),
+        ("project", project),
+    ):
         if value:
             customers = customers.filter(**{field: value})
     if tag:

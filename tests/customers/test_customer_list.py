@@ -378,3 +378,14 @@ def test_list_query_count_does_not_grow_from_10_to_40_customers(client, cast, ro
     assert len(shown_ids(response)) == 25
     assert with_40 == with_10
     assert with_40 <= LIST_QUERY_BUDGET
+
+
+def test_team_filter_keeps_only_that_teams_customers(client, org):
+    from tests.factories import CustomerFactory
+
+    north = CustomerFactory(owner=org["rep"], team=org["north"])
+    south = CustomerFactory(owner=org["other_rep"], team=org["south"])
+    client.force_login(org["director"])
+    shown = client.get("/customers/", {"team": org["north"].pk}).context["page"].object_list
+    assert north in shown
+    assert south not in shown

@@ -132,6 +132,16 @@ def test_export_applies_the_list_filters(client, rep, customers):
     assert [row[0] for row in rows] == ["'@SUM(A1)"]
 
 
+def test_export_of_selected_rows_keeps_to_them_and_to_the_scope(client, rep, customers):
+    client.force_login(rep)
+    chosen = customers["own"][:2]
+    ids = ",".join([str(chosen[0].pk), str(chosen[1].pk), str(customers["foreign"].pk), "junk"])
+    _header, *rows = csv_rows(client.get(URL, {"ids": ids, "format": "csv"}))
+    assert sorted(row[1] for row in rows) == ["13800000001", "13800000002"]  # not other_rep's customer
+    response = client.get(URL, {"ids": "junk", "format": "csv"}, follow=True)
+    assert "Select at least one customer" in response.text
+
+
 def test_export_adds_custom_fields_with_their_display_values(client, rep, org):
     CustomFieldFactory(key="budget", label_en="Budget", field_type="number", order=1)
     CustomFieldFactory(key="media", label_en="Media", field_type="multi", choices="tv|TV|电视\nweb|Web|网络", order=2)
