@@ -73,12 +73,12 @@ ROLES = [
         Scope.DEPARTMENT_TREE,
         (*DIRECTORY, "customers.view_customer"),
     ),
-    Role("marketing", _("Marketing"), Scope.ALL, (*DIRECTORY, "customers.view_customer")),
+    Role("marketing", _("Marketing"), Scope.ALL, (*DIRECTORY, "customers.view_customer", "customers.export_customer")),
     Role(
         "executive",
         _("Executive"),
         Scope.ALL,
-        (*DIRECTORY, "customers.view_customer", "crm_site.view_sensitive"),
+        (*DIRECTORY, "customers.view_customer", "customers.export_customer", "crm_site.view_sensitive"),
     ),
     Role(
         "admin", _("Administrator"), Scope.ALL, (*MANAGER_WORK, *SETTINGS_WORK, "customers.add_inquiry"), is_staff=True

@@ -39,7 +39,7 @@ from crm_site.audit import jsonable
 from crm_site.models import AuditEntry, CustomField
 from crm_site.scope import staff_profile
 from crm_site.selectors import assignable_staff
-from crm_site.spreadsheets import ENCODINGS, FileRejected, Sheet, read_sheet
+from crm_site.spreadsheets import ENCODINGS, FileRejected, Sheet, column_letter, read_sheet
 from customers.identity import FULL_WIDTH, SEPARATORS, normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerPhone
 from customers.selectors import ENTITY
@@ -51,6 +51,7 @@ __all__ = [
     "FileRejected",
     "ImportReport",
     "Sheet",
+    "column_letter",
     "commit",
     "guess_mapping",
     "mapping_errors",

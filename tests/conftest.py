@@ -8,8 +8,17 @@ executive, marketing, admin_user: no team, scope ALL
 """
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import ProjectFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached lookups (custom-field definitions, throttling counters) must not outlive a test's rolled-back rows."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """Import customers from a CSV or XLSX file: the web import's checks and report, from the command line.
 
-    manage.py import_customers FILE [--encoding auto|utf-8|gbk|gb18030] [--user USERNAME] [--no-header] [--commit]
+    manage.py import_customers FILE [--encoding auto|utf-8|gbk|gb18030] [--user USERNAME] [--commit]
+                                    [--no-header] [--map COLUMN=FIELD ...]
 
-Prints the column mapping (guessed from the headers, as on the web page) and the per-row report.
+Prints the column mapping (guessed from the headers, as on the web page; --map B=phone or
+--map 电话=other_phones sets a column by letter or header, --map X= leaves it out) and the per-row report.
 Writes only with --commit and only when every row is valid; exits with status 1 when any row is not.
 """
 
@@ -26,8 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="Importing user and default owner (default: first superuser)")
         parser.add_argument("--no-header", action="store_true", help="The first row is a customer, not column names")
         parser.add_argument("--commit", action="store_true", help="Write the customers (only if every row is valid)")
+        parser.add_argument(
+            "--map", action="append", default=[], metavar="COLUMN=FIELD", help="Map a column (letter or header)"
+        )
 
-    def handle(self, *args, file, encoding, user, no_header, commit, **options):
+    def handle(self, *args, file, encoding, user, no_header, commit, map, **options):  # noqa: A002 (the option's name)
         by = self.importing_user(user)
         path = Path(file)
         try:
@@ -37,7 +42,7 @@ class Command(BaseCommand):
         definitions = customfields.definitions(ENTITY)
         try:
             sheet = importing.read(data, filename=path.name, encoding=encoding, has_header=not no_header)
-            mapping = importing.guess_mapping(sheet.headers, definitions)
+            mapping = self.apply_overrides(sheet, importing.guess_mapping(sheet.headers, definitions), map)
             self.print_mapping(sheet, mapping, definitions)
             report = importing.validate(sheet, mapping, by=by, definitions=definitions)
         except importing.FileRejected as rejected:
@@ -70,6 +75,17 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError("No superuser exists: name the importing user with --user.", returncode=1)
         return found
+
+    def apply_overrides(self, sheet, mapping: list[str], overrides: list[str]) -> list[str]:
+        letters = {importing.column_letter(index): index for index in range(sheet.width)}
+        headers = {header: index for index, header in enumerate(sheet.headers) if header}
+        for override in overrides:
+            column, _sep, field = override.partition("=")
+            index = letters.get(column.strip().upper(), headers.get(column.strip()))
+            if index is None:
+                raise CommandError(f"--map {override}: no column “{column}” in the file.", returncode=1)
+            mapping[index] = field.strip()
+        return mapping
 
     def print_mapping(self, sheet, mapping, definitions):
         labels = {target.key: target.label for target in importing.targets(definitions)}
