@@ -48,7 +48,18 @@ def filter_widget(bound_field):
         return format_html(
             '<select name="{}" id="{}" class="form-select form-select-sm">{}</select>', name, html_id, options
         )
-    input_type = getattr(widget, "input_type", "text")
+    if isinstance(widget, forms.Textarea):
+        return format_html(
+            '<textarea name="{}" id="{}" rows="{}" class="form-control{}">{}</textarea>',
+            name,
+            html_id,
+            widget.attrs.get("rows", 3),
+            " is-invalid" if bound_field.errors else "",
+            "" if value is None else value,
+        )
+    input_type = widget.attrs.get("type") or getattr(widget, "input_type", "text")
+    if hasattr(widget, "format_value"):
+        value = widget.format_value(value)
     extra = widget.attrs
     return format_html(
         '<input type="{}" name="{}" id="{}" value="{}" class="form-control form-control-sm"{}{}>',
