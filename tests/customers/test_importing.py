@@ -620,6 +620,16 @@ def test_cli_with_commit_imports_a_valid_file_as_the_given_user(team_lead, tmp_p
     assert set(Customer.objects.values_list("owner__username", flat=True)) == {"team_lead"}
 
 
+def test_cli_maps_columns_by_hand_for_a_file_without_headers(team_lead, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_bytes(csv_bytes([["13800000001", "王芳", "x"], ["13800000002", "李雷", "y"]]))
+    args = [str(path), "--user", "team_lead", "--no-header", "--map", "A=phone", "--map", "b=name", "--commit"]
+    call_command("import_customers", *args, stdout=io.StringIO())
+    assert dict(Customer.objects.values_list("phone", "name")) == {"13800000001": "王芳", "13800000002": "李雷"}
+    with pytest.raises(CommandError, match="no column “Q”"):
+        call_command("import_customers", str(path), "--user", "team_lead", "--map", "Q=name", stdout=io.StringIO())
+
+
 def test_cli_defaults_to_the_first_superuser_and_reports_unreadable_files(db, tmp_path):
     User.objects.create_superuser("root", password="x" * 12)
     path = tmp_path / "empty.csv"
