@@ -127,9 +127,12 @@ def limit_choices(field: forms.ModelChoiceField, queryset, *, key: str, placehol
     on every list page.
     """
     field.queryset = queryset
-    if queryset.count() > SELECT_LIMIT:
+    rows = list(queryset[: SELECT_LIMIT + 1])  # one query decides the widget and fills the select
+    if len(rows) > SELECT_LIMIT:
         field.to_field_name = key
         field.widget = forms.TextInput(attrs={"placeholder": placeholder, "autocomplete": "off"})
+    else:
+        field.widget.choices = [("", field.empty_label or ""), *((row.pk, field.label_from_instance(row)) for row in rows)]
 
 
 class StaffChoiceField(forms.ModelChoiceField):

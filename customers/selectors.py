@@ -42,8 +42,15 @@ def search_q(query: str) -> Q:
     return Q(name__icontains=query)
 
 
+PHONE_ID_LIMIT = 5000
+
+
 def _phone_matches(digits: str):
-    return CustomerPhone.objects.filter(number__contains=digits).values("customer_id")
+    """Customers with a number containing `digits`. A selective fragment is resolved to an id list once (the
+    page and its count then use the primary key); a very common one stays a subquery, so ordering stays exact."""
+    matches = CustomerPhone.objects.filter(number__contains=digits).values_list("customer_id", flat=True)
+    ids = list(matches[: PHONE_ID_LIMIT + 1])
+    return ids if len(ids) <= PHONE_ID_LIMIT else matches
 
 
 def customer_list(

@@ -43,7 +43,7 @@ def filter_widget(bound_field):
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            ((choice, " selected" if str(choice) == current else "", label) for choice, label in field.choices),
+            ((choice, " selected" if str(choice) == current else "", label) for choice, label in widget.choices),
         )
         return format_html(
             '<select name="{}" id="{}" class="form-select form-select-sm">{}</select>', name, html_id, options
