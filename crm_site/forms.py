@@ -132,7 +132,10 @@ def limit_choices(field: forms.ModelChoiceField, queryset, *, key: str, placehol
         field.to_field_name = key
         field.widget = forms.TextInput(attrs={"placeholder": placeholder, "autocomplete": "off"})
     else:
-        field.widget.choices = [("", field.empty_label or ""), *((row.pk, field.label_from_instance(row)) for row in rows)]
+        field.widget.choices = [
+            ("", field.empty_label or ""),
+            *((row.pk, field.label_from_instance(row)) for row in rows),
+        ]
 
 
 class StaffChoiceField(forms.ModelChoiceField):
