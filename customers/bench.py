@@ -8,11 +8,20 @@ def _own_customer(user):
     return f"/customers/{customer.pk}/" if customer else None
 
 
-def _phone_fragment(user):
+def _phone_tail(user):
+    """The last four digits (尾号): what a rep usually types."""
     from customers.models import Customer
 
     customer = Customer.objects.exclude(phone="").order_by("-id").first()
-    return f"/customers/?q={customer.phone[3:7]}" if customer else None
+    return f"/customers/?q={customer.phone[-4:]}" if customer else None
+
+
+def _phone_fragment(user):
+    """Four digits from the middle, including the carrier prefix: many more matches."""
+    from customers.models import Customer
+
+    customer = Customer.objects.exclude(phone="").order_by("-id").first()
+    return f"/customers/?q={customer.phone[1:5]}" if customer else None
 
 
 def _name(user):
@@ -25,7 +34,8 @@ def _name(user):
 register(Scenario("customers.list.rep", "sales_rep", lambda user: "/customers/"))
 register(Scenario("customers.list.executive", "executive", lambda user: "/customers/"))
 register(Scenario("customers.list.filtered", "sales_manager", lambda user: "/customers/?level=A&status=intending"))
-register(Scenario("customers.search.phone", "executive", _phone_fragment, note="4-digit fragment"))
+register(Scenario("customers.search.phone", "executive", _phone_tail, note="last 4 digits"))
+register(Scenario("customers.search.phone_prefix", "executive", _phone_fragment, note="4 digits incl. prefix"))
 register(Scenario("customers.search.name", "executive", _name, note="full name"))
 register(Scenario("customers.detail", "sales_rep", _own_customer))
 register(Scenario("api.customers.list", "sales_rep", lambda user: "/api/v1/customers/", api=True))

@@ -32,9 +32,9 @@ def search_q(query: str) -> Q:
     digits = phone_digits(query)
     if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "").replace("-", "").replace("+", "")) - 1:
         if len(query) >= 15 and len(digits) >= 14:  # a mainland ID number (17 digits + digit or X)
-            return Q(id_number=query.upper()) | Q(pk__in=_phone_matches(digits))
+            return Q(id_number=query.upper()) | _phone_q(digits)
         # Any part of any of a file's numbers, served by the trigram index on PostgreSQL.
-        return Q(pk__in=_phone_matches(digits))
+        return _phone_q(digits)
     if "@" in query:
         return Q(email__iexact=query)
     if len(query) < MIN_NAME_FRAGMENT:
@@ -42,7 +42,7 @@ def search_q(query: str) -> Q:
     return Q(name__icontains=query)
 
 
-PHONE_ID_LIMIT = 5000
+PHONE_ID_LIMIT = 1000
 
 
 def _phone_matches(digits: str):
@@ -51,6 +51,11 @@ def _phone_matches(digits: str):
     matches = CustomerPhone.objects.filter(number__contains=digits).values_list("customer_id", flat=True)
     ids = list(matches[: PHONE_ID_LIMIT + 1])
     return ids if len(ids) <= PHONE_ID_LIMIT else matches
+
+
+def _phone_q(digits: str) -> Q:
+    matches = _phone_matches(digits)
+    return Q(pk__any=matches) if isinstance(matches, list) else Q(pk__in=matches)
 
 
 def customer_list(
