@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from crm_site.models import AuditEntry, CustomField, StaffProfile
 from customers import services
+from tests.forms import rendered_form_data
 
 User = get_user_model()
 
@@ -88,27 +89,6 @@ def test_editing_through_the_form_audits_the_change_with_the_request_user(client
     assert update.action == "~"
     assert update.actor == team_lead
     assert update.changes == {"level": ["C", "B"]}
-
-
-def rendered_form_data(response, **overrides):
-    """What the browser would POST for the form on `response` as rendered, with `overrides` (None drops a field)."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        elif value not in (None, ""):
-            data[name] = str(value)
-    for name, value in overrides.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
 
 
 def test_customer_detail_page_shows_the_history(client, rep, customer):

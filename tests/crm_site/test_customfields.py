@@ -10,6 +10,7 @@ from crm_site import customfields
 from crm_site.models import CustomField
 from customers import services
 from customers.models import Customer
+from tests.forms import rendered_form_data
 
 User = get_user_model()
 
@@ -48,27 +49,6 @@ def customer_data(client, **overrides):
     values = {"name": "Zhao Min", "phone": "13812340001"}
     values.update(overrides)
     return rendered_form_data(client.get("/customers/new/"), **values)
-
-
-def rendered_form_data(response, **overrides):
-    """What the browser would POST for the form on `response` as rendered, with `overrides` (None drops a field)."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        elif value not in (None, ""):
-            data[name] = str(value)
-    for name, value in overrides.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
 
 
 @pytest.fixture

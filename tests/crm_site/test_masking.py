@@ -10,6 +10,7 @@ from crm_site.models import AccessLog
 from customers import services
 from customers.identity import id_check_digit
 from customers.models import Customer
+from tests.forms import rendered_form_data
 
 User = get_user_model()
 
@@ -250,27 +251,6 @@ def marketing_may_change(marketing):
         Permission.objects.get(codename="change_customer", content_type__app_label="customers")
     )
     return fresh(marketing)
-
-
-def rendered_form_data(response, **overrides):
-    """What the browser would POST for the form on `response` as rendered, with `overrides` (None drops a field)."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        elif value not in (None, ""):
-            data[name] = str(value)
-    for name, value in overrides.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
 
 
 def test_edit_form_of_a_masked_viewer_has_no_sensitive_fields(client, marketing_may_change, customer):

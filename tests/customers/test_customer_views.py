@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from customers.identity import id_check_digit
 from customers.models import Customer
 from tests.factories import CustomerFactory
+from tests.forms import rendered_form_data
 
 User = get_user_model()
 
@@ -29,27 +30,6 @@ def form_data(client, **overrides):
     values = {"name": "Chen Jing", "phone": "138 1234 5678", "level": "B", "status": "prospect"}
     values.update(overrides)
     return rendered_form_data(client.get("/customers/new/"), **values)
-
-
-def rendered_form_data(response, **overrides):
-    """What the browser would POST for the form on `response` as rendered, with `overrides` (None drops a field)."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        elif value not in (None, ""):
-            data[name] = str(value)
-    for name, value in overrides.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
 
 
 def customer_of(owner, **kwargs):
