@@ -8,6 +8,8 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_site.settings")
+    # Lets one-off commands (migrate, makemigrations, seed_demo...) run without a configured SECRET_KEY.
+    os.environ.setdefault("CRM_MANAGEMENT_COMMAND", sys.argv[1] if len(sys.argv) > 1 else "")
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -5,8 +5,6 @@ A viewer sees a record's sensitive fields when their role has `crm_site.view_sen
 they own the record (a rep must be able to call their own customer). Either way the view is logged.
 """
 
-from django.utils.translation import gettext as _
-
 from crm_site.models import AccessLog
 
 SENSITIVE_PERMISSION = "crm_site.view_sensitive"
@@ -87,10 +85,6 @@ def reveal(user, objects, fields, *, purpose: str = AccessLog.Purpose.VIEW, requ
     if logs:
         AccessLog.objects.bulk_create(logs)
     return objects
-
-
-def hidden_note() -> str:
-    return _("Hidden: your role may not see this field.")
 
 
 def mask_changes(entries, fields) -> list:

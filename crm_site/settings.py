@@ -4,6 +4,7 @@ Without DATABASE_URL the app runs on a SQLite file; without REDIS_URL Celery run
 eagerly and the cache is local memory. `.env.example` lists every variable.
 """
 
+import secrets
 from pathlib import Path
 
 import environ
@@ -21,6 +22,10 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="") or (
     "dev-insecure-key-only-for-debug-and-tests" if DEBUG or env.bool("CRM_TESTING", default=False) else ""
 )
+if not SECRET_KEY and env("CRM_MANAGEMENT_COMMAND", default="") not in ("", "runserver"):
+    # A one-off command signs nothing that must outlive it: a throwaway key is enough. Serving
+    # (gunicorn, runserver) still requires SECRET_KEY.
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])

@@ -19,7 +19,6 @@ from .ownership import (
     key_account_assign,
     pool_claim,
     pool_release_lapsed,
-    share_add,
 )
 
 __all__ = [
@@ -39,5 +38,4 @@ __all__ = [
     "phone_add",
     "pool_claim",
     "pool_release_lapsed",
-    "share_add",
 ]

@@ -85,20 +85,6 @@ def conflict_resolve(*, conflict: CustomerConflict, decision: str, by, reason: s
     return conflict
 
 
-def share_add(*, customer: Customer, user, by, reason: str) -> CustomerShare:
-    share, _created = CustomerShare.objects.get_or_create(
-        customer=customer, user=user, defaults={"created_by": by, "reason": reason}
-    )
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        instance=customer,
-        changes={"co_owner": [None, user.pk]},
-        reason=reason,
-    )
-    return share
-
-
 @transaction.atomic
 def customers_hand_over(*, from_user, to_user, by, reason: str, customer_ids=None) -> Handover:
     """Move all (or the chosen) customers of `from_user`, with their open follow-ups, planned visits and

@@ -184,6 +184,20 @@ def test_debug_off_with_an_empty_secret_key_still_refuses_to_load():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_a_one_off_management_command_runs_with_a_throwaway_key():
+    first = load_settings(CRM_MANAGEMENT_COMMAND="migrate")
+    second = load_settings(CRM_MANAGEMENT_COMMAND="migrate")
+    assert first["debug"] is False
+    assert len(first["secret_key"]) >= 50
+    assert first["secret_key"] != second["secret_key"]
+
+
+def test_serving_still_refuses_to_start_without_a_secret_key():
+    result = run_probe(CRM_MANAGEMENT_COMMAND="runserver")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
 def test_debug_allows_the_development_key():
     loaded = load_settings(DEBUG="true")
     assert loaded["debug"] is True
