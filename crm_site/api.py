@@ -51,3 +51,8 @@ def unauthenticated(request, exc):
 api.add_router("/staff/", "crm_site.api_staff.router")
 api.add_router("/customers/", "customers.api.router")
 api.add_router("/inquiries/", "customers.api_inquiries.router")
+api.add_router("/inventory/", "sales.api_inventory.router")
+api.add_router("/funnel/", "sales.api_funnel.router")
+api.add_router("/money/", "sales.api_money.router")
+api.add_router("/promises/", "sales.api_promises.router")
+api.add_router("/partners/", "sales.api_partners.router")

@@ -41,6 +41,56 @@ MANAGER_WORK = [
     "customers.change_inquiry",
     "customers.assess_visit",
 ]
+SALES_VIEW = [
+    "sales.view_project",
+    "sales.view_building",
+    "sales.view_unit",
+    "sales.view_opportunity",
+    "sales.view_deal",
+    "sales.view_installment",
+    "sales.view_payment",
+    "sales.view_promise",
+    "sales.view_salestarget",
+    "sales.view_lease",
+    "sales.view_competitor",
+    "sales.view_campaign",
+]
+SALES_WORK = [
+    *SALES_VIEW,
+    "sales.add_opportunity",
+    "sales.change_opportunity",
+    "sales.add_deal",
+    "sales.change_deal",
+    "sales.add_payment",
+    "sales.add_promise",
+    "sales.change_promise",
+    "sales.add_lease",
+    "sales.add_competitormove",
+]
+SALES_MANAGER_WORK = [
+    *SALES_WORK,
+    "sales.approve_discount",
+    "sales.change_unit",
+    "sales.change_price",
+    "sales.import_unit",
+    "sales.add_installment",
+    "sales.change_installment",
+    "sales.change_lease",
+    "sales.add_salestarget",
+    "sales.change_salestarget",
+    "sales.add_competitor",
+    "sales.change_competitor",
+    "sales.add_campaign",
+    "sales.change_campaign",
+    "sales.view_partner",
+    "sales.add_partner",
+    "sales.change_partner",
+    "sales.view_partnerregistration",
+    "sales.view_commission",
+    "sales.change_commission",
+    "sales.add_commissionrule",
+    "sales.change_commissionrule",
+]
 SETTINGS_WORK = ["crm_site.view_sensitive", "crm_site.view_audit", "crm_site.manage_settings"]
 
 
@@ -54,37 +104,93 @@ class Role:
 
 
 ROLES = [
-    Role("sales_rep", _("Sales rep"), Scope.OWN, (*CUSTOMER_WORK,)),
+    Role("sales_rep", _("Sales rep"), Scope.OWN, (*CUSTOMER_WORK, *SALES_WORK)),
     Role(
         "sales_manager",
         _("Sales manager"),
         Scope.SUBORDINATES,
-        (*MANAGER_WORK,),
+        (*MANAGER_WORK, *SALES_MANAGER_WORK),
     ),
     Role(
         "service_agent",
         _("Service agent"),
         Scope.PROJECTS,
-        (*DIRECTORY, "customers.view_customer", "customers.view_interaction", "customers.add_interaction"),
+        (
+            *DIRECTORY,
+            "customers.view_customer",
+            "customers.view_interaction",
+            "customers.add_interaction",
+            "sales.view_project",
+            "sales.view_unit",
+            "sales.view_deal",
+            "sales.view_promise",
+            "sales.change_promise",
+        ),
     ),
     Role(
         "service_manager",
         _("Service manager"),
         Scope.DEPARTMENT_TREE,
-        (*DIRECTORY, "customers.view_customer"),
+        (*DIRECTORY, "customers.view_customer", "sales.view_project", "sales.view_deal", "sales.view_promise"),
     ),
-    Role("marketing", _("Marketing"), Scope.ALL, (*DIRECTORY, "customers.view_customer", "customers.export_customer")),
+    Role(
+        "marketing",
+        _("Marketing"),
+        Scope.ALL,
+        (
+            *DIRECTORY,
+            "customers.view_customer",
+            "customers.export_customer",
+            "sales.view_campaign",
+            "sales.add_campaign",
+            "sales.change_campaign",
+            "sales.view_competitor",
+            "sales.add_competitor",
+            "sales.change_competitor",
+            "sales.view_partner",
+            "sales.view_partnerregistration",
+        ),
+    ),
     Role(
         "executive",
         _("Executive"),
         Scope.ALL,
-        (*DIRECTORY, "customers.view_customer", "customers.export_customer", "crm_site.view_sensitive"),
+        (
+            *DIRECTORY,
+            "customers.view_customer",
+            "customers.export_customer",
+            "crm_site.view_sensitive",
+            *SALES_VIEW,
+            "sales.view_partner",
+            "sales.view_commission",
+        ),
     ),
     Role(
-        "admin", _("Administrator"), Scope.ALL, (*MANAGER_WORK, *SETTINGS_WORK, "customers.add_inquiry"), is_staff=True
+        "admin",
+        _("Administrator"),
+        Scope.ALL,
+        (
+            *MANAGER_WORK,
+            *SALES_MANAGER_WORK,
+            *SETTINGS_WORK,
+            "customers.add_inquiry",
+            "sales.add_project",
+            "sales.change_project",
+            "sales.add_building",
+            "sales.change_building",
+            "sales.add_unit",
+        ),
+        is_staff=True,
     ),
     # For the website / call-center tokens: may only post inquiries into the queue.
     Role("integration", _("Integration (API only)"), Scope.OWN, ("customers.add_inquiry",)),
+    # An agency's or broker's own login: registers customers (报备) and sees only its partner's rows.
+    Role(
+        "partner",
+        _("Channel partner"),
+        Scope.OWN,
+        ("sales.register_customer",),
+    ),
 ]
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 

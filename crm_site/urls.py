@@ -47,6 +47,7 @@ urlpatterns = [
     path("settings/", include(settings_patterns)),
     path("customers/", include("customers.urls")),
     path("inquire/", include("customers.urls_public")),
+    path("sales/", include("sales.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""URLs of the sales promises pages (included by sales/urls.py under the "sales" namespace)."""
+
+urlpatterns = []
