@@ -1,33 +1,14 @@
 """Sections of the deal page that other parts of sales contribute (payment schedule, promises, commission).
 
-A section is a template and a provider `(deal, user) -> dict | None` (None hides it); parts register theirs from
-their panels module, which sales/apps.py imports at start-up.
+Parts register theirs from their panels module (imported at start-up by sales/apps.py):
+`register(key, template, provider, order)`, where `provider(deal, user) -> dict | None` (None hides it).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from crm_site.sections import SectionRegistry
 
-
-@dataclass(frozen=True)
-class DealSection:
-    key: str
-    template: str
-    provider: Callable
-    order: int = 50
-
-
-SECTIONS: dict[str, DealSection] = {}
-
-
-def register(key: str, template: str, provider: Callable, order: int = 50) -> None:
-    SECTIONS[key] = DealSection(key, template, provider, order)
+DEAL_SECTIONS = SectionRegistry()
+register = DEAL_SECTIONS.register
 
 
 def sections(deal, user) -> list[dict]:
-    """The registered sections that have something to show, in order, each with its template and context."""
-    shown = []
-    for section in sorted(SECTIONS.values(), key=lambda section: section.order):
-        context = section.provider(deal, user)
-        if context is not None:
-            shown.append({"key": section.key, "template": section.template, "context": context})
-    return shown
+    return DEAL_SECTIONS.shown(deal, user)

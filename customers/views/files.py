@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from crm_site import customfields, masking
 from crm_site.models import AccessLog, AuditEntry
 from crm_site.pagination import CappedPaginator
-from customers import selectors, services
+from customers import sections, selectors, services
 from customers.forms import (
     BulkForm,
     CustomerFilterForm,
@@ -150,6 +150,7 @@ def customer_detail(request, pk):
         "co_owners": customer.shares.select_related("user"),
         "conflicts": customer.conflicts.select_related("claimant").order_by("-claimed_at")[:5],
         "timeline": selectors.timeline(customer=customer),
+        "sections": sections.sections(customer, request.user),
         "can_edit": request.user.has_perm("customers.change_customer"),
         "can_log": request.user.has_perm("customers.add_interaction"),
         "can_manage": request.user.has_perm("customers.manage_ownership"),
