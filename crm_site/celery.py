@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_site.settings")
 app = Celery("crm_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Modules named other than "tasks" are found by listing them here.
+app.autodiscover_tasks(["sales"], related_name="tasks_partners")
 
 # Periodic jobs, each with when it runs in words. Later issues add the nightly analytics here.
 app.conf.beat_schedule = {
@@ -17,5 +19,15 @@ app.conf.beat_schedule = {
     "customers-pool-release": {
         "task": "customers.tasks.pool_release_lapsed_task",
         "schedule": crontab(hour=2, minute=10),
+    },
+    # Every 15 minutes: reservations past their expiry are cancelled and their units go back on sale.
+    "sales-reservations-expire": {
+        "task": "sales.tasks.reservation_expire_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Every night at 02:20: partner registrations past their protection period expire.
+    "sales-registrations-expire": {
+        "task": "sales.tasks_partners.registrations_expire_task",
+        "schedule": crontab(hour=2, minute=20),
     },
 }

@@ -40,7 +40,7 @@ NAV = [
         _("Sales"),
         "sales:opportunity-board",
         "kanban",
-        "sales.view_opportunity",
+        None,
         children=(
             NavItem(_("Funnel board"), "sales:opportunity-board", "kanban", "sales.view_opportunity"),
             NavItem(_("Opportunities"), "sales:opportunity-list", "funnel", "sales.view_opportunity"),
@@ -52,13 +52,16 @@ NAV = [
             NavItem(_("Leases"), "sales:lease-list", "shop", "sales.view_lease"),
             NavItem(_("Targets"), "sales:target-list", "bullseye", "sales.view_salestarget"),
             NavItem(_("Daily sales report"), "sales:daily-report", "journal-check", "sales.view_opportunity"),
+            NavItem(_("Channel partners"), "sales:partner-list", "briefcase", "sales.view_partner"),
+            NavItem(_("Registrations"), "sales:registration-list", "person-check", "sales.view_partnerregistration"),
+            NavItem(_("Commissions"), "sales:commission-list", "percent", "sales.view_commission"),
         ),
     ),
     NavItem(
         _("Reports"),
         "sales:funnel-report",
         "bar-chart",
-        "sales.view_deal",
+        None,
         children=(
             NavItem(_("Funnel and conversion"), "sales:funnel-report", "funnel", "sales.view_opportunity"),
             NavItem(_("Order analysis"), "sales:order-analysis", "graph-up", "sales.view_deal"),
@@ -67,17 +70,6 @@ NAV = [
             NavItem(_("Broken promises"), "sales:promise-report", "patch-exclamation", "sales.view_promise"),
             NavItem(_("Competitors"), "sales:competitor-report", "flag", "sales.view_competitor"),
             NavItem(_("Campaign ROI"), "sales:campaign-list", "megaphone", "sales.view_campaign"),
-        ),
-    ),
-    NavItem(
-        _("Partners"),
-        "sales:partner-list",
-        "briefcase",
-        "sales.view_partner",
-        children=(
-            NavItem(_("Channel partners"), "sales:partner-list", "briefcase", "sales.view_partner"),
-            NavItem(_("Registrations"), "sales:registration-list", "person-check", "sales.view_partnerregistration"),
-            NavItem(_("Commissions"), "sales:commission-list", "percent", "sales.view_commission"),
         ),
     ),
     # What a partner's own users see (they hold no staff permissions).
@@ -104,11 +96,16 @@ def visible_items(user, items) -> list[dict]:
     for item in items:
         if item.permission and not user.has_perm(item.permission):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue  # the app that serves it is not installed
         children = visible_items(user, item.children) if item.children else []
+        if item.children and not children:
+            continue
+        if children:
+            url = children[0]["url"]  # a dropdown opens on the first entry this user may see
+        else:
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue  # the app that serves it is not installed
         shown.append(
             {"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children}
         )

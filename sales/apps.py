@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Each part of sales registers its my-day panels, timeline events and search in its own module.
-REGISTRIES = ["panels_funnel", "panels_money", "panels_promises", "panels_partners"]
+REGISTRIES = ["panels_customer", "panels_funnel", "panels_money", "panels_promises", "panels_partners"]
 
 
 class SalesConfig(AppConfig):

@@ -62,6 +62,8 @@ class Installment(models.Model):
         indexes = [
             models.Index(fields=["due_on"], name="installment_due_idx", condition=Q(received__lt=models.F("amount"))),
             models.Index(fields=["project", "due_on"], name="installment_project_due_idx"),
+            # The collection report reads a month of due dates across all projects.
+            models.Index(fields=["due_on", "project", "owner"], name="installment_due_all_idx"),
         ]
 
     def __str__(self):
@@ -104,7 +106,10 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["project", "received_on"], name="payment_project_day_idx")]
+        indexes = [
+            models.Index(fields=["project", "received_on"], name="payment_project_day_idx"),
+            models.Index(fields=["received_on", "project", "owner"], name="payment_day_all_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_refund=False, amount__gt=0) | Q(is_refund=True, amount__lt=0),

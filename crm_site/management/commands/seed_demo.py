@@ -147,6 +147,9 @@ class Command(BaseCommand):
         created = self.seed_customers(customers, users, projects)
         if created:
             self.seed_activity(users)
+        from sales.demo import seed_sales_demo  # sales.demo reads DEMO_PASSWORD from this module
+
+        seed_sales_demo(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} staff, {len(projects)} projects, {created} new customers. "

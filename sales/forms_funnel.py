@@ -1,0 +1,286 @@
+"""Forms of the funnel and deal pages: shapes of input, choices limited to the user's scope."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm_site.forms import StaffChoiceField, limit_choices
+from crm_site.models import ChoiceOption, Team
+from crm_site.selectors import assignable_staff
+from customers.models import Customer
+from sales.models import Campaign, Competitor, Deal, Opportunity, Project, Unit
+from sales.selectors.funnel import reaches_others
+
+User = get_user_model()
+MONEY = {"max_digits": 14, "decimal_places": 2}
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def col(name, width="col-md-4"):
+    return Column(name, css_class=f"col-12 {width}")
+
+
+class OpportunityFilterForm(forms.Form):
+    owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    status = forms.ChoiceField(
+        label=_("Open or closed"),
+        required=False,
+        choices=[("", _("Any")), ("open", _("Open")), ("closed", _("Closed"))],
+    )
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), required=False)
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=DATE)
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=DATE)
+
+    MAIN = ("owner", "project", "stage", "status")
+    MORE = ("team", "campaign", "created_from", "created_to")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].limit_to(assignable_staff(user=user))
+        limit_choices(self.fields["team"], Team.objects.visible_to(user).order_by("name"), key="name", placeholder="")
+        limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder="")
+        limit_choices(self.fields["campaign"], Campaign.objects.order_by("-starts_on"), key="pk", placeholder="")
+        self.fields["stage"].choices = [("", _("Any")), *Opportunity.Stage.choices]
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.MAIN]
+
+    @property
+    def more_fields(self):
+        return [self[name] for name in self.MORE]
+
+    @property
+    def has_more_filters(self):
+        return self.is_bound and any(self.data.get(name) for name in self.MORE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("created_from") and data.get("created_to") and data["created_from"] > data["created_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class BoardFilterForm(forms.Form):
+    who = forms.ChoiceField(label=_("Whose opportunities"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("mine", _("Mine")), ("team", _("My team"))]
+        reps = assignable_staff(user=user).exclude(pk=user.pk)[:200]
+        choices += [(str(rep.pk), rep.get_full_name() or rep.get_username()) for rep in reps]
+        self.fields["who"].choices = choices
+
+    def selected(self) -> str:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["who"] or "mine"
+        return "mine"
+
+
+class OpportunityForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
+    owner = StaffChoiceField(
+        label=_("Owner"), queryset=None, required=False, help_text=_("Empty: the customer's owner.")
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        help_text=_("Empty: the campaign that brought the customer."),
+    )
+    expected_amount = forms.DecimalField(label=_("Expected amount"), required=False, min_value=0, **MONEY)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(
+            self.fields["customer"],
+            Customer.objects.visible_to(user).order_by("name"),
+            key="phone",
+            placeholder=_("phone"),
+        )
+        limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder=_("code"))
+        limit_choices(self.fields["campaign"], Campaign.objects.order_by("-starts_on"), key="pk", placeholder="")
+        if reaches_others(user):
+            self.fields["owner"].limit_to(assignable_staff(user=user))
+        else:
+            del self.fields["owner"]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(col("customer", "col-md-6"), col("project", "col-md-6")),
+            Row(*([col("owner")] if "owner" in self.fields else []), col("campaign"), col("expected_amount")),
+            "note",
+            Submit("save", _("Create opportunity")),
+        )
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(choices=Opportunity.Stage.choices)
+    note = forms.CharField(required=False, max_length=300)
+
+
+class LoseForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        label=_("Why was it lost?"),
+        queryset=ChoiceOption.objects.filter(list_name=ChoiceOption.ListName.LOST_REASON, active=True),
+    )
+    competitor = forms.ModelChoiceField(
+        label=_("Went to competitor"), queryset=Competitor.objects.filter(active=True), required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(col("reason"), col("competitor"), col("note")),
+            Submit("lose", _("Mark as lost"), css_class="btn-danger"),
+        )
+
+
+class ReserveForm(forms.Form):
+    opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=Opportunity.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    deposit = forms.DecimalField(label=_("Deposit"), min_value=0, **MONEY)
+    expires_at = forms.DateTimeField(
+        label=_("Reservation expires"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: the default reservation period."),
+    )
+
+    def __init__(self, *args, user, unit=None, opportunity=None, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        opportunities = Opportunity.objects.visible_to(user).open().select_related("customer", "project")
+        if customer is not None:
+            opportunities = opportunities.filter(customer=customer)
+        units = Unit.objects.filter(status__in=[Unit.Status.AVAILABLE, Unit.Status.HELD]).select_related("building")
+        if unit is not None:
+            opportunities = opportunities.filter(project_id=unit.project_id)
+            self.initial["unit"] = unit.pk
+        if opportunity is not None:
+            units = units.filter(project_id=opportunity.project_id)
+            self.initial["opportunity"] = opportunity.pk
+        self.fields["opportunity"].label_from_instance = lambda row: (
+            f"{row.customer} · {row.project} · {row.get_stage_display()}"
+        )
+        self.fields["unit"].label_from_instance = lambda row: f"{row} · {row.get_status_display()} · {row.list_price}"
+        limit_choices(
+            self.fields["opportunity"], opportunities.order_by("-stage_changed_at"), key="pk", placeholder="#"
+        )
+        limit_choices(
+            self.fields["unit"], units.order_by("building__name", "-floor", "number"), key="pk", placeholder="#"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(col("opportunity", "col-md-6"), col("unit", "col-md-6")),
+            Row(col("deposit", "col-md-6"), col("expires_at", "col-md-6")),
+            Submit("reserve", _("Reserve the unit")),
+        )
+
+    def clean_expires_at(self):
+        value = self.cleaned_data.get("expires_at")
+        if value and value <= timezone.now():
+            raise forms.ValidationError(_("The reservation must expire in the future."))
+        return value
+
+
+class SubscribeForm(forms.Form):
+    price = forms.DecimalField(label=_("Price"), min_value=0.01, **MONEY)
+    payment_method = forms.ChoiceField(label=_("Payment method"), choices=Deal.PaymentMethod.choices)
+    subscribed_on = forms.DateField(label=_("Subscription signed"), widget=DATE, initial=timezone.localdate)
+
+
+class ContractForm(forms.Form):
+    price = forms.DecimalField(label=_("Price"), min_value=0.01, **MONEY)
+    payment_method = forms.ChoiceField(label=_("Payment method"), choices=Deal.PaymentMethod.choices)
+    signed_on = forms.DateField(label=_("Contract signed"), widget=DATE, initial=timezone.localdate)
+    contract_no = forms.CharField(label=_("Contract number"), max_length=40)
+
+
+class ApproveForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=100)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why cancelled"), max_length=300)
+
+
+class DeliverForm(forms.Form):
+    delivered_on = forms.DateField(label=_("Handed over on"), widget=DATE, initial=timezone.localdate)
+
+
+class DealFilterForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+    owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False)
+    approval = forms.ChoiceField(label=_("Discount approval"), required=False)
+    signed_from = forms.DateField(label=_("Signed from"), required=False, widget=DATE)
+    signed_to = forms.DateField(label=_("Signed to"), required=False, widget=DATE)
+
+    MAIN = ("stage", "state", "project", "owner")
+    MORE = ("approval", "signed_from", "signed_to")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("Any")), *Deal.Stage.choices]
+        self.fields["state"].choices = [("", _("Any")), *Deal.State.choices]
+        self.fields["approval"].choices = [("", _("Any")), *Deal.Approval.choices]
+        limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder="")
+        self.fields["owner"].limit_to(assignable_staff(user=user))
+
+    main_fields = OpportunityFilterForm.main_fields
+    more_fields = OpportunityFilterForm.more_fields
+    has_more_filters = OpportunityFilterForm.has_more_filters
+
+    def clean(self):
+        data = super().clean()
+        if data.get("signed_from") and data.get("signed_to") and data["signed_from"] > data["signed_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    filters = OpportunityFilterForm.filters
+
+
+class FunnelReportForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+
+    MAX_DAYS = 3 * 366
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder="")
+        limit_choices(self.fields["team"], Team.objects.visible_to(user).order_by("name"), key="name", placeholder="")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["date_to"] = data.get("date_to") or today
+        data["date_from"] = data.get("date_from") or data["date_to"] - datetime.timedelta(days=89)
+        if data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        if (data["date_to"] - data["date_from"]).days > self.MAX_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most three years."))
+        return data
+
+    main_fields = property(lambda self: [self[name] for name in ("date_from", "date_to", "project", "team")])
+    more_fields = property(lambda self: [])

@@ -1,0 +1,326 @@
+"""Reads of money: the outstanding installments, the monthly collection report and the order analysis.
+
+The reports aggregate in SQL (a few GROUP BY queries on indexed columns), never loop over rows in Python.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from sales.models import Deal, Installment, Payment, Project
+
+ZERO = Decimal("0.00")
+User = get_user_model()
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def _live_lines(prefix: str = "") -> Exists:
+    """Lines (through `prefix`, e.g. "installment__" from payments) not of a cancelled deal.
+
+    Lines of cancelled deals are no longer owed (the funnel helper's cancellation keeps them as history).
+    NOT EXISTS lets PostgreSQL pick per query: probe the deal of a few lines (a page of the list), or hash the
+    few cancelled deals once (the reports), instead of joining every line to its deal.
+    """
+    return ~Exists(Deal.objects.filter(pk=OuterRef(f"{prefix}deal_id"), state=Deal.State.CANCELLED))
+
+
+def installment_list(
+    *,
+    user,
+    overdue_only: bool = False,
+    due_within_days: int | None = None,
+    project=None,
+    owner=None,
+    deal=None,
+    lease=None,
+    today: datetime.date | None = None,
+) -> QuerySet[Installment]:
+    """Installments with money outstanding that `user` may see, oldest due first."""
+    today = today or timezone.localdate()
+    rows = Installment.objects.visible_to(user).outstanding().filter(_live_lines())
+    if overdue_only:
+        rows = rows.filter(due_on__lt=today)
+    if due_within_days is not None:
+        rows = rows.filter(due_on__lte=today + datetime.timedelta(days=due_within_days))
+    if project is not None:
+        rows = rows.filter(project=project)
+    if owner is not None:
+        rows = rows.filter(owner=owner)
+    if deal is not None:
+        rows = rows.filter(deal=deal)
+    if lease is not None:
+        rows = rows.filter(lease=lease)
+    return rows.select_related(
+        "project", "owner", "deal__customer", "deal__unit__building", "lease__tenant", "lease__unit__building"
+    ).order_by("due_on", "sequence", "id")
+
+
+def installment_get(*, user, pk: int) -> Installment:
+    return (
+        Installment.objects.visible_to(user)
+        .select_related(
+            "project", "owner", "deal__customer", "deal__unit__building", "lease__tenant", "lease__unit__building"
+        )
+        .get(pk=pk)
+    )
+
+
+def with_days_overdue(rows, today: datetime.date | None = None):
+    """Set `days_overdue` (0 when not yet due) on each of `rows` (a page of installments); returns them."""
+    today = today or timezone.localdate()
+    for row in rows:
+        row.days_overdue = max(0, (today - row.due_on).days)
+    return rows
+
+
+def schedule(*, deal=None, lease=None) -> list[Installment]:
+    """Every line of a deal's or lease's schedule, with its payments (two queries)."""
+    owner = {"deal": deal} if deal is not None else {"lease": lease}
+    lines = list(
+        Installment.objects.filter(**owner).prefetch_related("payments__by").order_by("due_on", "sequence", "id")
+    )
+    return with_days_overdue(lines)
+
+
+def schedule_totals(lines) -> dict:
+    amount = sum((line.amount for line in lines), ZERO)
+    received = sum((line.received for line in lines), ZERO)
+    return {"amount": amount, "received": received, "outstanding": amount - received}
+
+
+def payments_due(*, user, days: int = 7, limit: int = 11) -> list[Installment]:
+    """The user's own installments overdue or due within `days` (my-day panel)."""
+    today = timezone.localdate()
+    return list(installment_list(user=user, owner=user, due_within_days=days, today=today)[:limit])
+
+
+# --- collection report -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CollectionRow:
+    label: str
+    key: object = None
+    due: Decimal = ZERO
+    received: Decimal = ZERO
+    refunds: Decimal = ZERO  # negative
+    overdue: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        return self.received + self.refunds
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Collection rate in %: net received in the month over the amount due in it."""
+        if not self.due:
+            return None
+        return (self.net * 100 / self.due).quantize(Decimal("0.1"))
+
+    def add(self, other: "CollectionRow") -> None:
+        self.due += other.due
+        self.received += other.received
+        self.refunds += other.refunds
+        self.overdue += other.overdue
+
+
+@dataclass
+class CollectionReport:
+    month: datetime.date
+    month_end: datetime.date
+    by_project: list[CollectionRow] = field(default_factory=list)
+    by_rep: list[CollectionRow] = field(default_factory=list)
+    total: CollectionRow = field(default_factory=lambda: CollectionRow(""))
+
+
+def collection_report(*, user, month: datetime.date, project=None) -> CollectionReport:
+    """Due, received, refunded in `month` and outstanding overdue at its end, per project and per rep.
+
+    Overdue at month end = what lines due by then still lack today, plus what was paid on them since: the
+    first part reads only unpaid lines (the partial index on due_on), the second only later payments. Each
+    of the three row sets (lines, payments in the month, payments since) is summed per project and per rep
+    in one statement (GROUPING SETS), so the page reads a few hundred rows whatever the number of lines.
+    """
+    start, end = month_bounds(month)
+    lines = Installment.objects.visible_to(user).filter(_live_lines())
+    payments = Payment.objects.visible_to(user)
+    if project is not None:
+        lines, payments = lines.filter(project=project), payments.filter(project=project)
+    due_in_month = Q(due_on__gte=start, due_on__lte=end)
+    unpaid_by_end = Q(due_on__lte=end, received__lt=F("amount"))
+    line_rows = lines.filter(due_in_month | unpaid_by_end).values(
+        "project_id",
+        "owner_id",
+        due=Case(When(due_in_month, then="amount")),
+        unpaid=Case(When(unpaid_by_end, then=F("amount") - F("received"))),
+    )
+    payment_rows = payments.filter(received_on__gte=start, received_on__lte=end).values(
+        "project_id",
+        "owner_id",
+        received=Case(When(is_refund=False, then="amount")),
+        refunds=Case(When(is_refund=True, then="amount")),
+    )
+    later_rows = (
+        payments.filter(received_on__gt=end, installment__due_on__lte=end)
+        .filter(_live_lines("installment__"))
+        .values("project_id", "owner_id", "amount")
+    )
+    by_project: dict[int, CollectionRow] = {}
+    by_rep: dict[int, CollectionRow] = {}
+    for rows, measures in (
+        (line_rows, {"due": "SUM(due)", "overdue": "SUM(unpaid)"}),
+        (payment_rows, {"received": "SUM(received)", "refunds": "SUM(refunds)"}),
+        (later_rows, {"overdue": "SUM(amount)"}),
+    ):
+        sums, _total = grouped_sums(rows, ["project_id", "owner_id"], measures)
+        for key, cells in (("project_id", by_project), ("owner_id", by_rep)):
+            for row in sums[key]:
+                cell = cells.setdefault(row[key], CollectionRow("", row[key]))
+                for name in measures:
+                    setattr(cell, name, getattr(cell, name) + _cents(row[name]))
+    return _collection_breakdowns(by_project, by_rep, start, end)
+
+
+def _collection_breakdowns(by_project: dict, by_rep: dict, start, end) -> CollectionReport:
+    report = CollectionReport(month=start, month_end=end)
+    projects = dict(Project.objects.filter(pk__in=list(by_project)).values_list("pk", "name"))
+    reps = {rep.pk: rep for rep in User.objects.filter(pk__in=list(by_rep)).only("username", "first_name", "last_name")}
+    for project_id, row in by_project.items():
+        row.label = projects.get(project_id, "?")
+        report.total.add(row)
+    for owner_id, row in by_rep.items():
+        rep = reps.get(owner_id)
+        row.label = (rep.get_full_name() or rep.get_username()) if rep else "?"
+    report.by_project = sorted(by_project.values(), key=lambda row: row.label)
+    report.by_rep = sorted(by_rep.values(), key=lambda row: row.label)
+    return report
+
+
+def collection_csv_rows(report: CollectionReport):
+    from django.utils.translation import gettext as _
+
+    yield [
+        _("Breakdown"),
+        _("Name"),
+        _("Due in month"),
+        _("Received"),
+        _("Refunds"),
+        _("Net"),
+        _("Overdue at month end"),
+        _("Collection rate %"),
+    ]
+    for title, rows in ((_("Project"), report.by_project), (_("Rep"), report.by_rep)):
+        for row in [
+            *rows,
+            CollectionRow(
+                _("Total"),
+                due=report.total.due,
+                received=report.total.received,
+                refunds=report.total.refunds,
+                overdue=report.total.overdue,
+            ),
+        ]:
+            yield [
+                title,
+                row.label,
+                row.due,
+                row.received,
+                row.refunds,
+                row.net,
+                row.overdue,
+                "" if row.rate is None else row.rate,
+            ]
+
+
+# --- order analysis ----------------------------------------------------------------------------------------
+
+BREAKDOWNS = {
+    "month": "month",
+    "project": "project__name",
+    "layout": "unit__rooms",
+    "channel": "customer__source",
+    "rep": "owner_id",
+}
+
+
+def _cents(value) -> Decimal:
+    # SQLite sums decimals without their scale; every figure shows two decimals whatever the database.
+    return (value or ZERO).quantize(ZERO)
+
+
+def contracts(*, user, date_from: datetime.date, date_to: datetime.date, project=None) -> QuerySet[Deal]:
+    rows = Deal.objects.visible_to(user).contracts().filter(signed_on__gte=date_from, signed_on__lte=date_to)
+    if project is not None:
+        rows = rows.filter(project=project)
+    return rows
+
+
+def order_analysis(*, user, date_from: datetime.date, date_to: datetime.date, project=None) -> dict:
+    """Contracts signed in the range: orders, amount and area per month, project, layout, channel and rep."""
+    from customers.models import Customer
+
+    base = contracts(user=user, date_from=date_from, date_to=date_to, project=project)
+    measures = {"orders": Count("id"), "amount": Sum("price"), "area": Sum("unit__building_area")}
+    result = {}
+    for name, key in BREAKDOWNS.items():
+        rows = base.annotate(month=TruncMonth("signed_on")) if name == "month" else base
+        result[name] = [
+            {"key": row[key], "orders": row["orders"], "amount": _cents(row["amount"]), "area": _cents(row["area"])}
+            for row in rows.values(key).annotate(**measures).order_by(key)
+        ]
+    result["total"] = base.aggregate(**measures)
+    result["total"]["amount"] = _cents(result["total"]["amount"])
+    result["total"]["area"] = _cents(result["total"]["area"])
+    sources = dict(Customer.Source.choices)
+    for row in result["channel"]:
+        row["label"] = str(sources.get(row["key"], row["key"]))
+    for row in result["project"]:
+        row["label"] = row["key"]
+    for row in result["layout"]:
+        row["label"] = row["key"]
+    for row in result["month"]:
+        month = row["key"]
+        row["key"] = month.date() if isinstance(month, datetime.datetime) else month
+        row["label"] = f"{row['key']:%Y-%m}"
+    reps = {user.pk: user for user in User.objects.filter(pk__in=[row["key"] for row in result["rep"]])}
+    for row in result["rep"]:
+        rep = reps.get(row["key"])
+        row["label"] = (rep.get_full_name() or rep.get_username()) if rep else "?"
+    result["rep"].sort(key=lambda row: row["label"])
+    peak = max((row["amount"] for row in result["month"]), default=ZERO)
+    for row in result["month"]:
+        row["pct"] = int(row["amount"] * 100 / peak) if peak else 0
+    return result
+
+
+def order_csv_rows(analysis: dict, titles: dict):
+    from django.utils.translation import gettext as _
+
+    yield [_("Breakdown"), _("Name"), _("Orders"), _("Amount"), _("Area (m²)")]
+    for name in BREAKDOWNS:
+        for row in analysis[name]:
+            yield [titles[name], row["label"], row["orders"], row["amount"], row["area"]]
+    total = analysis["total"]
+    yield [_("Total"), "", total["orders"], total["amount"], total["area"]]
+
+
+# --- customer timeline ------------------------------------------------------------------------------------
+
+
+def customer_payments(*, customer, limit: int = 30) -> QuerySet[Payment]:
+    """Payments and refunds on the customer's contracts and leases, newest first."""
+    return (
+        Payment.objects.filter(Q(installment__deal__customer=customer) | Q(installment__lease__tenant=customer))
+        .select_related("installment__deal", "installment__lease", "by")
+        .order_by("-received_on", "-id")[:limit]
+    )

@@ -1,0 +1,386 @@
+"""The funnel: stage rules and history, creating, moving and losing opportunities, the board, list and report."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from crm_site.models import ChoiceOption
+from sales.models import Campaign, CampaignLead, Competitor, CompetitorMove, Opportunity, StageChange
+from sales.selectors import funnel as selectors
+from sales.services import funnel as services
+from tests.factories import CustomerFactory
+from tests.sales.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+Stage = Opportunity.Stage
+BOARD_QUERY_BUDGET = 19  # measured: session, user, perms, scope, one count, six columns, the rep select, nav
+
+
+@pytest.fixture
+def cast(org):
+    return {key: User.objects.get(pk=value.pk) if isinstance(value, User) else value for key, value in org.items()}
+
+
+def customer_of(user):
+    return CustomerFactory(owner=user, team=user.staff.team)
+
+
+def opportunity_of(user, project, **kwargs):
+    return OpportunityFactory(customer=customer_of(user), owner=user, project=project, **kwargs)
+
+
+def reason(value="price"):
+    return ChoiceOption.objects.get(list_name="lost_reason", value=value)
+
+
+# --- services -------------------------------------------------------------------------------------------------
+
+
+def test_creating_an_opportunity_records_lead_and_defaults_owner_team_and_campaign(cast, project_a):
+    rep = cast["rep"]
+    customer = customer_of(rep)
+    campaign = Campaign.objects.create(
+        name="Expo", starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 2, 1), owner=cast["director"]
+    )
+    CampaignLead.objects.create(campaign=campaign, customer=customer, by=rep)
+
+    opportunity = services.opportunity_create(customer=customer, project=project_a, by=cast["team_lead"])
+
+    assert opportunity.owner == rep
+    assert opportunity.team == cast["north"]
+    assert opportunity.campaign == campaign
+    assert opportunity.stage == Stage.LEAD
+    change = opportunity.stage_changes.get()
+    assert (change.from_stage, change.to_stage, change.by) == ("", Stage.LEAD, cast["team_lead"])
+
+
+def test_a_second_open_opportunity_for_the_same_customer_and_project_is_refused_with_the_existing_one(
+    cast, project_a, project_b
+):
+    customer = customer_of(cast["rep"])
+    first = services.opportunity_create(customer=customer, project=project_a, by=cast["rep"])
+    with pytest.raises(services.DuplicateOpportunity) as caught:
+        services.opportunity_create(customer=customer, project=project_a, by=cast["rep"])
+    assert caught.value.existing == first
+    assert services.opportunity_create(customer=customer, project=project_b, by=cast["rep"]).project == project_b
+    services.opportunity_lose(opportunity=first, reason=reason(), by=cast["rep"])
+    assert services.opportunity_create(customer=customer, project=project_a, by=cast["rep"]).pk != first.pk
+
+
+def test_a_rep_cannot_open_an_opportunity_for_a_customer_they_cannot_see(cast, project_a):
+    with pytest.raises(ValidationError):
+        services.opportunity_create(customer=customer_of(cast["other_rep"]), project=project_a, by=cast["rep"])
+    assert not Opportunity.objects.exists()
+
+
+def test_every_move_writes_a_stage_change_and_updates_the_card(cast, project_a):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    services.opportunity_move(opportunity=opportunity, to_stage=Stage.VISITED, by=rep, note="came on Sunday")
+    services.opportunity_move(opportunity=opportunity, to_stage=Stage.INTENDING, by=rep)
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.INTENDING
+    assert opportunity.closed_at is None
+    history = list(opportunity.stage_changes.values_list("from_stage", "to_stage", "note"))
+    assert history == [("", "lead", ""), ("lead", "visited", "came on Sunday"), ("visited", "intending", "")]
+    assert opportunity.stage_changed_at == opportunity.stage_changes.last().at
+
+
+@pytest.mark.parametrize("stage", [Stage.RESERVATION, Stage.SUBSCRIPTION, Stage.CONTRACT, Stage.WON, Stage.LOST])
+def test_deal_stages_won_and_lost_cannot_be_reached_by_moving_a_lead(cast, project_a, stage):
+    opportunity = opportunity_of(cast["rep"], project_a)
+    with pytest.raises(ValidationError):
+        services.opportunity_move(opportunity=opportunity, to_stage=stage, by=cast["rep"])
+    assert StageChange.objects.filter(opportunity=opportunity).count() == 1
+
+
+def test_a_contracted_opportunity_may_be_moved_to_won_which_closes_it(cast, project_a):
+    opportunity = opportunity_of(cast["rep"], project_a, stage=Stage.CONTRACT)
+    services.opportunity_move(opportunity=opportunity, to_stage=Stage.WON, by=cast["rep"])
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.WON and opportunity.closed_at is not None
+    with pytest.raises(ValidationError):
+        services.opportunity_move(opportunity=opportunity, to_stage=Stage.LEAD, by=cast["rep"])
+
+
+def test_losing_to_a_competitor_records_reason_and_an_outflow(cast, project_a):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a, stage=Stage.VISITED)
+    rival = Competitor.objects.create(name="Riverside Garden")
+    services.opportunity_lose(
+        opportunity=opportunity, reason=reason("competitor"), competitor=rival, note="cheaper", by=rep
+    )
+    opportunity.refresh_from_db()
+    assert (opportunity.stage, opportunity.lost_reason.value, opportunity.lost_to) == ("lost", "competitor", rival)
+    assert opportunity.closed_at is not None
+    move = CompetitorMove.objects.get()
+    assert (move.direction, move.competitor, move.customer_id) == ("out", rival, opportunity.customer_id)
+    assert opportunity.stage_changes.last().to_stage == Stage.LOST
+    with pytest.raises(ValidationError):
+        services.opportunity_lose(opportunity=opportunity, reason=reason(), by=rep)
+
+
+def test_lost_reasons_are_seeded_by_the_migration(db):
+    values = set(ChoiceOption.objects.filter(list_name="lost_reason").values_list("value", flat=True))
+    assert {"price", "location", "competitor", "other"} <= values
+
+
+# --- pages: scope and permissions -----------------------------------------------------------------------------
+
+
+def test_a_rep_cannot_see_another_reps_opportunity(client, cast, project_a):
+    theirs = opportunity_of(cast["other_rep"], project_a)
+    client.force_login(cast["rep"])
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    response = client.post(reverse("sales:opportunity-move", args=[theirs.pk]), {"stage": "visited"})
+    assert response.status_code == 404
+    assert client.get(reverse("sales:opportunity-lose", args=[theirs.pk])).status_code == 404
+
+
+def test_a_team_lead_sees_the_teams_opportunities_but_not_another_teams(client, cast, project_a):
+    mine = opportunity_of(cast["rep"], project_a)
+    south = opportunity_of(cast["other_rep"], project_a)
+    client.force_login(cast["team_lead"])
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(south.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["opportunity-board", "opportunity-list", "funnel-report", "opportunity-create"])
+def test_roles_without_sales_permissions_are_refused(client, cast, name):
+    client.force_login(cast["marketing"])
+    assert client.get(reverse(f"sales:{name}")).status_code == 403
+
+
+def test_the_detail_page_shows_time_in_each_stage(client, cast, project_a):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    StageChange.objects.filter(opportunity=opportunity).update(at=timezone.now() - datetime.timedelta(days=5))
+    services.opportunity_move(opportunity=opportunity, to_stage=Stage.VISITED, by=rep)
+    client.force_login(rep)
+    response = client.get(opportunity.get_absolute_url())
+    assert response.status_code == 200
+    history = response.context["history"]
+    assert [change.to_stage for change in history] == ["lead", "visited"]
+    assert history[0].days == 5
+    assert "5 days" in response.content.decode()
+
+
+def test_create_page_prefills_the_customer_and_redirects_to_the_new_card(client, cast, project_a):
+    rep = cast["rep"]
+    customer = customer_of(rep)
+    client.force_login(rep)
+    url = reverse("sales:opportunity-create")
+    assert client.get(f"{url}?customer={customer.pk}").context["form"].initial["customer"] == customer.pk
+    response = client.post(url, {"customer": customer.pk, "project": project_a.pk, "expected_amount": "1500000"})
+    opportunity = Opportunity.objects.get()
+    assert response.status_code == 302 and response.url == opportunity.get_absolute_url()
+    response = client.post(url, {"customer": customer.pk, "project": project_a.pk})
+    assert response.status_code == 200
+    assert response.context["existing"] == opportunity
+    assert opportunity.get_absolute_url() in response.content.decode()
+
+
+def test_create_page_refuses_a_customer_outside_the_scope(client, cast, project_a):
+    client.force_login(cast["rep"])
+    theirs = customer_of(cast["other_rep"])
+    assert client.get(reverse("sales:opportunity-create") + f"?customer={theirs.pk}").status_code == 404
+    response = client.post(reverse("sales:opportunity-create"), {"customer": theirs.pk, "project": project_a.pk})
+    assert response.status_code == 200 and not Opportunity.objects.exists()
+
+
+def test_the_lose_page_closes_the_card(client, cast, project_a):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    response = client.post(
+        reverse("sales:opportunity-lose", args=[opportunity.pk]), {"reason": reason("location").pk, "note": "far"}
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.LOST and opportunity.lost_note == "far"
+
+
+def test_move_from_the_detail_page_redirects_and_a_bad_move_shows_an_error(client, cast, project_a):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    url = reverse("sales:opportunity-move", args=[opportunity.pk])
+    assert client.post(url, {"stage": "intending"}).status_code == 302
+    assert client.post(url, {"stage": "contract"}, follow=True).status_code == 200
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.INTENDING
+
+
+# --- the board --------------------------------------------------------------------------------------------------
+
+
+def test_htmx_move_returns_the_card_for_its_new_column_and_fresh_counts(client, cast, project_a):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    opportunity_of(rep, project_a)
+    client.force_login(rep)
+    response = client.post(
+        reverse("sales:opportunity-move", args=[opportunity.pk]),
+        {"stage": "visited", "who": "mine"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'hx-swap-oob="afterbegin:#col-visited"' in html
+    assert f'id="opp-{opportunity.pk}"' in html
+    assert 'id="count-lead" hx-swap-oob="true" class="badge text-bg-secondary">1<' in html
+    assert 'id="count-visited" hx-swap-oob="true" class="badge text-bg-secondary">1<' in html
+    assert "<html" not in html
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.VISITED
+
+
+def test_htmx_move_that_breaks_a_rule_returns_the_card_in_place_with_the_error(client, cast, project_a):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    response = client.post(
+        reverse("sales:opportunity-move", args=[opportunity.pk]), {"stage": "won"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert 'role="alert"' in html and 'hx-swap-oob="afterbegin' not in html
+    assert f'id="opp-{opportunity.pk}"' in html
+
+
+def test_a_rep_sees_only_their_own_cards_and_cannot_pick_another_board(client, cast, project_a):
+    mine = opportunity_of(cast["rep"], project_a)
+    colleague = opportunity_of(cast["other_rep_same_team"], project_a)
+    client.force_login(cast["rep"])
+    response = client.get(reverse("sales:opportunity-board"), {"who": "team"})
+    ids = {card.pk for column in response.context["columns"] for card in column.cards}
+    assert ids == {mine.pk}
+    response = client.get(reverse("sales:opportunity-board"), {"who": str(cast["other_rep_same_team"].pk)})
+    ids = {card.pk for column in response.context["columns"] for card in column.cards}
+    assert colleague.pk not in ids
+
+
+def test_a_manager_picks_mine_team_or_one_rep(client, cast, project_a):
+    rep_card = opportunity_of(cast["rep"], project_a)
+    colleague_card = opportunity_of(cast["other_rep_same_team"], project_a, stage=Stage.VISITED)
+    south_card = opportunity_of(cast["other_rep"], project_a)
+    client.force_login(cast["team_lead"])
+
+    def shown(who):
+        response = client.get(reverse("sales:opportunity-board"), {"who": who})
+        assert response.status_code == 200
+        return {card.pk for column in response.context["columns"] for card in column.cards}
+
+    assert shown("team") == {rep_card.pk, colleague_card.pk}
+    assert shown(str(cast["rep"].pk)) == {rep_card.pk}
+    assert shown("mine") == set()
+    assert south_card.pk not in shown(str(cast["other_rep"].pk))
+
+
+def test_board_columns_are_capped_with_a_more_link_and_closed_counts(cast, project_a, monkeypatch):
+    monkeypatch.setattr(selectors, "BOARD_LIMIT", 3)
+    rep = cast["rep"]
+    for _ in range(5):
+        opportunity_of(rep, project_a)
+    opportunity_of(rep, project_a, stage=Stage.WON, closed_at=timezone.now())
+    board = selectors.board(user=rep)
+    lead = board["columns"][0]
+    assert (lead.stage, len(lead.cards), lead.count, lead.more) == ("lead", 3, 5, 2)
+    assert board["won"] == 1 and board["lost"] == 0
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_the_board_query_count_does_not_grow_with_the_opportunities(
+    client, cast, project_a, rows, django_assert_max_num_queries
+):
+    lead = cast["team_lead"]
+    customer = customer_of(cast["rep"])
+    stages = [Stage.LEAD, Stage.VISITED, Stage.INTENDING, Stage.RESERVATION, Stage.CONTRACT, Stage.LOST]
+    now = timezone.now()
+    Opportunity.objects.bulk_create(
+        Opportunity(
+            customer=customer,
+            project=project_a,
+            owner=cast["rep"],
+            team=cast["north"],
+            stage=stages[index % len(stages)],
+            stage_changed_at=now,
+            closed_at=now if stages[index % len(stages)] == Stage.LOST else None,
+        )
+        for index in range(rows)
+    )
+    client.force_login(lead)
+    with django_assert_max_num_queries(BOARD_QUERY_BUDGET):
+        response = client.get(reverse("sales:opportunity-board"), {"who": "team"})
+    assert response.status_code == 200
+    assert sum(column.count for column in response.context["columns"]) == rows - rows // 6  # every sixth is lost
+
+
+def test_the_list_filters_and_keeps_a_query_budget(client, cast, project_a, project_b, django_assert_max_num_queries):
+    rep = cast["rep"]
+    for _ in range(30):
+        opportunity_of(rep, project_a)
+    visited = opportunity_of(rep, project_b, stage=Stage.VISITED)
+    opportunity_of(cast["other_rep"], project_b, stage=Stage.VISITED)
+    client.force_login(rep)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("sales:opportunity-list"), {"stage": "visited"})
+    assert [row.pk for row in response.context["page"].object_list] == [visited.pk]
+    response = client.get(reverse("sales:opportunity-list"), {"project": project_a.pk}, headers={"HX-Request": "true"})
+    assert len(response.context["page"].object_list) == 25
+    assert "<html" not in response.content.decode()
+    response = client.get(reverse("sales:opportunity-list"), {"created_from": "2030-01-02", "created_to": "2030-01-01"})
+    assert response.status_code == 200 and response.context["form"].errors
+
+
+# --- the funnel report ----------------------------------------------------------------------------------------
+
+
+def _history(opportunity, *steps):
+    """Replace the opportunity's history with `steps`: (stage, days ago)."""
+    StageChange.objects.filter(opportunity=opportunity).delete()
+    previous = ""
+    for stage, days in steps:
+        StageChange.objects.create(
+            opportunity=opportunity,
+            from_stage=previous,
+            to_stage=stage,
+            at=timezone.now() - datetime.timedelta(days=days),
+            by=opportunity.owner,
+        )
+        previous = stage
+    Opportunity.objects.filter(pk=opportunity.pk).update(stage=previous)
+
+
+def test_the_funnel_report_counts_entries_conversion_median_days_and_losses(client, cast, project_a):
+    rep = cast["rep"]
+    a, b, c, d = (opportunity_of(rep, project_a) for _ in range(4))
+    _history(a, ("lead", 20), ("visited", 18), ("intending", 10))
+    _history(b, ("lead", 20), ("visited", 16))
+    _history(c, ("lead", 20), ("reservation", 12))
+    _history(d, ("lead", 20), ("lost", 14))
+    rival = Competitor.objects.create(name="Lakeside")
+    Opportunity.objects.filter(pk=d.pk).update(
+        lost_reason=reason("price"), lost_to=rival, closed_at=timezone.now() - datetime.timedelta(days=14)
+    )
+    opportunity_of(cast["other_rep"], project_a)  # out of scope
+
+    report = selectors.funnel_report(
+        user=rep, date_from=timezone.localdate() - datetime.timedelta(days=30), date_to=timezone.localdate()
+    )
+    rows = {row.stage: row for row in report["rows"]}
+    assert (rows["lead"].entered, rows["lead"].advanced) == (4, 3)
+    assert rows["lead"].conversion == 75.0
+    assert rows["lead"].median_days == 5.0  # 2, 4, 6 (to lost) and 8 days in lead
+    assert (rows["visited"].entered, rows["visited"].advanced, rows["visited"].median_days) == (2, 1, 8.0)
+    assert rows["contract"].entered == 0 and rows["contract"].conversion is None
+    assert report["lost_by_reason"] == [{"label": "Price", "n": 1}]
+    assert report["lost_by_competitor"] == [{"lost_to__name": "Lakeside", "n": 1}]
+
+    client.force_login(rep)
+    response = client.get(reverse("sales:funnel-report"), {"project": project_a.pk})
+    assert response.status_code == 200 and "75.0%" in response.content.decode()
