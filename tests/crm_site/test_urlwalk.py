@@ -10,8 +10,10 @@ of the model named by the path segment before it ("customers/<int:pk>/…" → C
 URL name (app:model-action) or by the app. When none fits, the walk fails and names the URL.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -20,12 +22,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from crm_site.models import ApiToken, ChoiceOption
 from customers.models import Customer
+from sales.models import (
+    Campaign,
+    CommissionRule,
+    Competitor,
+    Deal,
+    Installment,
+    Lease,
+    Partner,
+    PartnerRegistration,
+    Promise,
+    SalesTarget,
+)
 from tests import factories
 from tests.factories import CustomerFactory, CustomFieldFactory, UserFactory
+from tests.sales import factories as sales_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +180,7 @@ def model_for_param(route: Route, param: str):
 
 
 def factory_for(model):
-    for value in vars(factories).values():
+    for value in [*vars(factories).values(), *vars(sales_factories).values()]:
         if isinstance(value, type) and issubclass(value, DjangoModelFactory) and value is not DjangoModelFactory:
             if getattr(value._meta, "model", None) is model:
                 return value
@@ -193,6 +209,7 @@ def walk_data(org, project_a):
     CustomFieldFactory(key="parking", field_type="number")
     ChoiceOption.objects.create(list_name=ChoiceOption.ListName.DISTRICT, value="pudong", label_en="Pudong")
     token, _raw = ApiToken.issue(user=org["rep"], name="walk")
+    sales_rows(customer, org["rep"], project_a)
     superuser = UserFactory(username="superuser", is_superuser=True, is_staff=True)
     return {
         "customer": customer,
@@ -218,6 +235,50 @@ def walk_data(org, project_a):
             },
         },
     }
+
+
+def sales_rows(customer, rep, project):
+    """One row of each sales record around the walk's customer, so sales detail pages render for real."""
+    today = datetime.date.today()
+    deal = sales_factories.DealFactory(
+        opportunity__customer=customer,
+        opportunity__project=project,
+        stage=Deal.Stage.CONTRACT,
+        price=Decimal("1950000.00"),
+        signed_on=today,
+        contract_no="WALK-1",
+    )
+    Installment.objects.create(
+        deal=deal, project=project, owner=rep, kind=Installment.Kind.FULL, due_on=today, amount=deal.price
+    )
+    Promise.objects.create(customer=customer, project=project, promised_by=rep, content="Parking space B2-17")
+    shop = sales_factories.UnitFactory(building=deal.unit.building, use="shop", for_lease=True, status="leased")
+    Lease.objects.create(
+        unit=shop,
+        project=project,
+        tenant=customer,
+        owner=rep,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=365),
+        monthly_rent=Decimal("8000"),
+        signed_on=today,
+    )
+    Competitor.objects.create(name="Rival Gardens")
+    Campaign.objects.create(name="Spring expo", starts_on=today, ends_on=today, owner=rep)
+    partner = Partner.objects.create(name="Sunshine Realty")
+    CommissionRule.objects.create(partner=partner)
+    PartnerRegistration.objects.create(
+        partner=partner,
+        project=project,
+        customer_name="Walk Lead",
+        phone="13900008888",
+        registered_at=timezone.now(),
+        protected_until=timezone.now() + datetime.timedelta(days=30),
+        by=rep,
+    )
+    SalesTarget.objects.create(
+        month=today.replace(day=1), level=SalesTarget.Level.REP, staff=rep, amount=Decimal("1000000"), set_by=rep
+    )
 
 
 def reverse_route(route: Route, data) -> str:
