@@ -18,7 +18,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
-LOCALE_IGNORE := --ignore .venv --ignore staticfiles --ignore node_modules --ignore media
+LOCALE_IGNORE := --ignore .venv --ignore staticfiles --ignore node_modules --ignore media --ignore tests
 
 # Local development: DEBUG on (allows the built-in development secret key).
 DEV_ENV := DEBUG=true

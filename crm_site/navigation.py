@@ -13,6 +13,7 @@ class NavItem:
     icon: str
     permission: str | None = None
     children: tuple = ()  # shown as a dropdown; the parent's own page is its first entry
+    for_superusers: bool = True  # False: a page for one kind of outside user that superusers need not see
 
 
 NAV = [
@@ -73,7 +74,7 @@ NAV = [
         ),
     ),
     # What a partner's own users see (they hold no staff permissions).
-    NavItem(_("Partner portal"), "sales:partner-portal", "briefcase", "sales.register_customer"),
+    NavItem(_("Partner portal"), "sales:partner-portal", "briefcase", "sales.register_customer", for_superusers=False),
     NavItem(_("Staff & teams"), "staff:staff-list", "diagram-3", "crm_site.view_staffprofile"),
 ]
 SETTINGS_NAV = [
@@ -95,6 +96,8 @@ def visible_items(user, items) -> list[dict]:
     shown = []
     for item in items:
         if item.permission and not user.has_perm(item.permission):
+            continue
+        if user.is_superuser and not item.for_superusers:
             continue
         children = visible_items(user, item.children) if item.children else []
         if item.children and not children:

@@ -47,3 +47,15 @@ def test_roles_see_their_sales_entries(org):
     assert "Discount approvals" in labels(visible_items(org["team_lead"], NAV))["Sales"]
     assert "Campaign ROI" in marketing["Reports"]
     assert "Funnel board" not in marketing.get("Sales", [])
+
+
+def test_the_partner_portal_is_for_partner_users_not_for_superusers(org):
+    from sales.models import Partner
+    from tests.factories import UserFactory
+
+    partner_user = UserFactory(username="agent.one", role="partner")
+    Partner.objects.create(name="Sunshine Realty").users.add(partner_user)
+    assert "Partner portal" in labels(visible_items(partner_user, NAV))
+    assert "Partner portal" not in labels(visible_items(org["admin_user"], NAV))
+    superuser = UserFactory(username="root", is_superuser=True)
+    assert "Partner portal" not in labels(visible_items(superuser, NAV))
