@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -88,7 +89,7 @@ class Unit(models.Model):
         SOUTHWEST = "SW", _("Southwest")
 
     class Use(models.TextChoices):
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("unit use", "Home")
         SHOP = "shop", _("Shop")
         OFFICE = "office", _("Office")
         PARKING = "parking", _("Parking space")

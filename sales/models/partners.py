@@ -88,7 +88,7 @@ class CommissionRule(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="rules")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     rate_pct = models.DecimalField(
-        _("rate (% of contract price)"),
+        _("rate (percent of contract price)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("1"),

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Customer
 from sales.models import Deal, Opportunity, SalesSettings, Unit
 from sales.services.funnel import stage_enter
 
@@ -105,6 +106,7 @@ def deal_reserve(*, opportunity: Opportunity, unit: Unit, deposit, by, expires_a
     except IntegrityError:
         raise taken_error() from None
     _set_unit_status(unit.pk, Unit.Status.RESERVED)
+    _promote_customer(deal.customer_id, CUSTOMER_STATUS[Deal.Stage.RESERVATION])
     opportunity.unit = unit
     if opportunity.expected_amount is None:
         opportunity.expected_amount = unit.list_price
@@ -113,11 +115,30 @@ def deal_reserve(*, opportunity: Opportunity, unit: Unit, deposit, by, expires_a
     return deal
 
 
+# The customer's life-cycle status a deal stage implies; a customer never moves back down this ladder here.
+LIFECYCLE = [Customer.Status.PROSPECT, Customer.Status.INTENDING, Customer.Status.BUYER, Customer.Status.OWNER]
+CUSTOMER_STATUS = {
+    Deal.Stage.RESERVATION: Customer.Status.INTENDING,
+    Deal.Stage.SUBSCRIPTION: Customer.Status.INTENDING,
+    Deal.Stage.CONTRACT: Customer.Status.BUYER,
+}
+
+
+def _promote_customer(customer_id: int, status: str) -> None:
+    """Raise the customer's life-cycle status to `status` (a lost customer who buys is back, too)."""
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    current = LIFECYCLE.index(customer.status) if customer.status in LIFECYCLE else -1
+    if current < LIFECYCLE.index(status):
+        customer.status = status
+        customer.save(update_fields=["status"])
+
+
 def _advance(deal: Deal, stage: str, by, note: str = "") -> None:
-    """Put the deal, its unit and its opportunity in `stage` (the deal's other fields are saved by the caller)."""
+    """Put the deal, its unit, its opportunity and its customer in `stage` (the caller saves the deal's fields)."""
     deal.stage = stage
     _set_unit_status(deal.unit_id, UNIT_STATUS[stage])
     stage_enter(opportunity=deal.opportunity, to_stage=stage, by=by, note=note)
+    _promote_customer(deal.customer_id, CUSTOMER_STATUS[stage])
 
 
 def _price_step(deal: Deal, price: Decimal, by) -> bool:
@@ -250,6 +271,7 @@ def deal_deliver(*, deal: Deal, delivered_on: datetime.date, by) -> Deal:
     deal.delivered_on = delivered_on
     deal.save()
     _set_unit_status(deal.unit_id, Unit.Status.DELIVERED)
+    _promote_customer(deal.customer_id, Customer.Status.OWNER)
     opportunity = Opportunity.objects.select_for_update().get(pk=deal.opportunity_id)
     if opportunity.stage != Opportunity.Stage.WON:
         stage_enter(opportunity=opportunity, to_stage=Opportunity.Stage.WON, by=by, note=_("handed over"))

@@ -150,7 +150,7 @@ def _check_adjustment(*, project, building, floor_from, floor_to, mode, value, r
         if not value.is_finite():
             errors["value"] = _("Enter a number.")
         elif mode == PriceAdjustment.Mode.PERCENT and value <= -100:
-            errors["value"] = _("A price cannot fall by 100% or more.")
+            errors["value"] = _("The new price must stay above zero.")
         elif mode == PriceAdjustment.Mode.SET_PER_M2 and value <= 0:
             errors["value"] = _("The price per m² must be positive.")
         elif value.quantize(CENT, rounding=ROUND_HALF_UP) == 0:

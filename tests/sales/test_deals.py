@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crm_site import myday
+from customers.models import Customer
 from customers.selectors import timeline
 from sales.models import Deal, Opportunity, SalesSettings, Unit
 from sales.services import deals as services
@@ -80,6 +81,33 @@ def test_full_life_cycle_moves_unit_status_and_opportunity_stage_together(cast, 
     assert opportunity.stage == Stage.WON and opportunity.closed_at is not None
     stages = list(opportunity.stage_changes.values_list("to_stage", flat=True))
     assert stages == ["intending", "reservation", "subscription", "contract", "won"]
+
+
+def test_the_customer_becomes_intending_then_buyer_then_owner_and_never_moves_back(cast, project_a):
+    rep = cast["rep"]
+    deal = reserve(rep, project_a)
+
+    def customer_status():
+        return Customer.objects.values_list("status", flat=True).get(pk=deal.customer_id)
+
+    assert customer_status() == Customer.Status.INTENDING
+    deal = services.deal_subscribe(deal=deal, price=deal.list_price, payment_method="full", subscribed_on=TODAY, by=rep)
+    assert customer_status() == Customer.Status.INTENDING
+    deal = services.deal_contract(
+        deal=deal, price=deal.list_price, payment_method="full", signed_on=TODAY, contract_no="C-9", by=rep
+    )
+    assert customer_status() == Customer.Status.BUYER
+    services.deal_deliver(deal=deal, delivered_on=TODAY, by=rep)
+    assert customer_status() == Customer.Status.OWNER
+    # A second purchase by an owner leaves them an owner.
+    second = services.deal_reserve(
+        opportunity=OpportunityFactory(customer=deal.customer, owner=rep, project=project_a, stage=Stage.INTENDING),
+        unit=unit_in(project_a),
+        deposit=Decimal("1000"),
+        by=rep,
+    )
+    services.deal_subscribe(deal=second, price=second.list_price, payment_method="full", subscribed_on=TODAY, by=rep)
+    assert customer_status() == Customer.Status.OWNER
 
 
 def test_a_unit_held_by_another_deal_or_another_rep_cannot_be_reserved(cast, project_a):
