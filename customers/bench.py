@@ -31,11 +31,20 @@ def _name(user):
     return f"/customers/?q={customer.name}" if customer else None
 
 
+def _pinyin(user):
+    """The same name typed as pinyin, without switching to a Chinese input method."""
+    from customers.models import Customer
+
+    customer = Customer.objects.exclude(name_pinyin="").order_by("-id").first()
+    return f"/customers/?q={customer.name_pinyin.split()[0]}" if customer else None
+
+
 register(Scenario("customers.list.rep", "sales_rep", lambda user: "/customers/"))
 register(Scenario("customers.list.executive", "executive", lambda user: "/customers/"))
 register(Scenario("customers.list.filtered", "sales_manager", lambda user: "/customers/?level=A&status=intending"))
 register(Scenario("customers.search.phone", "executive", _phone_tail, note="last 4 digits"))
 register(Scenario("customers.search.phone_prefix", "executive", _phone_fragment, note="4 digits incl. prefix"))
 register(Scenario("customers.search.name", "executive", _name, note="full name"))
+register(Scenario("customers.search.pinyin", "executive", _pinyin, note="full name in pinyin"))
 register(Scenario("customers.detail", "sales_rep", _own_customer))
 register(Scenario("api.customers.list", "sales_rep", lambda user: "/api/v1/customers/", api=True))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from crm_site.benchdata import analyze, copy_rows, indexes_dropped
 from customers.models import Customer
+from customers.pinyin import name_pinyin
 
 NULL = r"\N"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -22,7 +23,7 @@ SUMMARIES = ["电话回访，客户考虑中", "Site visit with family", "发送
 
 # (column, value for customer number i); values are COPY text.
 CUSTOMER_COLUMNS = [
-    "id", "kind", "name", "phone", "email", "id_number", "gender", "birth_date", "district", "address",
+    "id", "kind", "name", "name_pinyin", "phone", "email", "id_number", "gender", "birth_date", "district", "address",
     "work_district", "work_address", "income_band", "occupation", "hobbies", "tags", "source", "level", "status",
     "risk_level", "purchasing_power", "real_need", "decision_authority", "suitability", "marketing_consent", "notes",
     "owner_id", "owned_since", "team_id", "project_id", "key_account", "key_account_reason", "custom", "created_at",
@@ -54,7 +55,7 @@ def customer_rows(count: int, start: int, owners: list[tuple[int, int | None]], 
             + (GIVEN[(i // 131) % len(GIVEN)] if i % 3 else "")
         )
         yield (
-            str(i), "individual", name, phone_of(i), "", "", "fm"[i % 2],
+            str(i), "individual", name, name_pinyin(name), phone_of(i), "", "", "fm"[i % 2],
             f"{1955 + i % 45}-{1 + i % 12:02d}-{1 + i % 28:02d}", DISTRICTS[i % len(DISTRICTS)], "",
             DISTRICTS[(i // 3) % len(DISTRICTS)], "", "", "", "", tags, SOURCES[i % len(SOURCES)],
             LEVELS[i % len(LEVELS)], STATUSES[i % len(STATUSES)], "low", ANSWERS[i % 3], ANSWERS[(i // 3) % 3],

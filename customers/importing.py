@@ -42,6 +42,7 @@ from crm_site.selectors import assignable_staff
 from crm_site.spreadsheets import ENCODINGS, FileRejected, Sheet, column_letter, read_sheet
 from customers.identity import FULL_WIDTH, SEPARATORS, normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerPhone
+from customers.pinyin import name_pinyin
 from customers.selectors import ENTITY
 from sales.models import Project
 
@@ -784,6 +785,7 @@ def _customer_values(rows: list[PreparedRow], *, now) -> Iterator[dict]:
             "team_id": row.team_id,
             "owned_since": now,
             "custom": row.custom,
+            "name_pinyin": name_pinyin(row.fields["name"]),
             "created_at": now,
             "updated_at": now,
         }
@@ -883,6 +885,7 @@ def _write_with_copy(rows: list[PreparedRow], *, now, actor_id, reason) -> None:
                 line[position["custom"]] = _copy_value(row.custom)
             for name, value in row.fields.items():
                 line[position[name]] = _copy_value(value)
+            line[position["name_pinyin"]] = _copy_value(name_pinyin(row.fields["name"]))
             yield line
 
     def phone_lines():

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from crm_site import customfields
 from crm_site.models import CustomField
+from crm_site.pagination import KeyedRows
 from customers.identity import phone_digits
 from customers.models import Customer, CustomerPhone, Interaction, PurchaseIntent
 
@@ -27,35 +28,58 @@ MIN_NAME_FRAGMENT = 2
 
 
 def search_q(query: str) -> Q:
-    """Match a name, email or ID number, or any part (3+ digits) of any of a file's phone numbers."""
+    """Match a name (or its pinyin), email or ID number, or any part (3+ digits) of any of a file's phone numbers."""
+    return _search(query)[0]
+
+
+def _search(query: str) -> tuple[Q, bool]:
+    """search_q(), and whether it matches at most SEARCH_ID_LIMIT files (+1 by ID number): a phone fragment or a
+    whole name in pinyin resolved to an id list."""
     query = query.strip()
     digits = phone_digits(query)
     if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "").replace("-", "").replace("+", "")) - 1:
-        if len(query) >= 15 and len(digits) >= 14:  # a mainland ID number (17 digits + digit or X)
-            return Q(id_number=query.upper()) | _phone_q(digits)
         # Any part of any of a file's numbers, served by the trigram index on PostgreSQL.
-        return _phone_q(digits)
+        matches = CustomerPhone.objects.filter(number__contains=digits).values_list("customer_id", flat=True)
+        # A selective fragment becomes an id list (page and count use the primary key); a very common one stays
+        # a subquery, so ordering stays exact.
+        ids = _id_list(matches)
+        phone_q = Q(pk__any=ids) if ids is not None else Q(pk__in=matches)
+        if len(query) >= 15 and len(digits) >= 14:  # a mainland ID number (17 digits + digit or X)
+            phone_q = Q(id_number=query.upper()) | phone_q
+        return phone_q, ids is not None
     if "@" in query:
-        return Q(email__iexact=query)
+        return Q(email__iexact=query), False
     if len(query) < MIN_NAME_FRAGMENT:
-        return Q(name__istartswith=query)
-    return Q(name__icontains=query)
+        return Q(name__istartswith=query), False
+    letters = query.replace(" ", "").lower()
+    if not (letters.isascii() and letters.isalpha()):
+        return Q(name__icontains=query), False
+    name_q = Q(name__icontains=query) | _pinyin_q(letters)  # perhaps pinyin
+    if len(letters) >= PINYIN_WHOLE_NAME:
+        # A whole name in pinyin matches few files, but through common trigrams ("ang", "ing") that take the
+        # index a while: look them up once, not again for the count.
+        ids = _id_list(Customer.objects.filter(name_q).values_list("pk", flat=True))
+        if ids is not None:
+            return Q(pk__any=ids), True
+    return name_q, False
 
 
-PHONE_ID_LIMIT = 1000
+def _pinyin_q(letters: str) -> Q:
+    """Files whose name reads `letters` in pinyin: 刘伟 for "liuwei", "liu wei", "wei" or its initials "lw"."""
+    if len(letters) >= 3:
+        return Q(name_pinyin__contains=letters)
+    # Two letters give no trigram inside a word: a surname ("li") or initials ("lw"), each at a word start.
+    return Q(name_pinyin__startswith=letters) | Q(name_pinyin__contains=f" {letters}")
 
 
-def _phone_matches(digits: str):
-    """Customers with a number containing `digits`. A selective fragment is resolved to an id list once (the
-    page and its count then use the primary key); a very common one stays a subquery, so ordering stays exact."""
-    matches = CustomerPhone.objects.filter(number__contains=digits).values_list("customer_id", flat=True)
-    ids = list(matches[: PHONE_ID_LIMIT + 1])
-    return ids if len(ids) <= PHONE_ID_LIMIT else matches
+SEARCH_ID_LIMIT = 1000
+PINYIN_WHOLE_NAME = 6  # letters: two syllables or more; "liu", "wang", "zhang" match thousands
 
 
-def _phone_q(digits: str) -> Q:
-    matches = _phone_matches(digits)
-    return Q(pk__any=matches) if isinstance(matches, list) else Q(pk__in=matches)
+def _id_list(matches: QuerySet) -> list | None:
+    """The customer ids in `matches` (one query), or None when there are more than SEARCH_ID_LIMIT."""
+    ids = list(matches[: SEARCH_ID_LIMIT + 1])
+    return ids if len(ids) <= SEARCH_ID_LIMIT else None
 
 
 def customer_list(
@@ -79,10 +103,16 @@ def customer_list(
     rooms: int | None = None,
     custom: dict | None = None,
     sort: str = "-created",
-) -> QuerySet[Customer]:
+    keyed: bool = False,
+) -> QuerySet[Customer] | KeyedRows:
+    """The files `user` may see, filtered and sorted. With `keyed`, a search bounded to an id list (a phone
+    fragment, a whole name in pinyin) comes back as KeyedRows: its ordered ids in one narrow query, so a paginator counts them and
+    loads only its page's rows."""
     customers = Customer.objects.visible_to(user).select_related("owner")
+    bounded = False
     if search:
-        customers = customers.filter(search_q(search))
+        search_filter, bounded = _search(search)
+        customers = customers.filter(search_filter)
     if owner:
         customers = customers.filter(owner=owner)
     for field, value in (
@@ -124,7 +154,11 @@ def customer_list(
         raw = (custom or {}).get(definition.key)
         if raw:
             customers = customers.filter(customfields.filter_q(definition, raw))
-    return customers.order_by(*SORTS.get(sort, SORTS["-created"]))
+    customers = customers.order_by(*SORTS.get(sort, SORTS["-created"]))
+    if keyed and bounded:
+        # Scope and filters are in the keys; the page's rows are then looked up by primary key alone.
+        return KeyedRows(customers.values_list("pk", flat=True), Customer.objects.select_related("owner"))
+    return customers
 
 
 def _json_contains() -> bool:

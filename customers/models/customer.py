@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm_site.querysets import ScopedQuerySet
+from customers.pinyin import name_pinyin
 
 
 class CustomerQuerySet(ScopedQuerySet):
@@ -95,6 +96,8 @@ class Customer(models.Model):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
     name = models.CharField(_("name"), max_length=100)
+    # Set from the name on every write (customers.pinyin): "刘伟" → "liuwei lw", for pinyin search.
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=255, blank=True, default="", editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
@@ -158,7 +161,7 @@ class Customer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_pinyin"])  # derived from the name: not a change of its own
 
     objects = CustomerQuerySet.as_manager()
 
@@ -194,6 +197,14 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Writers that skip save() (bulk_create, COPY in imports and bench data) set name_pinyin themselves.
+        self.name_pinyin = name_pinyin(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("customers:customer-detail", args=[self.pk])

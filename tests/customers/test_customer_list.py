@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from crm_site.pagination import CappedPaginator
-from customers import services
+from crm_site.models import AccessLog
+from crm_site.pagination import CappedPaginator, KeyedRows
+from customers import selectors, services
 from customers.models import Customer, PurchaseIntent, SavedFilter
 from customers.views import files as file_views
 from tests.factories import CustomerFactory, CustomFieldFactory, id_number_for
@@ -251,6 +252,106 @@ def test_search_finds_by_name_phone_fragment_email_and_id_number_within_scope(cl
     assert "Zhang Hidden" not in response.text
 
 
+@pytest.fixture
+def callers(cast):
+    """Six files whose numbers share the fragment 5550: four of rep's (one only by a second number), one of a
+    colleague in rep's team, one of a rep in the other team; listed newest first."""
+    files = {}
+    for days, (label, owner, level) in enumerate(
+        [
+            ("r1", "rep", "A"),
+            ("r2", "rep", "B"),
+            ("north", "other_rep_same_team", "A"),
+            ("r3", "rep", "A"),
+            ("south", "other_rep", "A"),
+            ("r4", "rep", "C"),
+        ]
+    ):
+        phone = f"1380{days}55501{days}" if label != "r4" else "13912340000"
+        files[label] = customer_of(cast[owner], name=f"Caller {label}", phone=phone, level=level)
+        set_created(files[label], days)
+    services.phone_add(customer=files["r4"], number="13655501999", label="office", by=cast["rep"])
+    return files
+
+
+def paged(client, user, params):
+    """The customer ids of every page of a list, page by page, and the paginator of the first."""
+    first = listed(client, user, params)
+    pages = [[customer.pk for customer in first.context["page"].object_list]]
+    for number in range(2, first.context["page"].paginator.num_pages + 1):
+        response = listed(client, user, {**params, "page": number})
+        pages.append([customer.pk for customer in response.context["page"].object_list])
+    return first.context["page"].paginator, pages
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("rep", ["r1", "r2", "r3", "r4"]),
+        ("team_lead", ["r1", "r2", "north", "r3", "r4"]),
+        ("executive", ["r1", "r2", "north", "r3", "south", "r4"]),
+    ],
+)
+def test_phone_search_count_and_pages_keep_to_the_scope_in_order(client, cast, callers, small_pages, role, expected):
+    paginator, pages = paged(client, cast[role], {"q": "5550"})
+    assert paginator.count == len(expected)
+    assert not paginator.capped
+    assert pages == [[callers[label].pk for label in expected[n : n + 2]] for n in range(0, len(expected), 2)]
+
+
+def test_phone_search_count_and_pages_keep_to_the_other_filters_and_the_sort(client, cast, callers, small_pages):
+    paginator, pages = paged(client, cast["executive"], {"q": "5550", "level": "A", "sort": "created"})
+    assert paginator.count == 4
+    assert pages == [[callers["south"].pk, callers["r3"].pk], [callers["north"].pk, callers["r1"].pk]]
+
+
+def test_phone_search_out_of_range_page_shows_the_last_page(client, cast, callers, small_pages):
+    response = listed(client, cast["rep"], {"q": "5550", "page": 99})
+    assert [customer.pk for customer in response.context["page"].object_list] == [callers["r3"].pk, callers["r4"].pk]
+
+
+def test_phone_search_logs_each_unmasked_row_shown_and_no_masked_one(client, cast, callers):
+    rep = cast["rep"]
+    listed(client, rep, {"q": "5550"})
+    logged = AccessLog.objects.filter(user=rep, purpose=AccessLog.Purpose.LIST)
+    assert sorted(int(row.object_id) for row in logged) == sorted(
+        callers[label].pk for label in ("r1", "r2", "r3", "r4")
+    )
+    executive = cast["executive"]
+    listed(client, executive, {"q": "5550"})
+    assert AccessLog.objects.filter(user=executive, purpose=AccessLog.Purpose.LIST).count() == 6
+    marketing = cast["marketing"]  # sees every file, masked
+    response = listed(client, marketing, {"q": "5550"})
+    assert len(response.context["page"].object_list) == 6
+    assert not AccessLog.objects.filter(user=marketing).exists()
+
+
+def test_a_common_phone_fragment_still_pages_in_order(client, cast, callers, small_pages, monkeypatch):
+    """Past SEARCH_ID_LIMIT matches the fragment stays a subquery: the same rows, count and order."""
+    monkeypatch.setattr(selectors, "SEARCH_ID_LIMIT", 2)
+    paginator, pages = paged(client, cast["team_lead"], {"q": "5550"})
+    assert paginator.count == 5
+    assert pages == [
+        [callers["r1"].pk, callers["r2"].pk],
+        [callers["north"].pk, callers["r3"].pk],
+        [callers["r4"].pk],
+    ]
+
+
+def test_keyed_rows_count_slice_and_index_in_key_order(cast):
+    rows = [customer_of(cast["rep"], name=f"Keyed {n}") for n in range(4)]
+    order = [rows[2].pk, rows[0].pk, rows[3].pk, rows[1].pk]
+    keyed = KeyedRows(order, Customer.objects.select_related("owner"))
+    assert len(keyed) == 4
+    assert [customer.pk for customer in keyed[1:3]] == order[1:3]
+    assert keyed[0].pk == order[0]
+    assert keyed[-1].pk == order[-1]
+    rows[3].delete()  # gone since the keys were read: left out, not an error
+    assert [customer.pk for customer in keyed[0:3]] == [order[0], order[1]]
+    with pytest.raises(IndexError):
+        keyed[10]
+
+
 # --- saved filters ---------------------------------------------------------------------------------------------
 
 
@@ -366,7 +467,10 @@ def list_queries(client, params):
 
 
 @pytest.mark.parametrize("role", ["rep", "team_lead", "marketing"])
-@pytest.mark.parametrize("params", [{}, {"rooms": "2", "budget_min": "100", "q": "Budget", "sort": "name"}])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"rooms": "2", "budget_min": "100", "q": "Budget", "sort": "name"}, {"q": "1390000"}],  # a phone fragment
+)
 def test_list_query_count_does_not_grow_from_10_to_40_customers(client, cast, role, params):
     make_customers(cast["rep"], 0, 10)
     client.force_login(cast[role])

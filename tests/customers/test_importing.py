@@ -330,6 +330,17 @@ def test_the_import_creates_files_like_customer_create_with_phones_team_and_audi
     assert (entry.action, entry.actor, entry.changes["phone"]) == ("+", fresh(team_lead), "13812345678")
 
 
+@pytest.mark.parametrize("writer", ["orm", "copy"])
+def test_imported_names_get_their_pinyin_from_either_writer(team_lead, monkeypatch, writer):
+    if writer == "copy" and connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    if writer == "orm":
+        monkeypatch.setattr(importing, "_write_with_copy", importing._write_with_orm)
+    import_file(csv_bytes([["姓名", "手机"], ["曾志伟", "13812345678"], ["Emma Li", "13912345678"]]), team_lead)
+    assert dict(Customer.objects.values_list("name", "name_pinyin")) == {"曾志伟": "zengzhiwei zzw", "Emma Li": ""}
+    assert not AuditEntry.objects.filter(changes__has_key="name_pinyin").exists()
+
+
 def test_a_bad_phone_on_row_500_of_1000_commits_nothing_and_the_report_names_it(team_lead):
     report = check(csv_bytes(many_rows(1000, bad_row=500)), team_lead)
     assert (report.total, report.valid_count, report.invalid_count, report.ok) == (1000, 999, 1, False)
