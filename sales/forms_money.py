@@ -1,5 +1,6 @@
 """Forms of the money pages: filters, payments and refunds, schedules, reports and leases."""
 
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -168,9 +169,13 @@ class OrderFilterForm(forms.Form):
             year = timezone.localdate().year
             date_from = date_from or datetime.date(year, 1, 1)
             date_to = date_to or datetime.date(year, 12, 31)
+        elif cleaned.get("year"):
+            date_from, date_to = datetime.date(cleaned["year"], 1, 1), datetime.date(cleaned["year"], 12, 31)
         else:
-            year = cleaned.get("year") or timezone.localdate().year
-            date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            # Nothing chosen: the current month (a whole year of contracts is a choice, not the default).
+            today = timezone.localdate()
+            date_from = today.replace(day=1)
+            date_to = date_from.replace(day=calendar.monthrange(today.year, today.month)[1])
         if date_from > date_to:
             raise forms.ValidationError(_("“From” must not be after “To”."))
         if (date_to - date_from).days > 366 * 5:

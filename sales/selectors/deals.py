@@ -6,6 +6,9 @@ from django.db.models import QuerySet
 
 from sales.models import Deal
 
+# What a row of the deal lists shows besides the deal.
+ROW_RELATED = ("unit__building", "customer", "project", "owner")
+
 
 def deal_list(
     *,
@@ -20,7 +23,7 @@ def deal_list(
     opportunity=None,
 ) -> QuerySet[Deal]:
     """The user's visible deals, filtered, newest reservation first."""
-    rows = Deal.objects.visible_to(user).select_related("unit__building", "customer", "project", "owner")
+    rows = Deal.objects.visible_to(user).select_related(*ROW_RELATED)
     for name, value in (
         ("stage", stage),
         ("state", state),
@@ -36,6 +39,12 @@ def deal_list(
     if signed_to:
         rows = rows.filter(signed_on__lte=signed_to)
     return rows.order_by("-reserved_at", "-id")
+
+
+def deal_rows() -> QuerySet[Deal]:
+    """Where a page of deal_list's keys is read from, by primary key: with what a row shows, unscoped (the keys
+    are)."""
+    return Deal.objects.select_related(*ROW_RELATED)
 
 
 def deal_get(*, user, pk: int) -> Deal:

@@ -4,7 +4,20 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from crm_site.models.choices import localized
@@ -13,7 +26,9 @@ from sales.models import Opportunity, StageChange
 
 User = get_user_model()
 Stage = Opportunity.Stage
-BOARD_LIMIT = 50
+BOARD_LIMIT = 20  # cards per column; the column links to the filtered list for the rest
+RECENT_DAYS = 3
+BOARD_COUNT_CAP = 1000
 CLOSED_WINDOW_DAYS = 30
 
 
@@ -91,6 +106,17 @@ class Column:
     def more(self) -> int:
         return max(0, self.count - len(self.cards))
 
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count)
+
+    @property
+    def more_label(self) -> str:
+        """How many cards the column does not show: "980+" when its count is over the cap."""
+        if self.count > BOARD_COUNT_CAP:
+            return f"{BOARD_COUNT_CAP - len(self.cards)}+"
+        return str(self.more)
+
 
 def board_moves(card: Opportunity) -> list:
     """The forward moves a card offers on the board, without a query (deal stages move through their deal)."""
@@ -112,32 +138,106 @@ def with_days(cards, now=None) -> list[Opportunity]:
 
 
 def board_counts(rows: QuerySet[Opportunity]) -> dict[str, int]:
-    """Cards per open stage, and won/lost in the last 30 days: one grouped query."""
+    """Cards per open stage, counted up to BOARD_COUNT_CAP + 1 (more reads "over the cap"), and won/lost in the
+    last 30 days: one statement.
+
+    An exact count reads every card of a column (a big team's has tens of thousands); a capped count reads at
+    most the cap, walking the (owner, stage, -stage_changed_at) index in its order (hence the ORDER BY). Closing
+    sets stage_changed_at and closed_at together (services.funnel.stage_enter), so the recent closed cards are
+    found through the same index instead of reading every old lost card.
+    """
     since = timezone.now() - datetime.timedelta(days=CLOSED_WINDOW_DAYS)
-    counted = (
-        rows.filter(Q(stage__in=Opportunity.ORDER) | Q(closed_at__gte=since))
+    parts, params = [], []
+    for stage in Opportunity.ORDER:
+        capped = rows.filter(stage=stage).order_by("owner_id", "stage", "-stage_changed_at").values("pk")
+        sql, capped_params = capped[: BOARD_COUNT_CAP + 1].query.sql_with_params()
+        parts.append(f"SELECT %s, COUNT(*) FROM ({sql}) AS capped")  # noqa: S608 - SQL of a queryset
+        params += [stage, *capped_params]
+    closed = rows.filter(stage__in=Opportunity.CLOSED_STAGES, stage_changed_at__gte=since, closed_at__gte=since)
+    sql, closed_params = closed.order_by().values("stage").annotate(n=Count("id")).query.sql_with_params()
+    parts.append(sql)
+    params += closed_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {stage: n for stage, n in cursor.fetchall() if n}
+
+
+def count_label(count: int) -> str:
+    """A column's count as shown: "1000+" once over the cap."""
+    return f"{BOARD_COUNT_CAP}+" if count > BOARD_COUNT_CAP else str(count)
+
+
+# What a card shows: the board reads these columns only (a customer row alone has some forty).
+CARD_FIELDS = (
+    "stage",
+    "stage_changed_at",
+    "expected_amount",
+    "customer__name",
+    "project__name",
+    "unit__number",
+    "unit__building__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
+def _recent_card_ids(rows: QuerySet[Opportunity], stages, limit: int) -> dict[str, list[int]]:
+    """The ids of the `limit` most recent cards of each of `stages`, most recent first: one query."""
+    ranked = (
+        rows.filter(stage__in=stages)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("stage"), order_by=[F("stage_changed_at").desc(), F("id").desc()])
+        )
+        .filter(rank__lte=limit)
         .order_by()
-        .values("stage")
-        .annotate(n=Count("id"))
+        .values_list("stage", "rank", "id")
     )
-    return {row["stage"]: row["n"] for row in counted}
+    found: dict[str, list[int]] = {stage: [] for stage in stages}
+    for stage, _rank, pk in sorted(ranked):
+        found[stage].append(pk)
+    return found
 
 
 def board(*, user, who: str = "mine") -> dict:
-    """The kanban: one query per open stage (the 50 most recent cards, served by the owner/team index) and one
-    count query, whatever the number of opportunities."""
+    """The kanban: the BOARD_LIMIT most recent cards of each open stage, and the count of each.
+
+    A team's board covers some hundred thousand cards; the most recent ones are looked for among the last
+    RECENT_DAYS' stage changes first (a narrow index range), and only a stage with too few of them there is
+    ranked over all its cards. Four queries at most, whatever the number of opportunities: the counts, the
+    recent ids, the stages short of cards, the cards themselves (the columns they show, through select_related).
+    """
     rows = board_rows(user=user, who=who)
     counts = board_counts(rows)
     now = timezone.now()
-    columns = []
-    for stage in Opportunity.ORDER:
-        cards = list(
-            rows.filter(stage=stage)
-            .select_related("customer", "project", "unit__building", "owner")
-            .order_by("-stage_changed_at", "-id")[:BOARD_LIMIT]
+    stages = [stage for stage in Opportunity.ORDER if counts.get(stage)]
+    recent = rows.filter(stage_changed_at__gte=now - datetime.timedelta(days=RECENT_DAYS))
+    ids = _recent_card_ids(recent, stages, BOARD_LIMIT) if stages else {}
+    short = [stage for stage in stages if len(ids[stage]) < min(BOARD_LIMIT, counts[stage])]
+    if short:
+        ids.update(_recent_card_ids(rows, short, BOARD_LIMIT))
+    wanted = [pk for stage in stages for pk in ids[stage]]
+    cards = (
+        Opportunity.objects.filter(pk__in=wanted).select_related("customer", "project", "unit__building", "owner")
+        if wanted
+        else Opportunity.objects.none()
+    )
+    by_pk = {card.pk: card for card in with_days(list(cards.only(*CARD_FIELDS)), now)}
+    columns = [
+        Column(
+            stage,
+            Stage(stage).label,
+            [by_pk[pk] for pk in ids.get(stage, []) if pk in by_pk],
+            counts.get(stage, 0),
         )
-        columns.append(Column(stage, Stage(stage).label, with_days(cards, now), counts.get(stage, 0)))
-    return {"columns": columns, "won": counts.get(Stage.WON, 0), "lost": counts.get(Stage.LOST, 0)}
+        for stage in Opportunity.ORDER
+    ]
+    return {
+        "columns": columns,
+        "won": counts.get(Stage.WON, 0),
+        "lost": counts.get(Stage.LOST, 0),
+        "limit": BOARD_LIMIT,
+    }
 
 
 def stage_history(*, opportunity: Opportunity) -> list[StageChange]:

@@ -1,19 +1,21 @@
 """Reads of money: the outstanding installments, the monthly collection report and the order analysis.
 
-The reports aggregate in SQL (a few GROUP BY queries on indexed columns), never loop over rows in Python.
+The reports aggregate in SQL (one GROUPING SETS statement per row set, read through indexed columns), never loop
+over rows in Python.
 """
 
 import calendar
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sales.models import Deal, Installment, Payment, Project
+from sales.selectors.grouping import grouped_sums
 
 ZERO = Decimal("0.00")
 User = get_user_model()
@@ -32,6 +34,10 @@ def _live_lines(prefix: str = "") -> Exists:
     few cancelled deals once (the reports), instead of joining every line to its deal.
     """
     return ~Exists(Deal.objects.filter(pk=OuterRef(f"{prefix}deal_id"), state=Deal.State.CANCELLED))
+
+
+# What a row of the payments lists shows besides the installment.
+ROW_RELATED = ("project", "owner", "deal__customer", "deal__unit__building", "lease__tenant", "lease__unit__building")
 
 
 def installment_list(
@@ -60,19 +66,17 @@ def installment_list(
         rows = rows.filter(deal=deal)
     if lease is not None:
         rows = rows.filter(lease=lease)
-    return rows.select_related(
-        "project", "owner", "deal__customer", "deal__unit__building", "lease__tenant", "lease__unit__building"
-    ).order_by("due_on", "sequence", "id")
+    return rows.select_related(*ROW_RELATED).order_by("due_on", "sequence", "id")
+
+
+def installment_rows() -> QuerySet[Installment]:
+    """Where a page of installment_list's keys is read from, by primary key: with what a row shows, unscoped (the
+    keys are)."""
+    return Installment.objects.select_related(*ROW_RELATED)
 
 
 def installment_get(*, user, pk: int) -> Installment:
-    return (
-        Installment.objects.visible_to(user)
-        .select_related(
-            "project", "owner", "deal__customer", "deal__unit__building", "lease__tenant", "lease__unit__building"
-        )
-        .get(pk=pk)
-    )
+    return Installment.objects.visible_to(user).select_related(*ROW_RELATED).get(pk=pk)
 
 
 def with_days_overdue(rows, today: datetime.date | None = None):
@@ -126,6 +130,14 @@ class CollectionRow:
         if not self.due:
             return None
         return (self.net * 100 / self.due).quantize(Decimal("0.1"))
+
+    @property
+    def bar(self) -> int | None:
+        """The width of the rate's bar in % (the rate rounded, at most 100)."""
+        rate = self.rate
+        if rate is None:
+            return None
+        return 100 if rate > 100 else int(rate.quantize(Decimal(1), ROUND_HALF_UP))
 
     def add(self, other: "CollectionRow") -> None:
         self.due += other.due
@@ -244,18 +256,31 @@ def collection_csv_rows(report: CollectionReport):
 
 # --- order analysis ----------------------------------------------------------------------------------------
 
+# Each breakdown of the order analysis: its name and the column it groups by.
 BREAKDOWNS = {
-    "month": "month",
-    "project": "project__name",
-    "layout": "unit__rooms",
-    "channel": "customer__source",
-    "rep": "owner_id",
+    "month": TruncMonth("signed_on"),
+    "project": F("project__name"),
+    "layout": F("unit__rooms"),
+    "channel": F("customer__source"),
+    "rep": F("owner_id"),
 }
 
 
 def _cents(value) -> Decimal:
-    # SQLite sums decimals without their scale; every figure shows two decimals whatever the database.
-    return (value or ZERO).quantize(ZERO)
+    # SQLite sums decimals as floats or ints, without their scale; every figure shows two decimals whatever the
+    # database.
+    if value is None:
+        return ZERO
+    return (value if isinstance(value, Decimal) else Decimal(repr(value))).quantize(ZERO)
+
+
+def _month(value) -> datetime.date:
+    """A truncated month as the driver returns it: a datetime (PostgreSQL), a date, or 'YYYY-MM-DD' (SQLite)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
 
 
 def contracts(*, user, date_from: datetime.date, date_to: datetime.date, project=None) -> QuerySet[Deal]:
@@ -266,21 +291,34 @@ def contracts(*, user, date_from: datetime.date, date_to: datetime.date, project
 
 
 def order_analysis(*, user, date_from: datetime.date, date_to: datetime.date, project=None) -> dict:
-    """Contracts signed in the range: orders, amount and area per month, project, layout, channel and rep."""
+    """Contracts signed in the range: orders, amount and area per month, project, layout, channel and rep.
+
+    One statement: the contracts of the range (the signed_on index) joined to their unit and customer for the
+    columns grouped by, summed once per breakdown (GROUPING SETS).
+    """
     from customers.models import Customer
 
     base = contracts(user=user, date_from=date_from, date_to=date_to, project=project)
-    measures = {"orders": Count("id"), "amount": Sum("price"), "area": Sum("unit__building_area")}
+    rows = base.values(
+        "price", area=F("unit__building_area"), **{f"by_{name}": key for name, key in BREAKDOWNS.items()}
+    )
+    measures = {"orders": "COUNT(*)", "amount": "SUM(price)", "area": "SUM(area)"}
+    sums, total = grouped_sums(rows, [f"by_{name}" for name in BREAKDOWNS], measures)
     result = {}
-    for name, key in BREAKDOWNS.items():
-        rows = base.annotate(month=TruncMonth("signed_on")) if name == "month" else base
-        result[name] = [
-            {"key": row[key], "orders": row["orders"], "amount": _cents(row["amount"]), "area": _cents(row["area"])}
-            for row in rows.values(key).annotate(**measures).order_by(key)
-        ]
-    result["total"] = base.aggregate(**measures)
-    result["total"]["amount"] = _cents(result["total"]["amount"])
-    result["total"]["area"] = _cents(result["total"]["area"])
+    for name in BREAKDOWNS:
+        result[name] = sorted(
+            (
+                {
+                    "key": row[f"by_{name}"],
+                    "orders": row["orders"],
+                    "amount": _cents(row["amount"]),
+                    "area": _cents(row["area"]),
+                }
+                for row in sums[f"by_{name}"]
+            ),
+            key=lambda row: (row["key"] is None, row["key"]),
+        )
+    result["total"] = {"orders": total["orders"] or 0, "amount": _cents(total["amount"]), "area": _cents(total["area"])}
     sources = dict(Customer.Source.choices)
     for row in result["channel"]:
         row["label"] = str(sources.get(row["key"], row["key"]))
@@ -289,10 +327,15 @@ def order_analysis(*, user, date_from: datetime.date, date_to: datetime.date, pr
     for row in result["layout"]:
         row["label"] = row["key"]
     for row in result["month"]:
-        month = row["key"]
-        row["key"] = month.date() if isinstance(month, datetime.datetime) else month
+        row["key"] = _month(row["key"])
         row["label"] = f"{row['key']:%Y-%m}"
-    reps = {user.pk: user for user in User.objects.filter(pk__in=[row["key"] for row in result["rep"]])}
+    result["month"].sort(key=lambda row: row["key"])
+    reps = {
+        rep.pk: rep
+        for rep in User.objects.filter(pk__in=[row["key"] for row in result["rep"]]).only(
+            "username", "first_name", "last_name"
+        )
+    }
     for row in result["rep"]:
         rep = reps.get(row["key"])
         row["label"] = (rep.get_full_name() or rep.get_username()) if rep else "?"

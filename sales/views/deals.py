@@ -21,6 +21,7 @@ from sales.forms_funnel import (
     SubscribeForm,
 )
 from sales.models import Deal, Opportunity, Unit
+from sales.paging import keyed_page
 from sales.selectors import deals as selectors
 from sales.services import deals as services
 
@@ -185,7 +186,7 @@ def deal_deliver(request, pk):
 def deal_list(request):
     form = DealFilterForm(request.GET or None, user=request.user)
     rows = selectors.deal_list(user=request.user, **form.filters())
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyed_page(rows.values_list("pk", flat=True), selectors.deal_rows(), PAGE_SIZE, request.GET.get("page"))
     context = {"form": form, "page": page, "show_margin": False}
     template = "sales/deal_list.html#deal-rows" if request.htmx else "sales/deal_list.html"
     return render(request, template, context)

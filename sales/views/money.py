@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm_site.pagination import CappedPaginator
 from crm_site.spreadsheets import csv_lines
 from sales.forms_money import (
     CollectionFilterForm,
@@ -23,6 +22,7 @@ from sales.forms_money import (
     ScheduleForm,
 )
 from sales.models import Deal, Installment
+from sales.paging import keyed_page
 from sales.selectors import money as selectors
 from sales.services import money as services
 
@@ -70,7 +70,9 @@ def get_installment(request, pk) -> Installment:
 def installment_list(request):
     form = InstallmentFilterForm(request.GET or None, user=request.user)
     rows = selectors.installment_list(user=request.user, **form.filters())
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyed_page(
+        rows.values_list("pk", flat=True), selectors.installment_rows(), PAGE_SIZE, request.GET.get("page")
+    )
     selectors.with_days_overdue(page.object_list)
     context = {"form": form, "page": page, "payment_form": PaymentForm(), "today": timezone.localdate()}
     template = (
