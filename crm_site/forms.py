@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.models import ApiToken, AuditEntry, ChoiceOption, CustomField, Team
@@ -143,3 +144,12 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     def limit_to(self, queryset) -> None:
         limit_choices(self, queryset, key="username", placeholder=_("username"))
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on the whole form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

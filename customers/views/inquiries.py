@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm_site.forms import add_service_errors
 from crm_site.models import AccessLog, AuditEntry
 from customers.forms_inquiries import InquiryAssignForm, InquiryFilterForm, InquiryStatusForm, PublicInquiryForm
 from customers.models import Customer, Inquiry
@@ -99,7 +100,7 @@ def public_inquiry(request):
         try:
             services.inquiry_receive(channel=Inquiry.Channel.WEB, ip=ip, **form.intake_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("public-inquiry-thanks")
     return render(request, "customers/public_inquiry.html", {"form": form})
@@ -157,14 +158,6 @@ def _get(request, pk) -> Inquiry:
         return services.inquiry_get(user=request.user, pk=pk)
     except Inquiry.DoesNotExist:
         raise Http404 from None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _known_customer(user, inquiry: Inquiry) -> dict | None:
@@ -261,7 +254,7 @@ def inquiry_assign(request, pk):
                 inquiry=inquiry, to_user=to_user, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             name = to_user.get_full_name() or to_user.username
             return _answer(request, pk, notice=_("Assigned to %(name)s.") % {"name": name})
@@ -281,7 +274,7 @@ def inquiry_status(request, pk):
                 inquiry=inquiry, status=form.cleaned_data["status"], by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             notice = _("Status is now “%(status)s”.") % {"status": updated.get_status_display()}
             return _answer(request, pk, notice=notice)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
+from crm_site.forms import add_service_errors
 from customers import selectors_visits as selectors
 from customers.forms_visits import (
     DailyReportForm,
@@ -78,15 +79,6 @@ def get_plan(request, pk) -> VisitPlan:
         return selectors.plan_get(user=request.user, pk=pk)
     except VisitPlan.DoesNotExist:
         raise Http404 from None
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, else on the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def week_url(*, monday=None, day=None, staff=None, user=None) -> str:
@@ -186,7 +178,7 @@ def visit_create(request):
                 customer=form.cleaned_data["customer"], day=day, purpose=form.cleaned_data["purpose"], by=request.user
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             done = _("Visit to %(name)s planned for %(day)s.") % {"name": plan.customer.name, "day": day.isoformat()}
             if not request.htmx:
@@ -274,7 +266,7 @@ def visit_record(request, pk):
         try:
             services.visit_record(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return plan_response(request, plan, flash=_("Visit recorded."))
     return plan_response(request, plan, error=errors_text(form), record_form=form)
@@ -312,7 +304,7 @@ def visit_assess(request, pk):
                 plan=plan, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"], by=request.user
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return plan_response(request, plan, flash=_("Assessment saved."))
     return plan_response(request, plan, error=errors_text(form), assess_form=form)
@@ -361,7 +353,7 @@ def dailyreport_edit(request):
                     staff=staff, day=day, comment=form.cleaned_data["comment"], by=request.user
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Report filed.") if created else _("Report updated."))
                 return redirect(f"{reverse('customers:dailyreport-edit')}?{urlencode({'day': day.isoformat()})}")
@@ -415,7 +407,7 @@ def policy_edit(request):
         try:
             services.policy_save(levels=form.levels(), settings=form.settings_values(), by=request.user)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Customer rules saved."))
             return redirect("customers:policy-edit")

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
 from sales.forms_money import LeaseEndForm, LeaseForm, PaymentForm, RefundForm
 from sales.models import Lease
 from sales.selectors import leasing as selectors
 from sales.selectors import money as money_selectors
 from sales.services import leasing as services
-from sales.views.money import add_errors
 
 PAGE_SIZE = 50
 
@@ -57,7 +57,7 @@ def lease_create(request):
         try:
             lease = services.lease_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Lease created with its rent schedule."))
             return redirect(lease)
@@ -92,7 +92,7 @@ def lease_end(request, pk):
         try:
             services.lease_end(lease=lease, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Lease ended; the unit is available again."))
             return redirect(lease)

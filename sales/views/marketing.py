@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
 from customers import selectors as customer_selectors
 from customers.models import Customer, CustomerPhone
@@ -22,7 +23,6 @@ from sales.forms_partners import (
 from sales.models import Campaign, Competitor
 from sales.selectors import marketing as selectors
 from sales.services import marketing as services
-from sales.views.partners import add_errors
 
 PAGE_SIZE = 25
 
@@ -43,7 +43,7 @@ def _competitor_form(request, competitor=None):
         try:
             saved = services.competitor_save(competitor=competitor, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Competitor “%(name)s” saved.") % {"name": saved.name})
             return redirect("sales:competitor-list")
@@ -74,7 +74,7 @@ def competitor_move_create(request):
         try:
             services.competitor_move_create(customer=customer, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Recorded."))
             return redirect(customer)
@@ -135,7 +135,7 @@ def _campaign_form(request, campaign=None):
         try:
             saved = services.campaign_save(campaign=campaign, by=request.user, **form.service_fields())
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Campaign “%(name)s” saved.") % {"name": saved.name})
             return redirect(saved)

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_site.forms import add_service_errors
 from crm_site.spreadsheets import csv_lines
 from sales.forms_money import (
     CollectionFilterForm,
@@ -27,15 +28,6 @@ from sales.selectors import money as selectors
 from sales.services import money as services
 
 PAGE_SIZE = 50
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def deal_url(deal) -> str:
@@ -91,7 +83,7 @@ def payment_record(request, pk):
         try:
             services.payment_record(installment=installment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             recorded = True
     if request.htmx:
@@ -114,7 +106,7 @@ def payment_refund(request, pk):
         try:
             services.payment_refund(installment=installment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Refund of %(amount)s recorded.") % {"amount": form.cleaned_data["amount"]})
             return back(request, installment)
@@ -131,7 +123,7 @@ def schedule_create(request, pk):
         try:
             lines = services.schedule_create(deal=deal, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Payment schedule created: %(count)d lines.") % {"count": len(lines)})
             return redirect(deal_url(deal))
@@ -147,7 +139,7 @@ def installment_edit(request, pk):
         try:
             services.installment_edit(installment=installment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Installment saved."))
             return redirect(owner_url(installment))

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
 from sales.forms_partners import (
     CommissionRuleForm,
@@ -25,14 +26,6 @@ from sales.services import marketing as marketing_services
 from sales.services import partners as services
 
 PAGE_SIZE = 25
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request, rows, size=PAGE_SIZE):
@@ -59,7 +52,7 @@ def partner_portal(request):
         try:
             registration = services.registration_create(by=request.user, partner=partner, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if registration.status == PartnerRegistration.Status.PROTECTED:
                 messages.success(
@@ -126,7 +119,7 @@ def _partner_form(request, partner=None):
         try:
             saved = services.partner_save(partner=partner, by=request.user, **form.service_fields())
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Partner “%(name)s” saved.") % {"name": saved.name})
             return redirect(saved)
@@ -211,7 +204,7 @@ def commissionrule_edit(request, pk=None):
         try:
             services.commission_rule_save(rule=rule, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Commission rule saved."))
             return redirect("sales:commissionrule-list")
@@ -228,7 +221,7 @@ def settings_edit(request):
         try:
             marketing_services.sales_settings_save(by=request.user, **form.values())
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Sales rules saved."))
             return redirect("sales:settings-edit")

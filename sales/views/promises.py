@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
 from customers.models import Customer
 from sales.forms_promises import PeriodForm, PromiseCloseForm, PromiseFilterForm, PromiseForm
@@ -21,14 +22,6 @@ from sales.selectors import promises as selectors
 from sales.services import promises as services
 
 PAGE_SIZE = 30
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def url_of(obj) -> str:
@@ -92,7 +85,7 @@ def promise_create(request):
                 by=request.user,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if request.htmx:
                 return render(request, "sales/promise_form.html#promise-done", {"promise": promise})
@@ -132,7 +125,7 @@ def promise_close(request, pk):
                 promise=promise, status=form.cleaned_data["status"], note=form.cleaned_data["note"], by=request.user
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if not request.htmx:
                 messages.success(request, _("Promise closed: %(status)s.") % {"status": promise.get_status_display()})

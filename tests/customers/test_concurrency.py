@@ -7,62 +7,26 @@ On SQLite (the local `make test` without DATABASE_URL) one writer at a time is a
 threads take turns behind a lock standing in for its database lock; the outcome must be the same.
 """
 
-import threading
-from contextlib import nullcontext
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from customers import services
 from customers.models import Customer, CustomerConflict, CustomerPhone
 from customers.services import files as file_services
+from tests.concurrency import on_postgres, race
 from tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
 User = get_user_model()
 ROUNDS = 10
-TIMEOUT = 30  # seconds a thread may wait at the barrier or run; a hang fails the test instead of blocking it
 
 
 @pytest.fixture
 def cast(org):
     """The conftest cast, with each user read again so their staff profile carries the team they were put in."""
     return {key: User.objects.get(pk=value.pk) if isinstance(value, User) else value for key, value in org.items()}
-
-
-def on_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def race(*calls):
-    """Run each call in its own thread with its own connection, released together; returns (results, errors)
-    in call order. Unexpected exceptions are returned too, so the test can assert there were none."""
-    barrier = threading.Barrier(len(calls), timeout=TIMEOUT)
-    turns = nullcontext() if on_postgres() else threading.Lock()
-    results = [None] * len(calls)
-    errors = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()  # connect before the barrier: the race is the queries, not the logins
-            barrier.wait()
-            with turns:
-                results[index] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test thread
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results, errors
 
 
 def register(user, name, phone):

@@ -5,17 +5,15 @@ unit and the one-live-deal-per-unit constraint must let exactly one win. On SQLi
 lock standing in for its database lock; the outcome must be the same.
 """
 
-import threading
-from contextlib import nullcontext
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from sales.models import Deal, Opportunity, Unit
 from sales.services import deals as services
+from tests.concurrency import race
 from tests.factories import CustomerFactory
 from tests.sales.factories import OpportunityFactory, UnitFactory
 
@@ -23,43 +21,11 @@ pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
 User = get_user_model()
 ROUNDS = 10
-TIMEOUT = 30
 
 
 @pytest.fixture
 def cast(org):
     return {key: User.objects.get(pk=value.pk) if isinstance(value, User) else value for key, value in org.items()}
-
-
-def on_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def race(*calls):
-    """Run each call in its own thread and connection, released together; returns (results, errors)."""
-    barrier = threading.Barrier(len(calls), timeout=TIMEOUT)
-    turns = nullcontext() if on_postgres() else threading.Lock()
-    results = [None] * len(calls)
-    errors = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            with turns:
-                results[index] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test thread
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results, errors
 
 
 def opportunity_of(user, project):

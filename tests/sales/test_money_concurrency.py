@@ -6,50 +6,22 @@ outcome must be the same: no overpayment and `received` equal to the sum of the 
 """
 
 import datetime
-import threading
-from contextlib import nullcontext
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from sales.models import Deal, Installment, Lease, Payment, Unit
 from sales.services import leasing as lease_services
 from sales.services import money as services
 from sales.services.money import Plan
+from tests.concurrency import race
 from tests.factories import CustomerFactory
 from tests.sales.factories import DealFactory, UnitFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT = 30
 D = Decimal
 DAY = datetime.date(2025, 1, 10)
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls), timeout=TIMEOUT)
-    turns = nullcontext() if connection.vendor == "postgresql" else threading.Lock()
-    results, errors = [None] * len(calls), [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            with turns:
-                results[index] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test thread
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results, errors
 
 
 def test_two_payments_at_once_never_overpay_and_never_lose_an_update(rep):

@@ -6,49 +6,17 @@ turns behind a lock (one writer at a time is all it allows); the outcome must be
 """
 
 import threading
-from contextlib import nullcontext
 
 import pytest
-from django.db import connection
 
 from sales.models import Partner, PartnerRegistration
 from sales.services import partners as services
+from tests.concurrency import on_postgres, race
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 10
-TIMEOUT = 30
-
-
-def on_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls), timeout=TIMEOUT)
-    turns = nullcontext() if on_postgres() else threading.Lock()
-    results = [None] * len(calls)
-    errors = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            with turns:
-                results[index] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test thread
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results, errors
 
 
 @pytest.fixture
