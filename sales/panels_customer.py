@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import sections
 from sales.models import Deal, Opportunity, Promise
+from sales.selectors.footprint import sales_footprint
 
 ACTIONS = [
     ("sales:opportunity-create", _("New opportunity"), "sales.add_opportunity", "plus-circle"),
@@ -31,21 +32,25 @@ def _actions(customer, user) -> list[dict]:
 def sales_section(customer, user) -> dict | None:
     if not user.has_perm("sales.view_opportunity") and not user.has_perm("sales.view_promise"):
         return None
-    opportunities = list(
-        Opportunity.objects.visible_to(user)
-        .filter(customer=customer)
-        .select_related("project", "unit", "owner")
-        .order_by("-stage_changed_at")[:10]
-    )
-    deals = list(
-        Deal.objects.visible_to(user)
-        .filter(customer=customer)
-        .select_related("unit__building", "project")
-        .order_by("-reserved_at")[:10]
-    )
-    promises = list(
-        Promise.objects.visible_to(user).filter(customer=customer).open().select_related("promised_by")[:10]
-    )
+    footprint = sales_footprint(customer)
+    opportunities, deals, promises = [], [], []
+    if footprint.opportunities:
+        opportunities = list(
+            Opportunity.objects.visible_to(user)
+            .filter(customer=customer)
+            .select_related("project", "unit", "owner")
+            .order_by("-stage_changed_at")[:10]
+        )
+        deals = list(
+            Deal.objects.visible_to(user)
+            .filter(customer=customer)
+            .select_related("unit__building", "project")
+            .order_by("-reserved_at")[:10]
+        )
+    if footprint.promises:
+        promises = list(
+            Promise.objects.visible_to(user).filter(customer=customer).open().select_related("promised_by")[:10]
+        )
     return {
         "customer": customer,
         "opportunities": opportunities,

@@ -10,6 +10,7 @@ from crm_site import myday
 from customers.selectors import TimelineEvent, timeline_register
 from sales.models import Deal, Opportunity, StageChange
 from sales.selectors.deals import approval_queue
+from sales.selectors.footprint import sales_footprint
 
 EXPIRING_DAYS = 2
 
@@ -70,6 +71,8 @@ myday.register("reservations_expiring", reservations_expiring)
 
 def _stage_events(customer, limit):
     """Stage changes of the customer's opportunities; the deal stages come with their deal (below)."""
+    if not (sales_footprint(customer).opportunities):
+        return []
     rows = (
         StageChange.objects.filter(opportunity__customer=customer)
         .exclude(to_stage__in=Opportunity.DEAL_STAGES)
@@ -94,6 +97,8 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 
 def _deal_events(customer, limit):
+    if not (sales_footprint(customer).opportunities):
+        return []
     rows = customer.deals.select_related("unit__building", "owner", "cancelled_by").order_by("-reserved_at")[:limit]
     events = []
     for deal in rows:

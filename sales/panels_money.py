@@ -13,6 +13,7 @@ from sales import dealpanels
 from sales.forms_money import PaymentForm, ScheduleForm
 from sales.models import Deal
 from sales.selectors import money as selectors
+from sales.selectors.footprint import sales_footprint
 from sales.services.money import SCHEDULE_STAGES
 
 
@@ -69,6 +70,8 @@ def payments_due(user) -> list[myday.PanelItem]:
 
 
 def payment_events(customer, limit) -> list[TimelineEvent]:
+    if not ((footprint := sales_footprint(customer)).opportunities or footprint.leases):
+        return []
     events = []
     for payment in selectors.customer_payments(customer=customer, limit=limit):
         line = payment.installment

@@ -20,6 +20,7 @@ from customers.models import Customer, CustomerPhone
 from customers.selectors import TimelineEvent, timeline_register
 from sales import dealpanels
 from sales.models import CampaignLead, Commission, CompetitorMove, Deal, PartnerRegistration
+from sales.selectors.footprint import sales_footprint
 from sales.services import partners as services
 
 
@@ -70,6 +71,8 @@ dealpanels.register("commission", "sales/commission_deal_section.html", commissi
 def _marketing_events(customer, limit):
     """Partner registrations, competitor moves and the campaign lead of `customer`, in one query (a UNION):
     the customer page has a query budget and every part of the CRM adds to its timeline."""
+    if not (sales_footprint(customer).marketing):
+        return []
     text = CharField()
     columns = ("ev_when", "ev_kind", "ev_name", "ev_code", "ev_note", "ev_ref")
 

@@ -14,6 +14,7 @@ from sales import dealpanels
 from sales.models import Promise, SalesTarget
 from sales.selectors import promises as promise_selectors
 from sales.selectors import quotas as quota_selectors
+from sales.selectors.footprint import sales_footprint
 
 
 def promises_due(user) -> list[myday.PanelItem]:
@@ -64,6 +65,8 @@ def quota(user) -> list[myday.PanelItem]:
 
 
 def _promise_events(customer, limit):
+    if not (sales_footprint(customer).promises):
+        return []
     rows = (
         Promise.objects.filter(customer=customer)
         .select_related("promised_by", "closed_by")

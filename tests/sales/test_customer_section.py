@@ -50,3 +50,26 @@ def test_roles_without_sales_permissions_see_no_sales_section(client, org):
     response = client.get(customer.get_absolute_url())
     assert response.status_code == 200
     assert 'id="customer-sales"' not in response.content.decode()
+
+
+def test_a_file_without_sales_rows_costs_one_sales_query(client, rep, django_assert_max_num_queries):
+    """The footprint query stands in for every sales timeline source and the section's three lists."""
+    from sales.selectors.footprint import sales_footprint
+
+    plain, busy = CustomerFactory(owner=rep), CustomerFactory(owner=rep)
+    OpportunityFactory(customer=busy)
+    assert sales_footprint(plain).opportunities is False
+    assert sales_footprint(busy).opportunities is True
+    client.force_login(rep)
+    client.get(plain.get_absolute_url())  # warm the permission caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as quiet:
+        client.get(plain.get_absolute_url())
+    with CaptureQueriesContext(connection) as active:
+        client.get(busy.get_absolute_url())
+    sales_reads = [q["sql"] for q in quiet.captured_queries if q["sql"].lstrip("(").startswith('SELECT "sales_')]
+    footprint_reads = [q["sql"] for q in quiet.captured_queries if '"sales_opportunity"' in q["sql"]]
+    assert sales_reads == [] and len(footprint_reads) == 1
+    assert len(active.captured_queries) > len(quiet.captured_queries)
