@@ -2,16 +2,13 @@
 
 Between the steps the uploaded bytes wait in the cache (Redis in production, so any web worker can
 continue the import) under a random key that only this session knows; they are never served back,
-they expire after CACHE_SECONDS and are deleted on commit or on the next upload.
+they expire after two hours (crm_site.uploads.KeptUpload) and are deleted on commit or on the next upload.
 """
 
 import logging
-import uuid
-import zlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -21,43 +18,26 @@ from django.views.decorators.http import require_POST
 
 from crm_site import customfields, spreadsheets
 from crm_site.selectors import assignable_staff
+from crm_site.uploads import KeptUpload
 from customers import exporting, importing, selectors
 from customers.forms import CustomerFilterForm
 from customers.forms_imports import ImportMappingForm, ImportUploadForm
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "customer_import"
-CACHE_PREFIX = "customer-import:"
-CACHE_SECONDS = 2 * 60 * 60
+UPLOAD = KeptUpload("customer")
 REPORT_LIMIT = 500
 
 
 # --- the upload kept between steps --------------------------------------------------------------------------
 
 
-def _discard(request) -> None:
-    state = request.session.pop(SESSION_KEY, None)
-    if state:
-        try:
-            cache.delete(CACHE_PREFIX + state["token"])
-        except Exception:  # the entry expires anyway
-            logger.warning("Could not delete a kept import upload", exc_info=True)
-
-
 def _load(request):
     """(state, sheet) of this session's upload, or None when there is none (or it expired or broke)."""
-    state = request.session.get(SESSION_KEY)
-    if not state:
-        return None
-    try:
-        kept = cache.get(CACHE_PREFIX + state["token"])
-    except Exception:
-        logger.warning("Could not read a kept import upload", exc_info=True)
-        kept = None
+    kept = UPLOAD.load(request)
     if kept is None:
         return None
-    data = zlib.decompress(kept)
+    state, data = kept
     try:
         sheet = importing.read(
             data, filename=state["filename"], encoding=state["encoding"], has_header=state["has_header"]
@@ -100,24 +80,19 @@ def import_start(request):
         except importing.FileRejected as rejected:
             form.add_error("file", rejected.message)
         else:
-            _discard(request)
-            token = uuid.uuid4().hex
-            try:
-                # Compressed: a 30 MB CSV keeps as ~6 MB (an XLSX is compressed already).
-                cache.set(CACHE_PREFIX + token, zlib.compress(data, 1), CACHE_SECONDS)
-            except Exception:
-                logger.exception("Could not keep an import upload")
+            owner = form.cleaned_data["owner"]
+            kept = UPLOAD.keep(
+                request,
+                data,
+                filename=upload.name[:200],
+                encoding=encoding,
+                has_header=has_header,
+                owner=owner.pk if owner else None,
+                mapping=importing.guess_mapping(sheet.headers, customfields.definitions(selectors.ENTITY)),
+            )
+            if not kept:
                 form.add_error(None, _("The file could not be kept for the next step. Please try again later."))
             else:
-                owner = form.cleaned_data["owner"]
-                request.session[SESSION_KEY] = {
-                    "token": token,
-                    "filename": upload.name[:200],
-                    "encoding": encoding,
-                    "has_header": has_header,
-                    "owner": owner.pk if owner else None,
-                    "mapping": importing.guess_mapping(sheet.headers, customfields.definitions(selectors.ENTITY)),
-                }
                 return redirect("customers:import-map")
     return render(request, "customers/import_start.html", {"form": form})
 
@@ -131,7 +106,7 @@ def import_map(request):
     definitions = customfields.definitions(selectors.ENTITY)
     form = ImportMappingForm(request.POST or None, sheet=sheet, definitions=definitions, mapping=state["mapping"])
     if request.method == "POST" and form.is_valid():
-        request.session[SESSION_KEY] = {**state, "mapping": form.mapping()}
+        UPLOAD.update(request, mapping=form.mapping())
         return redirect("customers:import-report")
     samples = [[cells[index] for _number, cells in sheet.preview(3) if cells[index]] for index in range(sheet.width)]
     context = {
@@ -198,7 +173,7 @@ def import_commit(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("customers:import-report")
-    _discard(request)
+    UPLOAD.discard(request)
     messages.success(request, _("Imported %(count)s customers.") % {"count": f"{count:,}"})
     return redirect("customers:customer-list")
 

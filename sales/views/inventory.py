@@ -1,12 +1,9 @@
 """Inventory pages: projects, buildings, the sales-control grid (销控表), the unit panel, price lists, imports."""
 
 import logging
-import uuid
-import zlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -17,6 +14,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from crm_site.pagination import CappedPaginator
+from crm_site.uploads import KeptUpload
 from sales import importing_units
 from sales.forms_inventory import BuildingForm, GridFilterForm, PriceAdjustForm, ProjectForm, UnitImportForm
 from sales.models import Building, Project, Unit
@@ -288,36 +286,21 @@ def price_history(request, pk):
 
 # --- import --------------------------------------------------------------------------------------------------
 
-SESSION_KEY = "unit_import"
-CACHE_PREFIX = "unit-import:"
-CACHE_SECONDS = 2 * 60 * 60
+UPLOAD = KeptUpload("unit")
 REPORT_LIMIT = 500
-
-
-def _discard(request) -> None:
-    state = request.session.pop(SESSION_KEY, None)
-    if state:
-        try:
-            cache.delete(CACHE_PREFIX + state["token"])
-        except Exception:  # the entry expires anyway
-            logger.warning("Could not delete a kept unit upload", exc_info=True)
 
 
 def _load(request):
     """(state, project, sheet) of this session's upload, or None when it is gone."""
-    state = request.session.get(SESSION_KEY)
-    if not state:
+    kept = UPLOAD.load(request)
+    if kept is None:
         return None
-    try:
-        kept = cache.get(CACHE_PREFIX + state["token"])
-    except Exception:
-        logger.warning("Could not read a kept unit upload", exc_info=True)
-        kept = None
+    state, data = kept
     project = selectors.project_list(user=request.user).filter(pk=state.get("project")).first()
-    if kept is None or project is None:
+    if project is None:
         return None
     try:
-        sheet = importing_units.read(zlib.decompress(kept), filename=state["filename"], encoding=state["encoding"])
+        sheet = importing_units.read(data, filename=state["filename"], encoding=state["encoding"])
     except importing_units.FileRejected:
         return None
     return state, project, sheet
@@ -341,20 +324,16 @@ def unit_import(request):
         except importing_units.FileRejected as rejected:
             form.add_error("file", rejected.message)
         else:
-            _discard(request)
-            token = uuid.uuid4().hex
-            try:
-                cache.set(CACHE_PREFIX + token, zlib.compress(data, 1), CACHE_SECONDS)
-            except Exception:
-                logger.exception("Could not keep a unit upload")
+            kept = UPLOAD.keep(
+                request,
+                data,
+                filename=upload.name[:200],
+                encoding=encoding,
+                project=form.cleaned_data["project"].pk,
+            )
+            if not kept:
                 form.add_error(None, _("The file could not be kept for the next step. Please try again later."))
             else:
-                request.session[SESSION_KEY] = {
-                    "token": token,
-                    "filename": upload.name[:200],
-                    "encoding": encoding,
-                    "project": form.cleaned_data["project"].pk,
-                }
                 return redirect("sales:unit-import-report")
     return render(request, "sales/inventory_import_start.html", {"form": form})
 
@@ -405,6 +384,6 @@ def unit_import_commit(request):
     except IntegrityError:  # a colleague added one of these units since the report was drawn
         messages.error(request, _("Some of these units were added meanwhile: nothing was imported. Check again."))
         return redirect("sales:unit-import-report")
-    _discard(request)
+    UPLOAD.discard(request)
     messages.success(request, _("Imported %(count)s units.") % {"count": f"{count:,}"})
     return redirect(project)

@@ -114,15 +114,15 @@ def test_a_manager_imports_a_gbk_file_through_map_report_and_commit(manager_clie
     assert "Commit import" in report.text and 'action="/customers/import/commit/"' in report.text
     assert not Customer.objects.exists()  # checking writes nothing
 
-    token = manager_client.session[imports.SESSION_KEY]["token"]
+    token = manager_client.session[imports.UPLOAD.session_key]["token"]
     response = manager_client.post(COMMIT, follow=True)
     assert response.redirect_chain == [("/customers/", 302)]
     assert "Imported 3 customers." in response.text
     assert set(Customer.objects.values_list("owner", "team", "level", "source")) == {
         (manager.pk, org["north"].pk, "A", "walk_in")  # source left unmapped: the default
     }
-    assert imports.SESSION_KEY not in manager_client.session
-    assert cache.get(imports.CACHE_PREFIX + token) is None  # the kept upload is gone
+    assert imports.UPLOAD.session_key not in manager_client.session
+    assert cache.get(imports.UPLOAD.cache_prefix + token) is None  # the kept upload is gone
 
 
 def test_an_owner_chosen_on_upload_owns_the_imported_customers(manager_client, org):
@@ -136,7 +136,7 @@ def test_an_owner_outside_the_managers_scope_cannot_be_chosen(manager_client, or
     response = upload(manager_client, csv_file(good_rows(1)), owner=org["other_rep"].pk)
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
-    assert imports.SESSION_KEY not in manager_client.session
+    assert imports.UPLOAD.session_key not in manager_client.session
 
 
 def test_a_file_with_errors_shows_the_per_row_report_and_cannot_be_committed(manager_client, org):
@@ -195,7 +195,7 @@ def test_bad_uploads_answer_with_a_message_and_keep_nothing(manager_client, name
     response = upload(manager_client, SimpleUploadedFile(name, content))
     assert response.status_code == 200
     assert message in response.text
-    assert imports.SESSION_KEY not in manager_client.session
+    assert imports.UPLOAD.session_key not in manager_client.session
 
 
 def test_a_wrongly_chosen_encoding_answers_with_a_message(manager_client):
@@ -224,7 +224,7 @@ def test_steps_without_an_upload_send_the_user_back_to_the_start(manager_client)
 
 def test_an_expired_upload_sends_the_user_back_with_a_message(manager_client):
     upload(manager_client, csv_file(good_rows()))
-    cache.delete(imports.CACHE_PREFIX + manager_client.session[imports.SESSION_KEY]["token"])
+    cache.delete(imports.UPLOAD.cache_prefix + manager_client.session[imports.UPLOAD.session_key]["token"])
     response = manager_client.get(MAP, follow=True)
     assert response.redirect_chain == [(START, 302)]
     assert "no longer available" in response.text
@@ -232,10 +232,10 @@ def test_an_expired_upload_sends_the_user_back_with_a_message(manager_client):
 
 def test_a_new_upload_replaces_the_kept_one(manager_client):
     upload(manager_client, csv_file(good_rows()))
-    first = manager_client.session[imports.SESSION_KEY]["token"]
+    first = manager_client.session[imports.UPLOAD.session_key]["token"]
     upload(manager_client, csv_file(good_rows(1)))
-    assert cache.get(imports.CACHE_PREFIX + first) is None
-    assert manager_client.session[imports.SESSION_KEY]["token"] != first
+    assert cache.get(imports.UPLOAD.cache_prefix + first) is None
+    assert manager_client.session[imports.UPLOAD.session_key]["token"] != first
 
 
 def test_an_xlsx_upload_imports(manager_client):
