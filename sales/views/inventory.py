@@ -209,30 +209,28 @@ def _after_action(request, unit: Unit, *, done: str, error: ValidationError | No
     return redirect(unit)
 
 
-@require_POST
-@permission_required(VIEW, raise_exception=True)
-def unit_hold(request, pk):
+def _hold_action(request, pk, service, done: str):
+    """Hold or release: the same checks, one service call, the same response."""
     unit = _unit(request, pk)
     if not _may_hold(request.user):
         raise PermissionDenied
     try:
-        services.unit_hold(unit=unit, by=request.user)
+        service(unit=unit, by=request.user)
     except ValidationError as error:
         return _after_action(request, unit, done="", error=error)
-    return _after_action(request, unit, done=_("Unit %(unit)s is held for you.") % {"unit": unit.number}, error=None)
+    return _after_action(request, unit, done=done % {"unit": unit.number}, error=None)
+
+
+@require_POST
+@permission_required(VIEW, raise_exception=True)
+def unit_hold(request, pk):
+    return _hold_action(request, pk, services.unit_hold, _("Unit %(unit)s is held for you."))
 
 
 @require_POST
 @permission_required(VIEW, raise_exception=True)
 def unit_release(request, pk):
-    unit = _unit(request, pk)
-    if not _may_hold(request.user):
-        raise PermissionDenied
-    try:
-        services.unit_release(unit=unit, by=request.user)
-    except ValidationError as error:
-        return _after_action(request, unit, done="", error=error)
-    return _after_action(request, unit, done=_("Unit %(unit)s is available again.") % {"unit": unit.number}, error=None)
+    return _hold_action(request, pk, services.unit_release, _("Unit %(unit)s is available again."))
 
 
 @require_POST
