@@ -35,14 +35,14 @@ class RowStream(io.RawIOBase):
 def copy_rows(table: str, columns: list[str], rows, *, total: int) -> float:
     """Write `rows` (tuples of already-formatted text values) into `table`; returns rows per second."""
     started = time.perf_counter()
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)  # "primary" is a keyword
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # psycopg2 pulls from the stream while the server parses: generation and COPY overlap.
-            names = ", ".join(f'"{column}"' for column in columns)
             cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", RowStream(rows))
     else:
         placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 (names from code, not input)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 (names from code, not input)
         batch = []
         with transaction.atomic(), connection.cursor() as cursor:
             for row in rows:

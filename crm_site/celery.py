@@ -10,8 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_site.settings")
 app = Celery("crm_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Modules named other than "tasks" are found by listing them here.
-app.autodiscover_tasks(["sales"], related_name="tasks_partners")
 
 # Periodic jobs, each with when it runs in words. Later issues add the nightly analytics here.
 app.conf.beat_schedule = {
@@ -27,7 +25,7 @@ app.conf.beat_schedule = {
     },
     # Every night at 02:20: partner registrations past their protection period expire.
     "sales-registrations-expire": {
-        "task": "sales.tasks_partners.registrations_expire_task",
+        "task": "sales.tasks.registrations_expire_task",
         "schedule": crontab(hour=2, minute=20),
     },
 }

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from crm_site.navigation import NAV, SETTINGS_NAV, visible_items
+from crm_site.navigation import main, settings_menu, visible_items
 
 
 def navigation(request):
@@ -8,7 +8,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"CURRENCY": settings.CURRENCY}
     return {
-        "nav_items": visible_items(user, NAV),
-        "settings_items": visible_items(user, SETTINGS_NAV),
+        "nav_items": visible_items(user, main()),
+        "settings_items": visible_items(user, settings_menu()),
         "CURRENCY": settings.CURRENCY,
     }

@@ -1,6 +1,11 @@
-"""The top navigation, by domain. Apps add their entries here as they ship pages."""
+"""The top navigation, by domain: a registry that each app fills from its `panels/navigation.py`.
 
-from dataclasses import dataclass
+The foundation declares its own entries (my day, the shared Reports menu, staff) and knows no domain app:
+an app declares its menus with `menu(key, item, order)`, adds entries to any menu with `add(key, item, order)`
+and to the settings menu with `add_setting(item, order)`.
+"""
+
+from dataclasses import dataclass, replace
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,80 +21,51 @@ class NavItem:
     for_superusers: bool = True  # False: a page for one kind of outside user that superusers need not see
 
 
-NAV = [
-    NavItem(_("My day"), "home", "sun"),
-    NavItem(
-        _("Customers"),
-        "customers:customer-list",
-        "people",
-        "customers.view_customer",
-        children=(
-            NavItem(_("Customer files"), "customers:customer-list", "people", "customers.view_customer"),
-            NavItem(_("Visit plans"), "customers:visit-plan", "geo-alt", "customers.view_visitplan"),
-            NavItem(_("Team visits"), "customers:visit-team", "people-fill", "customers.assess_visit"),
-            NavItem(_("Daily reports"), "customers:dailyreport-list", "journal-check", "customers.assess_visit"),
-            NavItem(_("Inquiries"), "customers:inquiry-list", "inbox", "customers.view_inquiry"),
-            NavItem(_("Public pool"), "customers:pool-list", "water", "customers.view_customer"),
-            NavItem(
-                _("Conflicts"), "customers:conflict-list", "exclamation-diamond", "customers.view_customerconflict"
-            ),
-            NavItem(_("Hand-over"), "customers:handover", "arrow-left-right", "customers.manage_ownership"),
-            NavItem(_("Import customers"), "customers:import-start", "upload", "customers.import_customer"),
-        ),
-    ),
-    NavItem(
-        _("Sales"),
-        "sales:opportunity-board",
-        "kanban",
-        None,
-        children=(
-            NavItem(_("Funnel board"), "sales:opportunity-board", "kanban", "sales.view_opportunity"),
-            NavItem(_("Opportunities"), "sales:opportunity-list", "funnel", "sales.view_opportunity"),
-            NavItem(_("Projects & units"), "sales:project-list", "buildings", "sales.view_unit"),
-            NavItem(_("Deals & contracts"), "sales:deal-list", "file-earmark-text", "sales.view_deal"),
-            NavItem(_("Discount approvals"), "sales:approval-list", "check2-square", "sales.approve_discount"),
-            NavItem(_("Payments due"), "sales:installment-list", "cash-coin", "sales.view_installment"),
-            NavItem(_("Promises"), "sales:promise-list", "patch-check", "sales.view_promise"),
-            NavItem(_("Leases"), "sales:lease-list", "shop", "sales.view_lease"),
-            NavItem(_("Targets"), "sales:target-list", "bullseye", "sales.view_salestarget"),
-            NavItem(_("Daily sales report"), "sales:daily-report", "journal-check", "sales.view_opportunity"),
-            NavItem(_("Channel partners"), "sales:partner-list", "briefcase", "sales.view_partner"),
-            NavItem(_("Registrations"), "sales:registration-list", "person-check", "sales.view_partnerregistration"),
-            NavItem(_("Commissions"), "sales:commission-list", "percent", "sales.view_commission"),
-        ),
-    ),
-    NavItem(
-        _("Reports"),
-        "sales:funnel-report",
-        "bar-chart",
-        None,
-        children=(
-            NavItem(_("Funnel and conversion"), "sales:funnel-report", "funnel", "sales.view_opportunity"),
-            NavItem(_("Order analysis"), "sales:order-analysis", "graph-up", "sales.view_deal"),
-            NavItem(_("Collection report"), "sales:collection-report", "cash-stack", "sales.view_installment"),
-            NavItem(_("Quota attainment"), "sales:target-report", "trophy", "sales.view_salestarget"),
-            NavItem(_("Broken promises"), "sales:promise-report", "patch-exclamation", "sales.view_promise"),
-            NavItem(_("Competitors"), "sales:competitor-report", "flag", "sales.view_competitor"),
-            NavItem(_("Campaign ROI"), "sales:campaign-list", "megaphone", "sales.view_campaign"),
-        ),
-    ),
-    # What a partner's own users see (they hold no staff permissions).
-    NavItem(_("Partner portal"), "sales:partner-portal", "briefcase", "sales.register_customer", for_superusers=False),
-    NavItem(_("Staff & teams"), "staff:staff-list", "diagram-3", "crm_site.view_staffprofile"),
-]
-SETTINGS_NAV = [
-    NavItem(_("Custom fields"), "settings:customfield-list", "ui-checks", "crm_site.manage_settings"),
-    NavItem(_("Customer rules"), "customers:policy-edit", "sliders", "crm_site.manage_settings"),
-    NavItem(_("Import customers"), "customers:import-start", "upload", "customers.import_customer"),
-    NavItem(_("Hand-over"), "customers:handover", "arrow-left-right", "customers.manage_ownership"),
-    NavItem(_("Choice lists"), "settings:choice-list", "list-ul", "crm_site.manage_settings"),
-    NavItem(_("Sales rules"), "sales:settings-edit", "sliders2", "crm_site.manage_settings"),
-    NavItem(_("Competitors"), "sales:competitor-list", "flag", "sales.change_competitor"),
-    NavItem(_("Commission rules"), "sales:commissionrule-list", "percent", "sales.add_commissionrule"),
-    NavItem(_("Audit log"), "settings:audit-list", "journal-text", "crm_site.view_audit"),
-    NavItem(_("Access log"), "settings:access-list", "eye", "crm_site.view_audit"),
-    NavItem(_("API tokens"), "settings:token-list", "key", "crm_site.manage_settings"),
-]
+_MENUS: dict[str, tuple[int, NavItem]] = {}
+_CHILDREN: dict[str, dict[str, tuple[int, NavItem]]] = {}
+_SETTINGS: dict[str, tuple[int, NavItem]] = {}
+
+
+def menu(key: str, item: NavItem, order: int = 50) -> None:
+    """A top-level entry: a link, or a dropdown once entries are added to `key` (it opens on the first shown)."""
+    _MENUS[key] = (order, item)
+
+
+def add(key: str, item: NavItem, order: int = 50) -> None:
+    """An entry in menu `key` (registering the same page twice keeps one)."""
+    _CHILDREN.setdefault(key, {})[item.url_name] = (order, item)
+
+
+def add_setting(item: NavItem, order: int = 50) -> None:
+    _SETTINGS[item.url_name] = (order, item)
+
+
+def _ordered(entries) -> list[NavItem]:
+    return [item for _order, item in sorted(entries, key=lambda entry: entry[0])]
+
+
+def main() -> list[NavItem]:
+    """The top navigation as registered, menus with their entries."""
+    items = []
+    for key, (_order, item) in sorted(_MENUS.items(), key=lambda entry: entry[1][0]):
+        children = _ordered(_CHILDREN.get(key, {}).values())
+        items.append(replace(item, children=tuple(children)) if children else item)
+    return items
+
+
+def settings_menu() -> list[NavItem]:
+    return _ordered(_SETTINGS.values())
+
+
+menu("home", NavItem(_("My day"), "home", "sun"), 0)
+# The shared Reports menu: sales, service, members and analytics add their reports to it.
+menu("reports", NavItem(_("Reports"), "", "bar-chart"), 40)
+menu("staff", NavItem(_("Staff & teams"), "staff:staff-list", "diagram-3", "crm_site.view_staffprofile"), 90)
+add_setting(NavItem(_("Custom fields"), "settings:customfield-list", "ui-checks", "crm_site.manage_settings"), 10)
+add_setting(NavItem(_("Choice lists"), "settings:choice-list", "list-ul", "crm_site.manage_settings"), 50)
+add_setting(NavItem(_("Audit log"), "settings:audit-list", "journal-text", "crm_site.view_audit"), 90)
+add_setting(NavItem(_("Access log"), "settings:access-list", "eye", "crm_site.view_audit"), 91)
+add_setting(NavItem(_("API tokens"), "settings:token-list", "key", "crm_site.manage_settings"), 92)
 
 
 def visible_items(user, items) -> list[dict]:

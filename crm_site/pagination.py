@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 COUNT_CAP = 10_000
 
@@ -61,3 +62,20 @@ class KeyedRows(Sequence):
         ids = self.ids[index]
         found = self.rows.order_by().in_bulk(ids) if ids else {}
         return [found[pk] for pk in ids if pk in found]  # a row deleted since the ids were read is left out
+
+
+def keyed_page(keys: QuerySet, rows: QuerySet, per_page: int, number) -> Page:
+    """Page `number` of a list, counted up to COUNT_CAP.
+
+    `keys` is the filtered, ordered list as `values_list("pk", flat=True)`: one narrow query reads at most the
+    cap of them (served from an index), which gives both the count and the page. `rows` is where the page's rows
+    are read from by primary key, with their select_related, without the filters already applied to `keys`.
+    Slicing the list instead plans and runs its joins over the whole filtered set (15-30 ms of planning for the
+    payments list's ten joins; the deal list joined and sorted every deal of a rep to show 25), besides a
+    separate count. Two queries either way.
+    """
+    page = CappedPaginator(list(keys[: COUNT_CAP + 1]), per_page).get_page(number)
+    ids = list(page.object_list)
+    found = rows.in_bulk(ids) if ids else {}
+    page.object_list = [found[pk] for pk in ids if pk in found]
+    return page

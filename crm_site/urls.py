@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -45,9 +46,12 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("staff/", include(staff_patterns)),
     path("settings/", include(settings_patterns)),
-    path("customers/", include("customers.urls")),
-    path("inquire/", include("customers.urls_public")),
-    path("sales/", include("sales.urls")),
+    # Each domain app lists its URL modules in its AppConfig (`url_modules`): the foundation imports none.
+    *[
+        path(prefix, include(module))
+        for config in apps.get_app_configs()
+        for prefix, module in getattr(config, "url_modules", ())
+    ],
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

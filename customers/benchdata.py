@@ -119,3 +119,27 @@ def generate_interactions(count: int, owners) -> tuple[float, float]:
         rate = copy_rows("customers_interaction", INTERACTION_COLUMNS, rows, total=count)
     analyze("customers_interaction")
     return rate, dropped.rebuild_seconds
+
+
+def seed(options, stdout) -> None:
+    """The `seed_bench` step: customers over the bench reps and projects, then interactions."""
+    from crm_site.models import StaffProfile
+
+    owners = list(
+        StaffProfile.objects.filter(user__username__startswith="bench_rep_")
+        .order_by("user__username")
+        .values_list("user_id", "team_id")
+    )
+    Project = Customer._meta.get_field("project").related_model
+    project_ids = list(Project.objects.filter(code__startswith="bench-").values_list("id", flat=True))
+    if options["customers"]:
+        rate, rebuild = generate(options["customers"], owners, project_ids)
+        stdout.write(
+            f"customers: {options['customers']:,} rows, COPY at {rate:,.0f} rows/s, indexes rebuilt in {rebuild:.1f} s"
+        )
+    if options["interactions"]:
+        rate, rebuild = generate_interactions(options["interactions"], owners)
+        stdout.write(
+            f"interactions: {options['interactions']:,} rows, COPY at {rate:,.0f} rows/s, "
+            f"indexes rebuilt in {rebuild:.1f} s"
+        )

@@ -1,20 +1,15 @@
-import importlib
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-# Each part of sales registers its my-day panels, timeline events and search in its own module.
-REGISTRIES = ["panels_customer", "panels_funnel", "panels_money", "panels_promises", "panels_partners"]
 
 
 class SalesConfig(AppConfig):
     name = "sales"
     verbose_name = _("Sales")
+    # Mounted by crm_site (urls.py, api): the foundation names no domain app.
+    url_modules = [("sales/", "sales.urls")]
+    api_routers = [
+        (f"/{part}/", f"sales.api.{part}.router") for part in ("inventory", "funnel", "money", "promises", "partners")
+    ]
 
     def ready(self):
-        for module in REGISTRIES:
-            try:
-                importlib.import_module(f"sales.{module}")
-            except ModuleNotFoundError as error:
-                if error.name != f"sales.{module}":
-                    raise
+        from sales import panels  # noqa: F401  (registers my-day panels, timeline sources and page sections)

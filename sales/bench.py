@@ -1,4 +1,4 @@
-"""Benchmark scenarios of the sales pages (`manage.py bench --only sales.`), on data from `seed_bench_sales`.
+"""Benchmark scenarios of the sales pages (`manage.py bench --only sales.`), on data from `seed_bench --units ... --opportunities ...`.
 
 A scenario whose page is not wired yet (NoReverseMatch) or whose data is missing reports "no data".
 """

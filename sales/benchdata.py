@@ -1,7 +1,7 @@
 """Bench sales data: projects, buildings, units, opportunities with their stage history, deals, payment schedules
 and payments — shaped by arithmetic on row numbers (not Faker) and loaded by COPY, like customers/benchdata.py.
 
-    manage.py seed_bench_sales --units 200000 --opportunities 500000   (after seed_bench made staff and customers)
+    manage.py seed_bench --customers 1000000 --units 200000 --opportunities 500000   (staff and customers first)
 
 The opportunities go to the existing bench customers: owner = the customer's owner, team = the owner's team.
 Every unit in a deal status gets one live deal (its opportunity is at the matching stage); a few available units

@@ -16,9 +16,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from crm_site.management.commands.seed_demo import DEMO_PASSWORD
 from crm_site.models import ChoiceOption, StaffProfile, Team
 from crm_site.roles import assign_role
+from crm_site.seeding import DEMO_PASSWORD
 from customers.models import Customer
 from sales.models import (
     Building,

@@ -1,4 +1,4 @@
-"""Periodic jobs of the funnel (the schedule is in crm_site/celery.py)."""
+"""Periodic jobs of sales (the schedule is in crm_site/celery.py)."""
 
 from celery import shared_task
 from django.db import OperationalError
@@ -10,3 +10,11 @@ def reservation_expire_task() -> int:
     from sales.services import deals
 
     return deals.reservations_expire()
+
+
+@shared_task
+def registrations_expire_task() -> int:
+    """Expire partner registrations whose protection has run out (safe to run twice)."""
+    from sales.services import partners  # services are imported lazily, as in every tasks module
+
+    return partners.registrations_expire()

@@ -18,7 +18,7 @@ from crm_site import customfields, masking
 from crm_site.models import AccessLog, AuditEntry
 from crm_site.pagination import CappedPaginator
 from customers import sections, selectors, services
-from customers.forms import (
+from customers.forms.files import (
     BulkForm,
     CustomerFilterForm,
     CustomerForm,

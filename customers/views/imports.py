@@ -20,8 +20,8 @@ from crm_site import customfields, spreadsheets
 from crm_site.selectors import assignable_staff
 from crm_site.uploads import KeptUpload
 from customers import exporting, importing, selectors
-from customers.forms import CustomerFilterForm
-from customers.forms_imports import ImportMappingForm, ImportUploadForm
+from customers.forms.files import CustomerFilterForm
+from customers.forms.imports import ImportMappingForm, ImportUploadForm
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm_site.forms import add_service_errors
 from crm_site.models import AccessLog, AuditEntry
-from customers.forms_inquiries import InquiryAssignForm, InquiryFilterForm, InquiryStatusForm, PublicInquiryForm
+from customers.forms.inquiries import InquiryAssignForm, InquiryFilterForm, InquiryStatusForm, PublicInquiryForm
 from customers.models import Customer, Inquiry
 from customers.selectors import customer_by_identity
 from customers.services import inquiries as services

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from crm_site import masking
 from crm_site.pagination import CappedPaginator
 from customers import selectors, services
-from customers.forms_ownership import ConflictResolveForm, HandoverForm, KeyAccountForm, MergeForm
+from customers.forms.ownership import ConflictResolveForm, HandoverForm, KeyAccountForm, MergeForm
 from customers.models import Customer, CustomerConflict, Handover
 from customers.views.files import get_visible
 

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from crm_site.forms import add_service_errors
-from customers import selectors_visits as selectors
-from customers.forms_visits import (
+from customers.forms.visits import (
     DailyReportForm,
     PolicyForm,
     QuickPlanForm,
@@ -27,6 +26,7 @@ from customers.forms_visits import (
     VisitRecordForm,
 )
 from customers.models import CustomerSettings, DailyReport, LevelPolicy, VisitPlan
+from customers.selectors import visits as selectors
 from customers.services import visits as services
 
 VIEW = "customers.view_visitplan"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from customers.models import Customer, DailyReport, Interaction, VisitPlan
-from customers.selectors_visits import day_start
+from customers.selectors.visits import day_start
 from customers.services.interactions import VISIT_CHANNELS
 from sales.models import Deal, Opportunity, Payment, Promise, StageChange
 from sales.selectors.quotas import rep_list

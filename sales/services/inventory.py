@@ -247,7 +247,7 @@ def units_import(*, project: Project, data: bytes, filename: str = "", encoding:
 
     Raises ValidationError listing the problems (the pages show the full per-row report first).
     """
-    from sales import importing_units
+    from sales import importing as importing_units
 
     try:
         sheet = importing_units.read(data, filename=filename, encoding=encoding)

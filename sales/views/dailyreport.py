@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from customers import selectors_visits
 from customers.models import DailyReport
-from sales.forms_promises import DailyCommentForm
+from customers.selectors import visits as selectors_visits
+from sales.forms.promises import DailyCommentForm
 from sales.selectors import dailyreport as selectors
 from sales.services import dailyreport as services
 

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm_site.pagination import CappedPaginator
+from crm_site.pagination import CappedPaginator, keyed_page
 from customers.models import Customer
-from sales import dealpanels
-from sales.forms_funnel import (
+from sales import sections as deal_sections
+from sales.forms.funnel import (
     ApproveForm,
     CancelForm,
     ContractForm,
@@ -21,7 +21,6 @@ from sales.forms_funnel import (
     SubscribeForm,
 )
 from sales.models import Deal, Opportunity, Unit
-from sales.paging import keyed_page
 from sales.selectors import deals as selectors
 from sales.services import deals as services
 
@@ -93,7 +92,7 @@ def _detail_context(request, deal, **forms) -> dict:
         "deal": deal,
         "show_margin": selectors.may_see_margin(user),
         "history": selectors.deal_history(deal=deal),
-        "sections": dealpanels.sections(deal, user),
+        "sections": deal_sections.sections(deal, user),
         "can_change": can_change,
         "can_approve": user.has_perm("sales.approve_discount")
         and deal.approval == Deal.Approval.PENDING

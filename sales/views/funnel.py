@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from crm_site.pagination import CappedPaginator
 from customers.models import Customer
-from sales.forms_funnel import (
+from sales.forms.funnel import (
     BoardFilterForm,
     FunnelReportForm,
     LoseForm,

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from crm_site.pagination import CappedPaginator
 from crm_site.uploads import KeptUpload
-from sales import importing_units
-from sales.forms_inventory import BuildingForm, GridFilterForm, PriceAdjustForm, ProjectForm, UnitImportForm
+from sales import importing as importing_units
+from sales.forms.inventory import BuildingForm, GridFilterForm, PriceAdjustForm, ProjectForm, UnitImportForm
 from sales.models import Building, Project, Unit
 from sales.selectors import inventory as selectors
 from sales.services import inventory as services

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
-from sales.forms_money import LeaseEndForm, LeaseForm, PaymentForm, RefundForm
+from sales.forms.money import LeaseEndForm, LeaseForm, PaymentForm, RefundForm
 from sales.models import Lease
 from sales.selectors import leasing as selectors
 from sales.selectors import money as money_selectors

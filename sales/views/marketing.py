@@ -12,7 +12,7 @@ from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
 from customers import selectors as customer_selectors
 from customers.models import Customer, CustomerPhone
-from sales.forms_partners import (
+from sales.forms.partners import (
     CampaignFilterForm,
     CampaignForm,
     CampaignLeadForm,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_site.forms import add_service_errors
+from crm_site.pagination import keyed_page
 from crm_site.spreadsheets import csv_lines
-from sales.forms_money import (
+from sales.forms.money import (
     CollectionFilterForm,
     InstallmentEditForm,
     InstallmentFilterForm,
@@ -23,7 +24,6 @@ from sales.forms_money import (
     ScheduleForm,
 )
 from sales.models import Deal, Installment
-from sales.paging import keyed_page
 from sales.selectors import money as selectors
 from sales.services import money as services
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
-from sales.forms_partners import (
+from sales.forms.partners import (
     CommissionRuleForm,
     CommissionStatusForm,
     PartnerForm,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
 from customers.models import Customer
-from sales.forms_promises import PeriodForm, PromiseCloseForm, PromiseFilterForm, PromiseForm
+from sales.forms.promises import PeriodForm, PromiseCloseForm, PromiseFilterForm, PromiseForm
 from sales.models import Deal, Promise
 from sales.selectors import promises as selectors
 from sales.services import promises as services

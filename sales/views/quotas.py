@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from sales.forms_promises import TargetFormSet
+from sales.forms.promises import TargetFormSet
 from sales.models import SalesTarget
 from sales.selectors import quotas as selectors
 from sales.services import quotas as services

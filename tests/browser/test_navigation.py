@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from crm_site.management.commands.seed_demo import DEMO_PASSWORD
+from crm_site.seeding import DEMO_PASSWORD
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from crm_site.management.commands.seed_demo import DEMO_PASSWORD
+from crm_site.seeding import DEMO_PASSWORD
 from customers.models import Customer, Interaction
 from tests.browser.conftest import log_in
 

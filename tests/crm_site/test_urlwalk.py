@@ -60,7 +60,7 @@ PUBLIC = {
     "api:openapi-view": {200},
     "api:api-root": {404},
 }
-# Customer-facing pages without login (crm_site/urls.py mounts customers.urls_public here).
+# Customer-facing pages without login (crm_site/urls.py mounts customers.urls.public here).
 PUBLIC_PREFIXES = ("/inquire/",)
 
 CAST = [

@@ -328,7 +328,7 @@ def test_phone_search_logs_each_unmasked_row_shown_and_no_masked_one(client, cas
 
 def test_a_common_phone_fragment_still_pages_in_order(client, cast, callers, small_pages, monkeypatch):
     """Past SEARCH_ID_LIMIT matches the fragment stays a subquery: the same rows, count and order."""
-    monkeypatch.setattr(selectors, "SEARCH_ID_LIMIT", 2)
+    monkeypatch.setattr(selectors.files, "SEARCH_ID_LIMIT", 2)
     paginator, pages = paged(client, cast["team_lead"], {"q": "5550"})
     assert paginator.count == 5
     assert pages == [

@@ -15,9 +15,9 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from crm_site.models import ApiToken, AuditEntry
-from customers.forms_inquiries import form_token
+from customers.forms.inquiries import form_token
 from customers.models import Customer, CustomerConflict, CustomerSettings, Inquiry, Interaction
-from customers.panels_inquiries import waiting_inquiries
+from customers.panels.inquiries import waiting_inquiries
 from customers.services import inquiries as services
 from customers.services import interaction_log
 from tests.factories import CustomerFactory, ProjectFactory

@@ -127,7 +127,7 @@ def test_pinyin_search_shows_another_reps_file_only_to_who_may_see_it(client, re
 
 
 def test_a_whole_name_in_pinyin_with_many_matches_is_searched_without_an_id_list(client, executive, named, monkeypatch):
-    monkeypatch.setattr(selectors, "SEARCH_ID_LIMIT", 1)  # the two 刘伟 are more than the id list takes
+    monkeypatch.setattr(selectors.files, "SEARCH_ID_LIMIT", 1)  # the two 刘伟 are more than the id list takes
     client.force_login(executive)
     response = client.get(reverse("customers:customer-list"), {"q": "liuwei"})
     assert response.context["page"].paginator.count == 2

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from crm_site import myday
 from crm_site.models import AuditEntry
-from customers import selectors_visits as selectors
 from customers.models import Customer, CustomerSettings, DailyReport, Interaction, LevelPolicy, VisitPlan
+from customers.selectors import visits as selectors
 from customers.services import interaction_log
 from customers.services import visits as services
 from tests.factories import CustomerFactory, UserFactory

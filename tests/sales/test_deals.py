@@ -320,10 +320,10 @@ def test_a_manager_sees_the_teams_deals_with_the_margin_and_a_rep_without(client
 
 
 def test_the_deal_page_renders_registered_sections(client, cast, project_a, monkeypatch):
-    from sales import dealpanels
+    from sales import sections as deal_sections
 
-    monkeypatch.setattr(dealpanels.DEAL_SECTIONS, "sections", {})
-    dealpanels.register("probe", "sales/_deal_table.html", lambda deal, user: {"deals": []}, order=1)
+    monkeypatch.setattr(deal_sections.DEAL_SECTIONS, "sections", {})
+    deal_sections.register("probe", "sales/_deal_table.html", lambda deal, user: {"deals": []}, order=1)
     deal = reserve(cast["rep"], project_a)
     client.force_login(cast["rep"])
     response = client.get(deal.get_absolute_url())

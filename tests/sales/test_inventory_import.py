@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sales import importing_units
+from sales import importing as importing_units
 from sales.models import Building, Unit
 from sales.services import inventory as services
 from tests.sales.factories import BuildingFactory, UnitFactory

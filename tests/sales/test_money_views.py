@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from crm_site import myday
 from customers.selectors import timeline
-from sales import dealpanels, panels_money
+from sales import sections as deal_sections
 from sales.models import Deal, Installment, Payment
+from sales.panels import money as panels_money
 from sales.services import money as services
 from sales.services.money import Plan
 from tests.sales.factories import DealFactory
@@ -251,13 +252,13 @@ def test_installment_edit_needs_change_installment_and_keeps_the_sum(client, rep
 
 def test_deal_section_offers_the_schedule_form_then_shows_the_schedule(rep):
     deal = contract(rep, price="1000.00")
-    (section,) = [s for s in dealpanels.sections(deal, rep) if s["key"] == "money"]
+    (section,) = [s for s in deal_sections.sections(deal, rep) if s["key"] == "money"]
     assert section["context"]["schedule_form"] is not None and not section["context"]["lines"]
     html = render_to_string(section["template"], {"ctx": section["context"]})
     assert 'data-testid="schedule-form"' in html
     line = schedule(deal)[0]
     services.payment_record(installment=line, amount=D("250"), received_on=today(), by=rep)
-    (section,) = [s for s in dealpanels.sections(deal, rep) if s["key"] == "money"]
+    (section,) = [s for s in deal_sections.sections(deal, rep) if s["key"] == "money"]
     assert section["context"]["totals"] == {"amount": D("1000"), "received": D("250"), "outstanding": D("750")}
     html = render_to_string(section["template"], {"ctx": section["context"]})
     assert "750.00" in html and 'data-testid="payment-form"' in html

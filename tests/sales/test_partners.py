@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from crm_site.models import AuditEntry
 from customers import services as customer_services
 from customers.models import Customer, CustomerPhone
-from sales import tasks_partners
+from sales import tasks
 from sales.models import Commission, CommissionRule, Deal, Partner, PartnerRegistration, SalesSettings
 from sales.services import partners as services
 from tests.factories import CustomerFactory, UserFactory
@@ -106,7 +106,7 @@ def test_expiry_marks_only_lapsed_protections(agency_a, agency_b, project_a):
 
 def test_the_expiry_task_is_thin_and_calls_the_service():
     with mock.patch.object(services, "registrations_expire", return_value=3) as expire:
-        assert tasks_partners.registrations_expire_task() == 3
+        assert tasks.registrations_expire_task() == 3
     expire.assert_called_once_with()
 
 
@@ -434,13 +434,13 @@ def test_commission_rules_are_edited_by_managers_and_validated(client, team_lead
 
 
 def test_the_deal_page_section_shows_the_commission_to_those_who_may_see_it(registered_deal, team_lead, rep):
-    from sales import dealpanels
+    from sales import sections as deal_sections
 
     registered_deal.stage = Deal.Stage.CONTRACT
     registered_deal.save()
-    shown = {section["key"]: section for section in dealpanels.sections(registered_deal, team_lead)}
+    shown = {section["key"]: section for section in deal_sections.sections(registered_deal, team_lead)}
     assert shown["commission"]["context"]["commission"] == Commission.objects.get()
-    assert "commission" not in {section["key"] for section in dealpanels.sections(registered_deal, rep)}
+    assert "commission" not in {section["key"] for section in deal_sections.sections(registered_deal, rep)}
 
 
 def test_the_customer_timeline_shows_the_registration(client, registered_deal, rep):

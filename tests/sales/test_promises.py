@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from crm_site.models import ApiToken
 from customers.selectors import timeline
-from sales import dealpanels
+from sales import sections as deal_sections
 from sales.models import Promise, SalesSettings
 from sales.services import promises as services
 from tests.factories import CustomerFactory, ProjectFactory
@@ -330,7 +330,7 @@ def test_the_deal_section_lists_the_deals_promises_with_an_add_link(rep, project
     deal = DealFactory(opportunity=OpportunityFactory(customer=customer, project=project_a))
     make_promise(deal.customer, rep, deal=deal, content="On the contract")
     make_promise(deal.customer, rep, content="Not on the contract")
-    section = next(s for s in dealpanels.sections(deal, rep) if s["key"] == "promises")
+    section = next(s for s in deal_sections.sections(deal, rep) if s["key"] == "promises")
     assert [p.content for p in section["context"]["promises"]] == ["On the contract"]
     assert f"deal={deal.pk}" in section["context"]["add_url"]
     assert section["template"] == "sales/_promise_deal_section.html"

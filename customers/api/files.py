@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from crm_site import customfields, masking
-from crm_site.api_common import ApiError, RevealingPagination, require_perm
+from crm_site.api.common import ApiError, RevealingPagination, require_perm
 from crm_site.models import AccessLog
 from customers import selectors, services
 from customers.identity import normalize_id_number, normalize_phone

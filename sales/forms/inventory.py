@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.spreadsheets import MAX_TEXT_BYTES, MAX_XLSX_BYTES, too_large_message
-from sales import importing_units
+from sales import importing as importing_units
 from sales.models import Building, PriceAdjustment, Project, Unit
 from sales.selectors.inventory import ROOMS_OR_MORE, GridFilters
 

@@ -15,7 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from crm_site.api_common import ApiError, require_perm
+from crm_site.api.common import ApiError, require_perm
 from sales.models import Campaign, Partner, PartnerRegistration, Project
 from sales.selectors import marketing as marketing_selectors
 from sales.selectors import partners as selectors

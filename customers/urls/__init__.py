@@ -26,7 +26,7 @@ urlpatterns = [
     path("pool/", ownership.pool_list, name="pool-list"),
     path("pool/<int:pk>/claim/", ownership.pool_claim, name="pool-claim"),
     path("handover/", ownership.handover, name="handover"),
-    path("import/", include("customers.urls_imports")),
-    path("inquiries/", include("customers.urls_inquiries")),
-    path("visits/", include("customers.urls_visits")),
+    path("import/", include("customers.urls.imports")),
+    path("inquiries/", include("customers.urls.inquiries")),
+    path("visits/", include("customers.urls.visits")),
 ]

@@ -1,14 +1,15 @@
 """The JSON API at /api/v1/: bearer tokens, the same data scope as the pages, OpenAPI at openapi.json.
 
-Each app contributes a router (module `<app>.api`, attribute `router`), mounted here.
+Each app lists its routers in its AppConfig (`api_routers = [(prefix, "app.api.part.router")]`), mounted here.
 """
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
-from crm_site.api_common import ApiError
+from crm_site.api.common import ApiError
 from crm_site.models import ApiToken
 from crm_site.models.tokens import hash_token
 
@@ -48,11 +49,8 @@ def unauthenticated(request, exc):
     )
 
 
-api.add_router("/staff/", "crm_site.api_staff.router")
-api.add_router("/customers/", "customers.api.router")
-api.add_router("/inquiries/", "customers.api_inquiries.router")
-api.add_router("/inventory/", "sales.api_inventory.router")
-api.add_router("/funnel/", "sales.api_funnel.router")
-api.add_router("/money/", "sales.api_money.router")
-api.add_router("/promises/", "sales.api_promises.router")
-api.add_router("/partners/", "sales.api_partners.router")
+api.add_router("/staff/", "crm_site.api.staff.router")
+# Each domain app names its routers in its AppConfig (`api_routers`): the foundation imports none of them.
+for config in apps.get_app_configs():
+    for prefix, router in getattr(config, "api_routers", ()):
+        api.add_router(prefix, router)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from crm_site.myday import PanelItem, register
-from customers import selectors_visits
+from customers.selectors import visits as selectors_visits
 
 
 def visits_today(user) -> list[PanelItem]:

@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.scope import reach
-from customers import selectors_visits as selectors
 from customers.models import Customer, LevelPolicy
 from customers.models.policy import DEFAULTS
 from customers.selectors import search_q
+from customers.selectors import visits as selectors
 from customers.services.visits import POLICY_FIELDS, SCORES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

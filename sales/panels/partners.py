@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer, CustomerPhone
 from customers.selectors import TimelineEvent, timeline_register
-from sales import dealpanels
+from sales import sections as deal_sections
 from sales.models import CampaignLead, Commission, CompetitorMove, Deal, PartnerRegistration
 from sales.selectors.footprint import sales_footprint
 from sales.services import partners as services
@@ -65,7 +65,7 @@ def commission_section(deal, user):
     return {"commission": commission}
 
 
-dealpanels.register("commission", "sales/commission_deal_section.html", commission_section, order=80)
+deal_sections.register("commission", "sales/commission_deal_section.html", commission_section, order=80)
 
 
 def _marketing_events(customer, limit):

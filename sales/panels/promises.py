@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from crm_site import myday
 from customers.selectors import TimelineEvent, timeline_register
-from sales import dealpanels
+from sales import sections as deal_sections
 from sales.models import Promise, SalesTarget
 from sales.selectors import promises as promise_selectors
 from sales.selectors import quotas as quota_selectors
@@ -124,4 +124,4 @@ myday.declare(
 )
 myday.register("quota", quota)
 timeline_register(_promise_events)
-dealpanels.register("promises", "sales/_promise_deal_section.html", deal_section, order=30)
+deal_sections.register("promises", "sales/_promise_deal_section.html", deal_section, order=30)

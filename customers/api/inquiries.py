@@ -8,7 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from crm_site.api_common import ApiError, require_perm
+from crm_site.api.common import ApiError, require_perm
 from crm_site.models import AccessLog
 from customers.models import Inquiry
 from customers.services import inquiries as services

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
-from crm_site.api_common import ApiError, require_perm
+from crm_site.api.common import ApiError, require_perm
 from crm_site.models import Team
 from customers.models import Customer
 from sales.models import Deal, Project, Promise, SalesTarget

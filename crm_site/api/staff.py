@@ -4,7 +4,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from crm_site import selectors
-from crm_site.api_common import require_perm
+from crm_site.api.common import require_perm
 from crm_site.models import StaffProfile
 
 router = Router(tags=["staff"])

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from crm_site import myday
 from customers.selectors import TimelineEvent, timeline_register
-from sales import dealpanels
-from sales.forms_money import PaymentForm, ScheduleForm
+from sales import sections as deal_sections
+from sales.forms.money import PaymentForm, ScheduleForm
 from sales.models import Deal
 from sales.selectors import money as selectors
 from sales.selectors.footprint import sales_footprint
@@ -87,7 +87,7 @@ def payment_events(customer, limit) -> list[TimelineEvent]:
     return events
 
 
-dealpanels.register("money", "sales/_money_deal_section.html", deal_section, order=20)
+deal_sections.register("money", "sales/_money_deal_section.html", deal_section, order=20)
 myday.declare(
     "payments_due",
     gettext_lazy("Payments due"),

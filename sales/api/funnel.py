@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
-from crm_site.api_common import ApiError, require_perm
+from crm_site.api.common import ApiError, require_perm
 from customers.models import Customer
 from sales.models import Campaign, Deal, Opportunity, Project, Unit
 from sales.selectors import deals as deal_selectors

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
-from crm_site.api_common import ApiError, require_perm
+from crm_site.api.common import ApiError, require_perm
 from customers.models import Customer
 from sales.models import Installment, Lease, Payment, Unit
 from sales.selectors import leasing as lease_selectors

@@ -1,0 +1,1 @@
+"""Forms of sales, one module per part (funnel, inventory, money, partners, promises)."""

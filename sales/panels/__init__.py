@@ -1,0 +1,8 @@
+"""What sales adds to other pages: my-day panels, customer timeline sources and sections, deal-page sections.
+
+Importing the package registers them (SalesConfig.ready).
+"""
+
+from . import customer, funnel, money, navigation, partners, promises
+
+__all__ = ["navigation", "customer", "funnel", "money", "partners", "promises"]
