@@ -1,7 +1,7 @@
 """Demo and benchmark data that each app registers in its `seeds.py`; `seed_demo` and `seed_bench` run them in order.
 
 A seed has a name, an order and up to two steps:
-- `demo(stdout)`: idempotent demo rows for `make run`, inside seed_demo's transaction;
+- `demo(options, stdout)`: idempotent demo rows for `make run`, inside seed_demo's transaction;
 - `bench(options, stdout)`: large generated rows for `manage.py bench`, reading the command-line options that its
   `arguments(parser)` adds to `seed_bench`.
 A seed that needs another app's rows orders itself after it (staff need projects, customers need staff).

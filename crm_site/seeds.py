@@ -68,7 +68,7 @@ CUSTOM_FIELDS = [
 ]
 
 
-def demo(stdout) -> None:
+def demo(options, stdout) -> None:
     users = _staff()
     for list_name, value, english, chinese in CHOICES:
         ChoiceOption.objects.get_or_create(

@@ -3,10 +3,10 @@
 from crm_site import seeding
 
 
-def demo(stdout) -> None:
+def demo(options, stdout) -> None:
     from customers import demo
 
-    demo.seed(stdout)
+    demo.seed(stdout, count=options.get("customers", 60))
 
 
 def bench_arguments(parser) -> None:

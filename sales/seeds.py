@@ -10,7 +10,7 @@ DEMO_PROJECTS = [
 ]
 
 
-def demo_projects(stdout) -> None:
+def demo_projects(options, stdout) -> None:
     from sales.models import Project
 
     for code, name, city, district in DEMO_PROJECTS:
@@ -18,7 +18,7 @@ def demo_projects(stdout) -> None:
     stdout.write(f"projects: {len(DEMO_PROJECTS)}")
 
 
-def demo(stdout) -> None:
+def demo(options, stdout) -> None:
     from sales.demo import seed_sales_demo
 
     seed_sales_demo(stdout=stdout)

@@ -13,10 +13,13 @@ from crm_site.seeding import DEMO_PASSWORD, seeds
 class Command(BaseCommand):
     help = f"Load idempotent demo data. Every demo user's password is {DEMO_PASSWORD!r}."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=60, help="How many demo customers (default 60).")
+
     @transaction.atomic
     def handle(self, *args, **options):
         sync_roles(grant_missing=True)
         for seed in seeds():
             if seed.demo is not None:
-                seed.demo(self.stdout)
+                seed.demo(options, self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo user's password is {DEMO_PASSWORD!r}."))
