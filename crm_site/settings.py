@@ -216,6 +216,8 @@ TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 CURRENCY = env("CURRENCY", default="CNY")
+# Thousands separators in both languages (Django's zh_Hans has none); money through crm_site.formatting.
+FORMAT_MODULE_PATH = ["crm_site.formats"]
 
 # Static files, served by whitenoise.
 STATIC_URL = "static/"

@@ -1,5 +1,6 @@
 from django import template
 
+from crm_site import formatting
 from crm_site.roles import role_label as _role_label
 
 register = template.Library()
@@ -70,3 +71,33 @@ def filter_widget(bound_field):
         format_html(' placeholder="{}"', extra["placeholder"]) if extra.get("placeholder") else "",
         format_html(' maxlength="{}"', extra["maxlength"]) if extra.get("maxlength") else "",
     )
+
+
+@register.filter
+def money(value, decimals=2):
+    """`{{ amount|money }}` ¥2,663,538.00; `{{ amount|money:0 }}` ¥2,663,538 (crm_site.formatting)."""
+    return formatting.money(value, int(decimals))
+
+
+@register.filter
+def wan(value):
+    """`{{ price|wan }}`: 560万 in Chinese, ¥5.6M in English."""
+    return formatting.wan(value)
+
+
+@register.filter
+def number(value, decimals=0):
+    """`{{ count|number }}`: 12,345 with the language's separators."""
+    return formatting.number(value, int(decimals))
+
+
+@register.simple_tag
+def wan_range(low, high):
+    """`{% wan_range intent.budget_min intent.budget_max %}`: 500万–700万, or "any"."""
+    return formatting.wan_range(low, high)
+
+
+@register.simple_tag
+def span(low, high, unit=""):
+    """`{% span unit.floor_min unit.floor_max %}`: 3–12, ≥ 90 m², or "any"."""
+    return formatting.span(low, high, unit)
