@@ -2,6 +2,8 @@
 
 Groups are created on migrate when missing; `manage.py seed_roles` grants any default permission
 a group lacks (it never removes what an admin granted). Admins edit groups in the Django admin.
+Apps built later add their own: `define(Role(...))` for a new role and `grant(code, *permissions)` for
+what an existing role may do in the app, called from the app's `panels` package at start-up.
 """
 
 from dataclasses import dataclass
@@ -193,6 +195,24 @@ ROLES = [
     ),
 ]
 ROLES_BY_CODE = {role.code: role for role in ROLES}
+_GRANTED: dict[str, list[str]] = {}
+
+
+def define(role: Role) -> None:
+    """Add a role an app brings (e.g. member staff); defining it again replaces it."""
+    ROLES[:] = [existing for existing in ROLES if existing.code != role.code] + [role]
+    ROLES_BY_CODE[role.code] = role
+
+
+def grant(code: str, *permissions: str) -> None:
+    """Give role `code` these default permissions as well (an app's pages for a role defined elsewhere)."""
+    granted = _GRANTED.setdefault(code, [])
+    granted.extend(permission for permission in permissions if permission not in granted)
+
+
+def default_permissions(code: str) -> list[str]:
+    """Everything role `code` is given by default: its own list and what apps granted it."""
+    return [*ROLES_BY_CODE[code].permissions, *_GRANTED.get(code, [])]
 
 
 def role_label(code: str) -> str:
@@ -217,7 +237,7 @@ def sync_roles(*, grant_missing: bool = True) -> list[Group]:
     for role in ROLES:
         group, created = Group.objects.get_or_create(name=role.code)
         if created or grant_missing:
-            group.permissions.add(*permissions_for(role.permissions))
+            group.permissions.add(*permissions_for(default_permissions(role.code)))
         groups.append(group)
     return groups
 
