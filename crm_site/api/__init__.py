@@ -4,12 +4,14 @@ Each app lists its routers in its AppConfig (`api_routers = [(prefix, "app.api.p
 """
 
 from django.apps import apps
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
-from crm_site.api.common import ApiError
+from crm_site.api import errors, inputs
+from crm_site.api.common import MAX_PAGE, ApiError
 from crm_site.models import ApiToken
 from crm_site.models.tokens import hash_token
 
@@ -26,10 +28,43 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+DESCRIPTION = f"""Scoped JSON access to the CRM. Authenticate with `Authorization: Bearer <token>`.
+
+**Dates and times.** A date-time without a time zone (`2026-12-06T10:00:00`) is read in the server's
+time zone, {settings.TIME_ZONE}; send an offset (`+08:00`, `Z`) to mean another one. Date-times are
+answered with their offset. Dates and date-times outside {inputs.MIN_DATE:%Y-%m-%d} to
+{inputs.MAX_DATE:%Y-%m-%d} (in {settings.TIME_ZONE}) are refused with 422.
+
+**Input limits.** Text may not contain the NUL character (`\\u0000`); integers fit in 64 bits; decimals
+have at most {inputs.MAX_DECIMAL_DIGITS} digits before and after the point, and are finite; `page` is at most
+{MAX_PAGE}. Breaking a limit is a 422.
+
+**Errors** are JSON: `{{"detail": "..."}}` for 400, 401, 403 and 404; 422 for invalid input, either
+`{{"detail": [{{"type", "loc", "msg"}}]}}` (the schema's checks, `loc` naming the field) or
+`{{"detail": "...", "errors": {{field: [messages]}}}}` (the rules behind the endpoint); 409 for a conflict
+with existing data, with `errors` too; 500 with an `error_id` that is in the server log.
+"""
+
+
+class CrmApi(NinjaAPI):
+    """NinjaAPI whose every operation gets the shared input check (inputs.py) and documented error answers."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.add_decorator(inputs.install, mode="view")
+
+    def get_openapi_schema(self, **kwargs):
+        return errors.document(super().get_openapi_schema(**kwargs))
+
+    def _get_urls(self):
+        # Last: a path under the API that names no endpoint answers JSON 404, not the HTML page.
+        return [*super()._get_urls(), re_path(r"^.*$", errors.not_found)]
+
+
+api = CrmApi(
     title="Estate CRM API",
     version="1",
-    description=str(_("Scoped JSON access to the CRM. Authenticate with `Authorization: Bearer <token>`.")),
+    description=DESCRIPTION,
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     openapi_url="/openapi.json",
@@ -47,6 +82,11 @@ def unauthenticated(request, exc):
     return api.create_response(
         request, {"detail": "Authentication required: send Authorization: Bearer <token>."}, status=401
     )
+
+
+@api.exception_handler(Exception)
+def unexpected(request, exc):
+    return errors.server_error(request, exc)
 
 
 api.add_router("/staff/", "crm_site.api.staff.router")

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from crm_site import customfields, masking
-from crm_site.api.common import ApiError, RevealingPagination, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, RevealingPagination, require_perm
 from crm_site.models import AccessLog
 from customers import selectors, services
 from customers.identity import normalize_id_number, normalize_phone
