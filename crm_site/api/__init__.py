@@ -58,7 +58,7 @@ class CrmApi(NinjaAPI):
 
     def _get_urls(self):
         # Last: a path under the API that names no endpoint answers JSON 404, not the HTML page.
-        return [*super()._get_urls(), re_path(r"^.*$", errors.not_found)]
+        return [*super()._get_urls(), re_path(r"^", errors.not_found)]
 
 
 api = CrmApi(

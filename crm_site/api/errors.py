@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Schema
 from pydantic import Field
 
@@ -58,6 +59,7 @@ def server_error(request, exc: BaseException | None = None) -> JsonResponse:
     return JsonResponse(body, status=500)
 
 
+@csrf_exempt  # like the API's endpoints: a POST to a wrong path is a 404, not a CSRF page
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """404 for a path under the API that names no endpoint (instead of the HTML page)."""
     return JsonResponse({"detail": "Not Found"}, status=404)

@@ -1,6 +1,7 @@
 """Customers in the JSON API: scoped and masked like the pages, with the same duplicate rules."""
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -65,8 +66,10 @@ class CustomerIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     phone: str = Field(min_length=1, max_length=40)
     kind: Customer.Kind = Customer.Kind.INDIVIDUAL
-    email: str = ""
-    id_number: str = ""
+    email: str = Field("", max_length=254)
+    id_number: str = Field(
+        "", max_length=40, description="Mainland ID number (18 characters; spaces and full-width digits are accepted)."
+    )
     gender: Customer.Gender = Customer.Gender.UNKNOWN
     birth_date: datetime.date | None = None
     district: str = Field("", max_length=50)
@@ -81,7 +84,7 @@ class CustomerIn(Schema):
     work_district: str = Field("", max_length=50)
     work_address: str = Field("", max_length=200)
     hobbies: str = Field("", max_length=300)
-    tags: list[str] = Field(default_factory=list, max_length=30)
+    tags: list[Annotated[str, Field(max_length=30)]] = Field(default_factory=list, max_length=30)
     risk_level: Customer.Risk = Customer.Risk.LOW
     purchasing_power: Customer.Answer = Customer.Answer.UNKNOWN
     real_need: Customer.Answer = Customer.Answer.UNKNOWN

@@ -70,7 +70,7 @@ class PromiseFilter(Schema):
 
 
 class CloseIn(Schema):
-    status: str
+    status: str = Field(max_length=20)
     note: str = Field("", max_length=300)
 
 

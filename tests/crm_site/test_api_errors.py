@@ -111,6 +111,45 @@ def test_every_paginated_operation_documents_a_bounded_page(client):
     assert not unbounded
 
 
+def _unbounded_texts(schema, components, path=()):
+    """Paths of the strings in `schema` without maxLength (nor enum, format or pattern); decimals' text form aside."""
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    alternatives = schema.get("anyOf", [])
+    numeric = any(alternative.get("type") == "number" for alternative in alternatives)
+    for alternative in alternatives:
+        if not (numeric and alternative.get("type") == "string"):
+            yield from _unbounded_texts(alternative, components, path)
+    for name, field in schema.get("properties", {}).items():
+        yield from _unbounded_texts(field, components, (*path, name))
+    if "items" in schema:
+        yield from _unbounded_texts(schema["items"], components, (*path, "[]"))
+    if schema.get("type") == "string" and not {"maxLength", "enum", "format", "pattern", "const"} & set(schema):
+        yield path
+
+
+def test_every_text_in_a_request_body_has_a_maximum_length(client):
+    """PostgreSQL refuses text longer than its column: the schema must refuse it first (and say so)."""
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    unbounded = [
+        (method, path, ".".join(field))
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if "requestBody" in operation
+        for field in _unbounded_texts(operation["requestBody"]["content"]["application/json"]["schema"], components)
+    ]
+    assert not unbounded
+
+
+def test_a_text_longer_than_its_column_is_a_422(as_rep):
+    body = {"name": "Wang", "phone": "17700000001", "email": f"{'a' * 250}@example.com", "tags": ["t" * 31]}
+    assert issues(post(as_rep, CUSTOMERS, body)) == {
+        ("body", "payload", "email"): "string_too_long",
+        ("body", "payload", "tags", 0): "string_too_long",
+    }
+
+
 # --- numbers ----------------------------------------------------------------------------------------------------
 
 
