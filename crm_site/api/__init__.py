@@ -6,6 +6,7 @@ Each app lists its routers in its AppConfig (`api_routers = [(prefix, "app.api.p
 from django.apps import apps
 from django.conf import settings
 from django.urls import re_path
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
@@ -28,22 +29,34 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-DESCRIPTION = f"""Scoped JSON access to the CRM. Authenticate with `Authorization: Bearer <token>`.
-
-**Dates and times.** A date-time without a time zone (`2026-12-06T10:00:00`) is read in the server's
-time zone, {settings.TIME_ZONE}; send an offset (`+08:00`, `Z`) to mean another one. Date-times are
-answered with their offset. Dates and date-times outside {inputs.MIN_DATE:%Y-%m-%d} to
-{inputs.MAX_DATE:%Y-%m-%d} (in {settings.TIME_ZONE}) are refused with 422.
-
-**Input limits.** Text may not contain the NUL character (`\\u0000`); integers fit in 64 bits; decimals
-have at most {inputs.MAX_DECIMAL_DIGITS} digits before and after the point, and are finite; `page` is at most
-{MAX_PAGE}. Breaking a limit is a 422.
-
-**Errors** are JSON: `{{"detail": "..."}}` for 400, 401, 403 and 404; 422 for invalid input, either
-`{{"detail": [{{"type", "loc", "msg"}}]}}` (the schema's checks, `loc` naming the field) or
-`{{"detail": "...", "errors": {{field: [messages]}}}}` (the rules behind the endpoint); 409 for a conflict
-with existing data, with `errors` too; 500 with an `error_id` that is in the server log.
-"""
+# The API's description on its docs page, in LANGUAGE_CODE: how to authenticate, what input is read how, the errors.
+DESCRIPTION_PARAGRAPHS = [
+    _("Scoped JSON access to the CRM. Authenticate with `Authorization: Bearer <token>`."),
+    _(
+        "**Dates and times.** A date-time without a time zone (`2026-12-06T10:00:00`) is read in the server's "
+        "time zone, %(time_zone)s; send an offset (`+08:00`, `Z`) to mean another one. Date-times are answered "
+        "with their offset. Dates and date-times outside %(min_date)s to %(max_date)s (in %(time_zone)s) are "
+        "refused with 422."
+    ),
+    _(
+        "**Input limits.** Text may not contain the NUL character (`\\u0000`); integers fit in 64 bits; decimals "
+        "have at most %(decimal_digits)s digits before and after the point, and are finite; `page` is at most "
+        "%(max_page)s. Breaking a limit is a 422."
+    ),
+    _(
+        '**Errors** are JSON: `{"detail": "..."}` for 400, 401, 403 and 404; 422 for invalid input, either '
+        '`{"detail": [{"type", "loc", "msg"}]}` (the schema\'s checks, `loc` naming the field) or '
+        '`{"detail": "...", "errors": {field: [messages]}}` (the rules behind the endpoint); 409 for a conflict '
+        "with existing data, with `errors` too; 500 with an `error_id` that is in the server log."
+    ),
+]
+DESCRIPTION_VALUES = {
+    "time_zone": settings.TIME_ZONE,
+    "min_date": inputs.MIN_DATE.isoformat(),
+    "max_date": inputs.MAX_DATE.isoformat(),
+    "decimal_digits": inputs.MAX_DECIMAL_DIGITS,
+    "max_page": MAX_PAGE,
+}
 
 
 class CrmApi(NinjaAPI):
@@ -64,7 +77,7 @@ class CrmApi(NinjaAPI):
 api = CrmApi(
     title="Estate CRM API",
     version="1",
-    description=DESCRIPTION,
+    description="\n\n".join(str(paragraph) % DESCRIPTION_VALUES for paragraph in DESCRIPTION_PARAGRAPHS),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     openapi_url="/openapi.json",

@@ -82,6 +82,8 @@ def _walk(value, path: tuple, errors: list):
             checked = _walk(child, (*path, field.alias or name), errors)
             if checked is not child:
                 setattr(value, name, checked)
+        if value.__pydantic_extra__:  # a schema that allows extra keys passes them on unchecked by pydantic
+            _walk(value.__pydantic_extra__, path, errors)
         return value
     if isinstance(value, dict):
         for key in list(value):

@@ -234,7 +234,7 @@ def test_a_naive_expires_at_on_a_reservation_is_read_in_the_configured_time_zone
 
 def test_the_time_zone_rule_is_in_the_api_description(client):
     description = client.get("/api/v1/openapi.json").json()["info"]["description"]
-    assert f"read in the server's\ntime zone, {settings.TIME_ZONE}" in description
+    assert f"read in the server's time zone, {settings.TIME_ZONE}" in description
 
 
 @pytest.mark.parametrize(
