@@ -5,6 +5,7 @@ Each app lists its routers in its AppConfig (`api_routers = [(prefix, "app.api.p
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
@@ -97,10 +98,12 @@ def unauthenticated(request, exc):
     )
 
 
-@api.exception_handler(Exception)
-def unexpected(request, exc):
-    return errors.server_error(request, exc)
-
+# Exceptions no endpoint translated: still JSON, never Django's HTML pages (the most specific class wins).
+api.add_exception_handler(PermissionDenied, errors.forbidden)
+api.add_exception_handler(ValidationError, errors.rule_broken)
+api.add_exception_handler(SuspiciousOperation, errors.bad_request)
+api.add_exception_handler(BadRequest, errors.bad_request)
+api.add_exception_handler(Exception, errors.server_error)
 
 api.add_router("/staff/", "crm_site.api.staff.router")
 # Each domain app names its routers in its AppConfig (`api_routers`): the foundation imports none of them.

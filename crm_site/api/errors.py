@@ -8,6 +8,7 @@ import logging
 import uuid
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Schema
@@ -17,7 +18,7 @@ logger = logging.getLogger("crm_site.api")
 
 
 class ErrorDetail(Schema):
-    """401, 403, 404, 400: what went wrong, in one sentence."""
+    """400, 401, 403, 404: what went wrong, in one sentence."""
 
     detail: str
 
@@ -47,6 +48,24 @@ class ServerError(Schema):
 
     detail: str
     error_id: str
+
+
+def forbidden(request, exc: PermissionDenied) -> JsonResponse:
+    """403 for a PermissionDenied a service raised and the endpoint did not translate."""
+    return JsonResponse({"detail": str(exc) or "Your role may not do this."}, status=403)
+
+
+def rule_broken(request, exc: ValidationError) -> JsonResponse:
+    """422 for a rule (a Django ValidationError) the endpoint did not translate: the messages per field."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return JsonResponse({"detail": " ".join(exc.messages), "errors": errors}, status=422)
+
+
+def bad_request(request, exc: Exception) -> JsonResponse:
+    """400 for a malformed request (a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields), logged as Django does."""
+    if isinstance(exc, SuspiciousOperation):
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+    return JsonResponse({"detail": str(exc) or "Bad request."}, status=400)
 
 
 def server_error(request, exc: BaseException | None = None) -> JsonResponse:
@@ -83,13 +102,12 @@ def _responses(method: str, operation: dict) -> dict[str, dict]:
     """The error responses an operation can give, from what it takes (path ids, a body) and its method."""
     parameters = operation.get("parameters", [])
     result = {
+        "400": _response("Malformed: a body that is not JSON or too large, too many parameters.", "ErrorDetail"),
         "401": _response("No valid `Authorization: Bearer <token>`.", "ErrorDetail"),
         "403": _response("The token's role may not use this endpoint, or a rule forbids this change.", "ErrorDetail"),
     }
     if any(parameter.get("in") == "path" for parameter in parameters):
         result["404"] = _response("No such row in your data scope.", "ErrorDetail")
-    if "requestBody" in operation:
-        result["400"] = _response("The body is not JSON.", "ErrorDetail")
     if method != "get":
         result["409"] = _response("The change conflicts with existing data (a duplicate, a taken unit).", "FieldErrors")
     if parameters or "requestBody" in operation:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 from django.utils import timezone
 
 from crm_site.api import inputs
@@ -299,6 +301,36 @@ def test_an_unexpected_error_outside_the_endpoint_is_still_a_json_500(rep, clien
     assert page.status_code == 200  # pages are not affected
 
 
+@pytest.mark.parametrize(
+    ("raised", "status", "body"),
+    [
+        (PermissionDenied("Not your deal."), 403, {"detail": "Not your deal."}),
+        (
+            ValidationError({"level": ["Unknown level."]}),
+            422,
+            {"detail": "Unknown level.", "errors": {"level": ["Unknown level."]}},
+        ),
+    ],
+)
+def test_a_rule_an_endpoint_did_not_translate_is_still_its_json_answer(as_rep, monkeypatch, raised, status, body):
+    def refuses(**kwargs):
+        raise raised
+
+    monkeypatch.setattr("customers.selectors.customer_list", refuses)
+    response = as_rep.get(CUSTOMERS)
+    assert response.status_code == status
+    assert response.json() == body
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100, DATA_UPLOAD_MAX_NUMBER_FIELDS=5)
+def test_a_body_too_large_or_too_many_parameters_is_a_json_400(as_rep):
+    large = post(as_rep, CUSTOMERS, {"name": "x" * 200, "phone": "17700000001"})
+    many = as_rep.get(CUSTOMERS, {f"p{n}": n for n in range(6)})
+    for response in (large, many):
+        assert response.status_code == 400
+        assert response.json()["detail"]
+
+
 def test_a_path_under_the_api_that_names_no_endpoint_is_a_json_404(as_rep):
     response = as_rep.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
@@ -316,7 +348,7 @@ def test_the_openapi_document_lists_the_error_answers_of_every_operation(client)
     assert len(operations) > 40
     for path, method, operation in operations:
         statuses = set(operation["responses"])
-        assert {"401", "403", "500"} <= statuses, (method, path)
+        assert {"400", "401", "403", "500"} <= statuses, (method, path)
         if "{" in path:
             assert "404" in statuses, (method, path)
         if method != "get":
