@@ -384,3 +384,27 @@ def test_the_funnel_report_counts_entries_conversion_median_days_and_losses(clie
     client.force_login(rep)
     response = client.get(reverse("sales:funnel-report"), {"project": project_a.pk})
     assert response.status_code == 200 and "75.0%" in response.content.decode()
+
+
+def test_the_contract_step_counts_wins_of_contracts_signed_before_the_period(client, cast, project_a):
+    """The demo showed "contract: 8 entered, 0 went on, 0.0 %" beside 4 wins: contracts are handed over (won)
+    months after they are signed, so the contracts won in the period were signed before it and were not counted."""
+    rep = cast["rep"]
+    signed_long_ago, signed_lately, won_before = (opportunity_of(rep, project_a) for _ in range(3))
+    _history(signed_long_ago, ("lead", 300), ("reservation", 250), ("subscription", 240), ("contract", 200), ("won", 10))
+    _history(signed_lately, ("lead", 60), ("reservation", 40), ("subscription", 30), ("contract", 20))
+    _history(won_before, ("lead", 400), ("reservation", 350), ("subscription", 340), ("contract", 300), ("won", 120))
+
+    report = selectors.funnel_report(
+        user=rep, date_from=timezone.localdate() - datetime.timedelta(days=89), date_to=timezone.localdate()
+    )
+    contract = {row.stage: row for row in report["rows"]}["contract"]
+    assert (contract.entered, contract.in_stage, contract.advanced) == (1, 2, 1)
+    assert contract.conversion == 50.0
+    assert report["won"] == 1  # the won row and the contract row speak of the same opportunity
+    subscription = {row.stage: row for row in report["rows"]}["subscription"]
+    assert (subscription.entered, subscription.in_stage, subscription.advanced) == (1, 1, 1)
+
+    client.force_login(rep)
+    page = client.get(reverse("sales:funnel-report")).content.decode()
+    assert "50.0%" in page
