@@ -12,7 +12,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Window,
@@ -314,9 +313,8 @@ def _stage_flow(*, stage: str, opportunities, changes, start, end) -> tuple[int,
     earlier_in_period = StageChange.objects.filter(
         opportunity=OuterRef("opportunity"), at__gte=start, at__lt=OuterRef("at")
     )
-    left_after_start = (
-        scoped.filter(from_stage=stage, to_stage__in=Stage.values, at__gte=start)
-        .exclude(Exists(earlier_in_period))
+    left_after_start = scoped.filter(from_stage=stage, to_stage__in=Stage.values, at__gte=start).exclude(
+        Exists(earlier_in_period)
     )
     went_on_after_entry = Exists(
         StageChange.objects.filter(

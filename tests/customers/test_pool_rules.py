@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from customers import pool, services
-from customers.panels.files import lapsing
 from customers.models import Customer
+from customers.panels.files import lapsing
 from sales.models import Deal, Installment, Lease, Opportunity, Partner, PartnerRegistration, Unit
 from sales.services import deals as deal_services
 from sales.services import funnel as funnel_services

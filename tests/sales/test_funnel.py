@@ -391,7 +391,9 @@ def test_the_contract_step_counts_wins_of_contracts_signed_before_the_period(cli
     months after they are signed, so the contracts won in the period were signed before it and were not counted."""
     rep = cast["rep"]
     signed_long_ago, signed_lately, won_before = (opportunity_of(rep, project_a) for _ in range(3))
-    _history(signed_long_ago, ("lead", 300), ("reservation", 250), ("subscription", 240), ("contract", 200), ("won", 10))
+    _history(
+        signed_long_ago, ("lead", 300), ("reservation", 250), ("subscription", 240), ("contract", 200), ("won", 10)
+    )
     _history(signed_lately, ("lead", 60), ("reservation", 40), ("subscription", 30), ("contract", 20))
     _history(won_before, ("lead", 400), ("reservation", 350), ("subscription", 340), ("contract", 300), ("won", 120))
 
