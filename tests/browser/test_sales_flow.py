@@ -165,11 +165,13 @@ def test_rep_sells_a_unit_from_the_grid_on_a_phone(page, live_server, sales_floo
     page.get_by_role("link", name="Customer file").click()
     expect(page.locator("h1")).to_contain_text(CUSTOMER)
     timeline = page.locator("[data-testid=timeline]")
-    expect(timeline).to_contain_text(f"Contract signed for {unit}")
-    expect(timeline).to_contain_text(CONTRACT_NO)
-    expect(timeline).to_contain_text(f"Subscribed {unit}")
-    expect(timeline).to_contain_text(f"Reserved {unit}")
-    expect(timeline).to_contain_text("Harbour View: Intending")  # deal stages come with the deal's events
+    # Every stage is a dated stage change, the deal stages naming the unit: the newest one is the stage now.
+    stages = timeline.locator("li").filter(has_text="Harbour View: ")
+    expect(stages.first).to_contain_text("Harbour View: Contract")
+    expect(stages.first).to_contain_text(f"{unit} · {CONTRACT_NO}")
+    expect(timeline).to_contain_text("Harbour View: Subscription")
+    expect(timeline).to_contain_text("Harbour View: Reservation")
+    expect(timeline).to_contain_text("Harbour View: Intending")
     expect(timeline).to_contain_text("Promise: Parking space")
     expect(timeline).to_contain_text(PROMISE)
     expect(timeline).to_contain_text(re.compile(f"Payment of {amount(PAYMENT)} received"))

@@ -440,8 +440,33 @@ def test_the_customer_timeline_shows_stage_changes_and_deal_events(cast, project
     rep = cast["rep"]
     deal = reserve(rep, project_a)
     services.deal_cancel(deal=deal, reason="too far", by=rep)
-    titles = [event.title for event in timeline(customer=deal.customer)]
+    events = timeline(customer=deal.customer)
     unit = str(deal.unit)
-    assert f"Reserved {unit}" in titles
-    assert f"Deal on {unit} cancelled" in titles
-    assert any(title.endswith("Intending") for title in titles)
+    assert [(event.title, event.detail) for event in events if event.kind == "stage"][:2] == [
+        (f"{project_a}: Intending", "too far"),
+        (f"{project_a}: Reservation", unit),
+    ]
+    assert f"Deal on {unit} cancelled" in [event.title for event in events]
+
+
+def test_after_a_reservation_the_timeline_shows_the_stage_the_opportunity_is_in(client, cast, project_a):
+    rep = cast["rep"]
+    deal = reserve(rep, project_a)
+    services.deal_subscribe(deal=deal, price=deal.list_price, payment_method="full", subscribed_on=TODAY, by=rep)
+    stages = [event for event in timeline(customer=deal.customer) if event.kind == "stage"]
+    assert stages[0].title == f"{project_a}: Subscription" and stages[0].detail == str(deal.unit)
+    client.force_login(rep)
+    page = client.get(deal.customer.get_absolute_url()).content.decode()
+    timeline_html = page[page.index('data-testid="timeline"') :]
+    assert timeline_html.index("Subscription") < timeline_html.index("Reservation") < timeline_html.index("Intending")
+
+
+def test_the_sales_section_lists_each_unit_once_under_its_opportunity(client, cast, project_a):
+    rep = cast["rep"]
+    deal = reserve(rep, project_a)
+    client.force_login(rep)
+    page = client.get(deal.customer.get_absolute_url()).content.decode()
+    section = page[page.index('id="customer-sales"') : page.index("</section>", page.index('id="customer-sales"'))]
+    assert section.count(str(deal.unit)) == 1
+    opportunity = section[section.index(f'data-opportunity="{deal.opportunity_id}"') :]
+    assert f'data-deal="{deal.pk}"' in opportunity[: opportunity.index("</li>")]

@@ -410,3 +410,51 @@ def test_the_contract_step_counts_wins_of_contracts_signed_before_the_period(cli
     client.force_login(rep)
     page = client.get(reverse("sales:funnel-report")).content.decode()
     assert "50.0%" in page
+
+
+# --- a logged visit moves a lead ------------------------------------------------------------------------------
+
+
+def test_a_logged_site_visit_moves_the_customers_leads_to_visited_with_a_stage_change(cast, project_a, project_b):
+    from customers.services import interaction_log
+
+    rep = cast["rep"]
+    lead = opportunity_of(rep, project_a)
+    further = OpportunityFactory(customer=lead.customer, owner=rep, project=project_b, stage=Stage.INTENDING)
+    visit = interaction_log(customer=lead.customer, by=rep, channel="site_visit", summary="Saw the show flat")
+    lead.refresh_from_db()
+    further.refresh_from_db()
+    assert lead.stage == Stage.VISITED and further.stage == Stage.INTENDING  # never moved back
+    change = StageChange.objects.filter(opportunity=lead).latest("at", "id")
+    assert (change.from_stage, change.to_stage, change.at, change.by) == ("lead", "visited", visit.occurred_at, rep)
+
+
+def test_a_phone_call_leaves_a_lead_a_lead(cast, project_a):
+    from customers.services import interaction_log
+
+    rep = cast["rep"]
+    lead = opportunity_of(rep, project_a)
+    interaction_log(customer=lead.customer, by=rep, channel="phone", summary="Asked for the price list")
+    lead.refresh_from_db()
+    assert lead.stage == Stage.LEAD and lead.stage_changes.count() == 1
+
+
+def test_logging_a_visit_on_the_customer_page_shows_the_new_stage_at_once(client, cast, project_a):
+    rep = cast["rep"]
+    lead = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    response = client.post(
+        reverse("customers:interaction-create", args=[lead.customer.pk]),
+        {
+            "channel": "site_visit",
+            "direction": "in",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Came to the sales office",
+        },
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    sections = html[html.index('id="customer-sections"') :]
+    assert 'hx-swap-oob="true"' in sections[:80] and "Visited" in sections
+    assert f"{project_a}: Visited" in html  # the timeline, swapped too
