@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # After messages: it tells the user why they were logged out.
     "crm_site.middleware.IdleTimeoutMiddleware",
     "crm_site.middleware.PagesLoginRequiredMiddleware",
+    "crm_site.middleware.OutsideUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
