@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from crm_site import audit
 from crm_site.models import AuditEntry
 from crm_site.scope import staff_profile
+from crm_site.validators import not_in_future
 from customers.models import Customer, CustomerMember, CustomerPhone, PurchaseIntent
 from customers.selectors import customer_by_identity
 
@@ -50,6 +51,14 @@ class DuplicateCustomer(ValidationError):
         super().__init__(_("A customer with this phone or ID number already exists."), code="duplicate")
 
 
+def _check_fields(data: dict) -> None:
+    """The model's field rules every caller meets (forms check them too): a birth date that has happened."""
+    try:
+        not_in_future(data.get("birth_date"))
+    except ValidationError as error:
+        raise ValidationError({"birth_date": error.messages}) from None
+
+
 def _raise_if_taken(*, phones, id_number: str, exclude_pk=None) -> None:
     for phone in phones:
         existing = customer_by_identity(phone=phone)
@@ -69,6 +78,7 @@ def customer_create(*, by, owner=None, custom: dict | None = None, extra_phones=
     """
     owner = owner or by
     data = {key: value for key, value in fields.items() if key in EDITABLE}
+    _check_fields(data)
     phones = [number for number in [data.get("phone", ""), *extra_phones] if number]
     _raise_if_taken(phones=phones, id_number=data.get("id_number", ""))
     profile = staff_profile(owner)
@@ -99,6 +109,7 @@ def customer_create(*, by, owner=None, custom: dict | None = None, extra_phones=
 def customer_update(*, customer: Customer, by, custom: dict | None = None, **fields) -> Customer:
     """Change the editable fields (ownership moves through conflicts, the pool and hand-over)."""
     data = {key: value for key, value in fields.items() if key in EDITABLE}
+    _check_fields(data)
     new_phone = data.get("phone", customer.phone)
     _raise_if_taken(
         phones=[new_phone] if new_phone else [],
