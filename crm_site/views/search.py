@@ -12,5 +12,5 @@ def search(request):
     return render(
         request,
         template,
-        {"q": query, "results": results, "too_short": 0 < len(query.strip()) < global_search.MIN_LENGTH},
+        {"q": query, "results": results, "too_short": bool(query.strip()) and global_search.too_short(query)},
     )
