@@ -44,8 +44,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "template_partials",
-    "django_tables2",
-    "django_filters",
     "simple_history",
     "axes",
     "csp",
@@ -241,7 +239,6 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 MESSAGE_TAGS = {40: "danger"}
 
