@@ -366,3 +366,10 @@ def test_my_day_lists_due_promises_of_the_responsible_owner(old, new, manager, p
     services.customers_hand_over(from_user=old, to_user=new, by=manager, reason=REASON)
     assert list(due_soon(user=new)) == [fresh(rel.open_promise)]
     assert list(due_soon(user=old)) == []
+
+
+def test_the_django_admin_cannot_change_an_owner_behind_the_event(client, admin_user, old, project_a):
+    rel = relationship(old, project_a)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:customers_customer_change", args=[rel.customer.pk])).content.decode()
+    assert 'name="owner"' not in page
