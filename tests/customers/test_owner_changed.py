@@ -19,9 +19,9 @@ from crm_site.models import AuditEntry
 from customers import services
 from customers.models import Customer, CustomerConflict
 from customers.signals import customer_owner_changed
-from sales.models import Deal, Installment, Lease, Opportunity, Payment, Promise, StageChange, Unit
+from sales.models import Deal, Installment, Lease, Opportunity, Payment, Promise, StageChange
 from tests.factories import CustomerFactory
-from tests.sales.factories import DealFactory, OpportunityFactory, UnitFactory
+from tests.sales.factories import DealFactory, LeaseFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,18 +114,7 @@ def relationship(owner, project, **customer_fields) -> Relationship:
         received_on=timezone.localdate(),
         by=owner,
     )
-    shop = UnitFactory(building__project=project, use=Unit.Use.SHOP, for_lease=True, status=Unit.Status.LEASED)
-    today = timezone.localdate()
-    lease = Lease.objects.create(
-        unit=shop,
-        project=project,
-        tenant=customer,
-        owner=owner,
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=365),
-        monthly_rent=Decimal("8000.00"),
-        signed_on=today,
-    )
+    lease = LeaseFactory(tenant=customer, unit__building__project=project)
     rent = _line(lease=lease, amount="8000.00", received="0", owner=owner, kind=Installment.Kind.RENT)
     open_promise = Promise.objects.create(
         customer=customer, deal=contract, project=project, promised_by=owner, content="Parking space B2-17"

@@ -13,12 +13,12 @@ from django.utils import timezone
 from customers import pool, services
 from customers.models import Customer
 from customers.panels.files import lapsing
-from sales.models import Deal, Installment, Lease, Opportunity, Partner, PartnerRegistration, Unit
+from sales.models import Deal, Installment, Opportunity, Partner, PartnerRegistration
 from sales.services import deals as deal_services
 from sales.services import funnel as funnel_services
 from sales.services import money as money_services
 from tests.factories import CustomerFactory
-from tests.sales.factories import DealFactory, OpportunityFactory, UnitFactory
+from tests.sales.factories import DealFactory, LeaseFactory, OpportunityFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,19 +99,7 @@ def test_a_deal_that_is_over_does_not_keep_a_prospect(rep, project_a, state):
 
 
 def test_a_tenant_with_a_live_lease_never_lapses(rep, project_a):
-    tenant = quiet_customer(rep)
-    shop = UnitFactory(building__project=project_a, for_lease=True, status=Unit.Status.LEASED)
-    today = timezone.localdate()
-    Lease.objects.create(
-        unit=shop,
-        project=project_a,
-        tenant=tenant,
-        owner=rep,
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=365),
-        monthly_rent=Decimal("8000.00"),
-        signed_on=today,
-    )
+    LeaseFactory(tenant=quiet_customer(rep), unit__building__project=project_a)
     assert services.pool_release_lapsed() == 0
 
 
