@@ -193,7 +193,7 @@ class ReserveForm(forms.Form):
             self.initial["opportunity"] = choices[1][0]  # the customer's only open opportunity
         self.fields["unit"].queryset = units
         self.picks_unit = unit is None
-        if units_url:
+        if units_url and self.picks_unit:
             # Choosing another opportunity lists its project's units (the picker's list is swapped, not the page).
             self.fields["opportunity"].widget.attrs.update(
                 {

@@ -247,7 +247,7 @@ def price_change_list(*, adjustment: PriceAdjustment) -> QuerySet[UnitPriceChang
 
 # --- the unit picker of a reservation --------------------------------------------------------------------------
 
-PICKER_LIMIT = 20
+PICKER_LIMIT = 12  # a phone screen or two; typing a building or number narrows the rest
 
 
 @dataclass
