@@ -25,6 +25,8 @@ The contract of a receiver:
 - With to_user=None (the file lapsed to the pool) it leaves records where they are: the rep who claims the file
   later gets them through the claim's own event.
 - It audits what it moved (crm_site.audit.record_many, one call per table) with `reason`.
+- It returns {kind of record (a model's verbose_name_plural): how many moved}, or None: the hand-over page says
+  what moved.
 """
 
 customer_merging = Signal()

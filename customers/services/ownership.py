@@ -38,16 +38,23 @@ SYSTEM_REASON_LAPSED = "protection period ended without follow-up"
 REASON_CLAIMED = "claimed from pool"
 
 
-def _owners_changed(moves: dict, *, to_user, by, reason: str) -> None:
+def _owners_changed(moves: dict, *, to_user, by, reason: str) -> dict[str, int]:
     """Announce that the customers in `moves` ({id: previous owner id}) now belong to `to_user` (None: the pool).
 
     The one place customer_owner_changed is sent from: every path that changes Customer.owner calls it inside
     its transaction, after the customers' rows are updated; receivers move their open records (see the signal).
+    Returns what the receivers say they moved: {kind of record: how many}.
     """
     if to_user is not None:
         moves = {pk: previous for pk, previous in moves.items() if previous != to_user.pk}
+    moved: dict[str, int] = {}
     if moves:
-        customer_owner_changed.send(sender=Customer, moves=moves, to_user=to_user, by=by, reason=reason)
+        for _receiver, answer in customer_owner_changed.send(
+            sender=Customer, moves=moves, to_user=to_user, by=by, reason=reason
+        ):
+            for kind, count in (answer or {}).items():
+                moved[kind] = moved.get(kind, 0) + count
+    return moved
 
 
 def _set_owner(customer: Customer, owner, *, by, reason: str) -> None:
@@ -141,7 +148,7 @@ def customers_hand_over(*, from_user, to_user, by, reason: str, customer_ids=Non
     profile = staff_profile(to_user)
     now = timezone.now()
     Customer.objects.filter(pk__in=moved).update(owner=to_user, owned_since=now, team=profile.team if profile else None)
-    _owners_changed(dict.fromkeys(moved, from_user.pk), to_user=to_user, by=by, reason=reason)
+    records = _owners_changed(dict.fromkeys(moved, from_user.pk), to_user=to_user, by=by, reason=reason)
     followups = Interaction.objects.filter(customer_id__in=moved, staff=from_user, next_done=False).exclude(
         next_due=None
     )
@@ -160,6 +167,7 @@ def customers_hand_over(*, from_user, to_user, by, reason: str, customer_ids=Non
         customer_count=len(moved),
         followup_count=followup_count,
     )
+    handover.open_records = records  # for the page's message: {kind of record: how many}
     audit.record_many(
         actor=by,
         model="customers.customer",

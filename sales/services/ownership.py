@@ -5,7 +5,7 @@ Called by sales.receivers when customers announces a change (customers.signals).
 changes, commissions) stays attributed to whoever did it.
 """
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from crm_site import audit
 from crm_site.scope import staff_profile
@@ -21,8 +21,8 @@ from sales.models import (
 )
 
 
-def open_records(customer_ids) -> dict[str, tuple]:
-    """The open sales records of these customers, per table: (model label, queryset, extra fields to set)."""
+def open_records(customer_ids) -> dict[str, QuerySet]:
+    """The open sales records of these customers, one queryset per table."""
     live_deals = Q(deal__customer_id__in=customer_ids, deal__state=Deal.State.LIVE)
     live_leases = Q(lease__tenant_id__in=customer_ids, lease__state=Lease.State.LIVE)
     return {
@@ -39,11 +39,11 @@ def open_records(customer_ids) -> dict[str, tuple]:
 
 def open_records_move(*, customer_ids, to_user, by, reason: str) -> dict[str, int]:
     """Give `to_user` (and their team, where a row keeps one) every open sales record of these customers: one
-    read and one UPDATE per table, one audit call per table. Returns how many rows moved, per table."""
+    read and one UPDATE per table, one audit call per table. Returns {the table's verbose plural: rows moved}."""
     ids = sorted(customer_ids)
     profile = staff_profile(to_user)
     moved = {}
-    for name, rows in open_records(ids).items():
+    for rows in open_records(ids).values():
         rows = rows.exclude(owner=to_user)
         changes = {
             pk: {"owner_id": [previous, to_user.pk]}
@@ -54,7 +54,7 @@ def open_records_move(*, customer_ids, to_user, by, reason: str) -> dict[str, in
         extra = {"team": profile.team if profile else None} if rows.model is Opportunity else {}
         rows.model.objects.filter(pk__in=list(changes)).update(owner=to_user, **extra)
         audit.record_many(actor=by, model=rows.model._meta.label_lower, changes_by_id=changes, reason=reason)
-        moved[name] = len(changes)
+        moved[str(rows.model._meta.verbose_name_plural)] = len(changes)
     return moved
 
 

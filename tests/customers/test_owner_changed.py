@@ -362,3 +362,18 @@ def test_the_django_admin_cannot_change_an_owner_behind_the_event(client, admin_
     client.force_login(admin_user)
     page = client.get(reverse("admin:customers_customer_change", args=[rel.customer.pk])).content.decode()
     assert 'name="owner"' not in page
+
+
+def test_the_hand_over_page_says_which_open_records_moved(client, old, new, manager, project_a):
+    relationship(old, project_a)
+    client.force_login(manager)
+    response = client.post(
+        reverse("customers:handover"),
+        {"from_user": old.pk, "to_user": new.pk, "reason": REASON},
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("1 customers" in message for message in shown)
+    moved = next(message for message in shown if message.startswith("Their open records moved"))
+    for part in ("2 opportunities", "1 deals", "1 leases", "2 installments", "1 promises"):
+        assert part in moved
