@@ -68,3 +68,9 @@ def test_the_global_search_shows_a_bounded_number_of_hits(client, rep, django_as
         response = client.get(reverse("search"), {"q": "王"})
     customers = next(section for section in response.context["results"] if section["title"] == "Customers")
     assert len(customers["hits"]) == 10
+
+
+def test_a_nul_in_the_global_search_is_dropped(client, rep, people):
+    client.force_login(rep)
+    response = client.get(reverse("search"), {"q": "赵\x00"})
+    assert response.status_code == 200 and "赵伟" in response.content.decode()

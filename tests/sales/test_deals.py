@@ -596,3 +596,19 @@ def test_the_sales_section_lists_each_unit_once_under_its_opportunity(client, ca
     assert section.count(str(deal.unit)) == 1
     opportunity = section[section.index(f'data-opportunity="{deal.opportunity_id}"') :]
     assert f'data-deal="{deal.pk}"' in opportunity[: opportunity.index("</li>")]
+
+
+def test_the_picker_and_the_reserve_page_take_a_nul_in_the_search(client, cast, project_a, tower):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    hx = {"HX-Request": "true"}
+    response = client.get(
+        reverse("sales:deal-reserve-units"), {"opportunity": opportunity.pk, "unit_q": "40\x003"}, headers=hx
+    )
+    assert response.status_code == 200 and _picker_units(response) == [tower[4].pk]
+    page = client.post(
+        f"{reverse('sales:deal-reserve')}?opportunity={opportunity.pk}",
+        {"opportunity": opportunity.pk, "unit": "\x00", "deposit": "1", "unit_q": "\x00"},
+    )
+    assert page.status_code == 200 and not Deal.objects.exists()
