@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import JsonResponse
+from django.urls import resolve
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Schema
 from pydantic import Field
@@ -80,8 +81,14 @@ def server_error(request, exc: BaseException | None = None) -> JsonResponse:
 
 @csrf_exempt  # like the API's endpoints: a POST to a wrong path is a 404, not a CSRF page
 def not_found(request, *args, **kwargs) -> JsonResponse:
-    """404 for a path under the API that names no endpoint (instead of the HTML page)."""
-    return JsonResponse({"detail": "Not Found"}, status=404)
+    """404 for a path under the API that names no endpoint (instead of the HTML page, or APPEND_SLASH's redirect,
+    which a POST cannot follow): with the endpoint's path when only the final slash is missing."""
+    detail = "Not Found"
+    if not request.path_info.endswith("/"):
+        match = resolve(f"{request.path_info}/")
+        if match.func is not not_found:
+            detail = f"Not Found. Did you mean {request.path}/ ?"
+    return JsonResponse({"detail": detail}, status=404)
 
 
 _MODELS = {

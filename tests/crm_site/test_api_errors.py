@@ -335,6 +335,9 @@ def test_a_path_under_the_api_that_names_no_endpoint_is_a_json_404(as_rep):
     response = as_rep.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not Found"}
+    response = post(as_rep, CUSTOMERS.rstrip("/"), {"name": "Wang", "phone": "17700000001"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found. Did you mean /api/v1/customers/ ?"}
 
 
 # --- documentation ----------------------------------------------------------------------------------------------
