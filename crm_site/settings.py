@@ -239,6 +239,8 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# A bare @paginate in an API router gets the bounded page numbers (page beyond its maximum: 422).
+NINJA_PAGINATION_CLASS = "crm_site.api.common.PageNumberPagination"
 
 MESSAGE_TAGS = {40: "danger"}
 

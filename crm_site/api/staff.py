@@ -1,10 +1,10 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from crm_site import selectors
-from crm_site.api.common import require_perm
+from crm_site.api.common import PageNumberPagination, require_perm
 from crm_site.models import StaffProfile
 
 router = Router(tags=["staff"])

@@ -1,16 +1,17 @@
 """Customers in the JSON API: scoped and masked like the pages, with the same duplicate rules."""
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from crm_site import customfields, masking
-from crm_site.api.common import ApiError, RevealingPagination, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, RevealingPagination, require_perm
 from crm_site.models import AccessLog
 from crm_site.validators import TEXT_MAX_LENGTH, not_in_future
 from customers import selectors, services
@@ -66,8 +67,10 @@ class CustomerIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     phone: str = Field(min_length=1, max_length=40)
     kind: Customer.Kind = Customer.Kind.INDIVIDUAL
-    email: str = ""
-    id_number: str = ""
+    email: str = Field("", max_length=254)
+    id_number: str = Field(
+        "", max_length=40, description="Mainland ID number (18 characters; spaces and full-width digits are accepted)."
+    )
     gender: Customer.Gender = Customer.Gender.UNKNOWN
     birth_date: datetime.date | None = None
     district: str = Field("", max_length=50)
@@ -82,7 +85,7 @@ class CustomerIn(Schema):
     work_district: str = Field("", max_length=50)
     work_address: str = Field("", max_length=200)
     hobbies: str = Field("", max_length=300)
-    tags: list[str] = Field(default_factory=list, max_length=30)
+    tags: list[Annotated[str, Field(max_length=30)]] = Field(default_factory=list, max_length=30)
     risk_level: Customer.Risk = Customer.Risk.LOW
     purchasing_power: Customer.Answer = Customer.Answer.UNKNOWN
     real_need: Customer.Answer = Customer.Answer.UNKNOWN

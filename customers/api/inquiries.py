@@ -4,11 +4,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from crm_site.api.common import ApiError, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from crm_site.models import AccessLog
 from crm_site.validators import TEXT_MAX_LENGTH
 from customers.models import Inquiry

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from crm_site.api.common import ApiError, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from customers.models import Customer
 from sales.models import Campaign, Deal, Opportunity, Project, Unit
 from sales.selectors import deals as deal_selectors

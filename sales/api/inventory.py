@@ -6,9 +6,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+from pydantic import Field
 
-from crm_site.api.common import ApiError, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from sales.models import Building, Project, Unit
 from sales.selectors import inventory as selectors
 from sales.services import inventory as services
@@ -79,7 +80,7 @@ class UnitFilter(Schema):
 
 
 class StatusIn(Schema):
-    status: str
+    status: str = Field(max_length=20, description="held, available or not_for_sale")
 
 
 def _visible_project(request, project_id: int) -> Project:

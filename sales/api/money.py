@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from crm_site.api.common import ApiError, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from customers.models import Customer
 from sales.models import Installment, Lease, Payment, Unit
 from sales.selectors import leasing as lease_selectors

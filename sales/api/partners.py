@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from crm_site.api.common import ApiError, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from sales.models import Campaign, Partner, PartnerRegistration, Project
 from sales.selectors import marketing as marketing_selectors
 from sales.selectors import partners as selectors

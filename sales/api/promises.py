@@ -9,10 +9,10 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from crm_site.api.common import ApiError, require_perm
+from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from crm_site.models import Team
 from crm_site.validators import TEXT_MAX_LENGTH
 from customers.models import Customer
@@ -71,7 +71,7 @@ class PromiseFilter(Schema):
 
 
 class CloseIn(Schema):
-    status: str
+    status: str = Field(max_length=20)
     note: str = Field("", max_length=300)
 
 
