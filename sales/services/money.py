@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm_site import events
 from sales.models import Deal, Installment, Payment
 
 CENT = Decimal("0.01")
@@ -268,6 +269,7 @@ def payment_record(
     line.received += amount
     line.save(update_fields=["received"])
     installment.received = line.received
+    events.emit("payment.received", {"payment_id": payment.pk, "deal_id": line.deal_id, "amount": amount})
     return payment
 
 
