@@ -19,6 +19,7 @@ class NavItem:
     permission: str | None = None
     children: tuple = ()  # shown as a dropdown; the parent's own page is its first entry
     for_superusers: bool = True  # False: a page for one kind of outside user that superusers need not see
+    badge: str = ""  # URL name of a fragment with a count, loaded after the page (e.g. unread notifications)
 
 
 _MENUS: dict[str, tuple[int, NavItem]] = {}
@@ -85,7 +86,11 @@ def visible_items(user, items) -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue  # the app that serves it is not installed
-        shown.append(
-            {"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children}
-        )
+        entry = {"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children}
+        if item.badge:
+            try:
+                entry["badge_url"] = reverse(item.badge)
+            except NoReverseMatch:
+                pass
+        shown.append(entry)
     return shown
