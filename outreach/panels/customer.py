@@ -1,0 +1,58 @@
+"""The customer 360 page: messages and consent changes on the timeline, and a Messages section with "Send a message"."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from customers import sections
+from customers.selectors import TimelineEvent, timeline_register
+from outreach.models import ConsentChange, Message
+
+
+def message_events(customer, limit) -> list[TimelineEvent]:
+    rows = (
+        Message.objects.filter(customer=customer)
+        .select_related("by", "send__announcement")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    events = []
+    for message in rows:
+        announcement = getattr(message.send, "announcement", None) if message.send_id else None
+        what = _("Announcement") if announcement else message.get_channel_display()
+        detail = message.get_status_display()
+        if message.error and message.status not in Message.REACHED:
+            detail += f" · {message.error}"
+        url = message.send.get_absolute_url() if message.send_id else ""
+        title = f"{what} · {message.subject or message.body[:60]}"
+        events.append(TimelineEvent(message.sent_at or message.created_at, "message", title, detail, message.by, url))
+    return events
+
+
+def consent_events(customer, limit) -> list[TimelineEvent]:
+    rows = ConsentChange.objects.filter(customer=customer).select_related("by").order_by("-at")[:limit]
+    return [
+        TimelineEvent(
+            row.at,
+            "consent",
+            _("Consented to marketing") if row.granted else _("Withdrew marketing consent"),
+            row.get_how_display() + (f" · {row.note}" if row.note else ""),
+            row.by,
+        )
+        for row in rows
+    ]
+
+
+def messages_section(customer, user) -> dict | None:
+    """Recent messages, consent, and the "Send a message" button (scope was checked by the page)."""
+    may_send = user.has_perm("outreach.send_message")
+    if not may_send and not user.has_perm("outreach.view_send"):
+        return None
+    return {
+        "customer": customer,
+        "messages": list(Message.objects.filter(customer=customer).order_by("-created_at", "-id")[:5]),
+        "send_url": reverse("outreach:customer-message", args=[customer.pk]) if may_send else "",
+    }
+
+
+timeline_register(message_events)
+timeline_register(consent_events)
+sections.register("outreach", "outreach/_customer_section.html", messages_section, order=60)
