@@ -168,9 +168,15 @@ def new_message(*, content, rendered, customer, user, kind, channel, language, a
         status=status,
         status_at=now,
         sent_at=sent_at,
-        error="" if address or channel == Channel.IN_APP else str(_("No address for this channel.")),
+        error="" if address or channel == Channel.IN_APP else _no_address(channel),
         **fields,
     )
+
+
+def _no_address(channel: str) -> str:
+    if channel == Channel.EMAIL:
+        return str(_("No e-mail address on file."))
+    return str(_("No address for this channel."))
 
 
 # --- delivery ---------------------------------------------------------------------------------------------------
@@ -210,11 +216,13 @@ def deliver(*, message_ids) -> list[int]:
     ids = claim(message_ids)
     if not ids:
         return []
-    messages = list(Message.objects.filter(pk__in=ids).select_related("customer").order_by("pk"))
+    messages = list(
+        Message.objects.filter(pk__in=ids).annotate(consents=F("customer__marketing_consent")).order_by("pk")
+    )
     outcome = {"sent": [], "cancelled": [], "failed": {}, "retry": {}}
     emails = []
     for message in messages:
-        if message.kind == Kind.MARKETING and message.customer_id and not message.customer.marketing_consent:
+        if message.kind == Kind.MARKETING and message.customer_id and not message.consents:
             outcome["cancelled"].append(message.pk)  # consent withdrawn after it was queued
         else:
             emails.append((message, email_of(message)))

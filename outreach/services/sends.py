@@ -97,8 +97,7 @@ def audience_count(customers, *, kind: str, channel: str = Channel.EMAIL) -> Aud
     total = customers.count()
     consenting = customers.filter(marketing_consent=True) if kind == Kind.MARKETING else customers
     with_consent = consenting.count() if kind == Kind.MARKETING else total
-    field = "email" if channel == Channel.EMAIL else "phone"
-    reachable = consenting.exclude(**{field: ""}).count()
+    reachable = consenting.exclude(**{_address_field(channel): ""}).count()
     return AudienceCount(total=total, no_consent=total - with_consent, no_address=with_consent - reachable)
 
 
@@ -170,16 +169,18 @@ def send_expand(*, send: Send) -> Send:
         Send.objects.filter(pk=send.pk).update(status=Status.FAILED, error=" ".join(error.messages)[:300])
         return send
     renderer = merge.Renderer(send.content(), send.language)
+    count = audience_count(customers, kind=send.kind, channel=send.channel)
+    if send.kind == Kind.MARKETING:  # the excluded are only counted: no row, nothing to render
+        customers = customers.filter(marketing_consent=True).exclude(**{_address_field(send.channel): ""})
     ids = customers.order_by("pk").values_list("pk", flat=True)
-    counts = {"size": 0, "no_consent": 0, "no_address": 0}
     last = 0
     while chunk := list(ids.filter(pk__gt=last)[:CHUNK]):
         last = chunk[-1]
-        _write_messages(send, renderer, chunk, counts)
+        _write_messages(send, renderer, chunk)
     Send.objects.filter(pk=send.pk).update(
-        audience_size=counts["size"],
-        excluded_consent=counts["no_consent"],
-        excluded_address=counts["no_address"],
+        audience_size=count.total,
+        excluded_consent=count.no_consent,
+        excluded_address=count.no_address,
         audience_label=label,
         expanded_at=timezone.now(),
     )
@@ -187,19 +188,15 @@ def send_expand(*, send: Send) -> Send:
     return send
 
 
-def _write_messages(send: Send, renderer: merge.Renderer, customer_ids: list[int], counts: dict) -> None:
-    customers = list(Customer.objects.filter(pk__in=customer_ids).select_related("owner", "project").order_by("pk"))
-    counts["size"] += len(customers)
-    reachable = []
-    for customer in customers:
-        if send.kind == Kind.MARKETING and not customer.marketing_consent:
-            counts["no_consent"] += 1
-            continue
-        if not address_of(customer, send.channel):
-            counts["no_address"] += 1
-            if send.kind == Kind.MARKETING:
-                continue
-        reachable.append(customer)
+def _address_field(channel: str) -> str:
+    return "email" if channel == Channel.EMAIL else "phone"
+
+
+def _write_messages(send: Send, renderer: merge.Renderer, customer_ids: list[int]) -> None:
+    """Messages to these customers (already reachable for marketing; a service send also writes "No address")."""
+    reachable = list(
+        Customer.objects.filter(pk__in=customer_ids).select_related("owner__staff", "project").order_by("pk")
+    )
     values = merge.contexts(reachable, renderer.language)
     content = send.content()
     rows = [
