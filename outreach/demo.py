@@ -101,6 +101,7 @@ def seed(stdout) -> None:
         services.send_start(send=send, by=marketing)
     project = Project.objects.filter(code="emerald-lake").first()
     if project is not None and not Announcement.objects.filter(project=project).exists():
+        _one_buyer_without_email(project)
         announcement = services.announcement_create(
             by=marketing, project=project, category=Announcement.Category.DELIVERY_DATE, **ANNOUNCEMENT
         )
@@ -116,6 +117,15 @@ def seed(stdout) -> None:
         },
     )
     stdout.write(f"outreach: {addressed} e-mail addresses, {len(TEMPLATES)} templates, a send, an announcement")
+
+
+def _one_buyer_without_email(project) -> None:
+    """One buyer to call: the announcement page lists them as not reached."""
+    from sales.models import Deal
+
+    deal = Deal.objects.filter(project=project, stage=Deal.Stage.CONTRACT).order_by("pk").first()
+    if deal is not None:
+        Customer.objects.filter(pk=deal.customer_id).update(email="")
 
 
 def _addresses() -> int:

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from outreach import audiences
@@ -14,7 +15,8 @@ LANGUAGE_CHOICES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 
 
 def default_language() -> str:
-    return "zh-hans" if settings.LANGUAGE_CODE.lower().startswith("zh") else "en"
+    """The language the user works in: what they most likely write to customers in."""
+    return "zh-hans" if (get_language() or settings.LANGUAGE_CODE).lower().startswith("zh") else "en"
 
 
 class SendForm(forms.Form):

@@ -27,8 +27,8 @@ class TemplateForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page's form also feeds the live preview
         self.helper.layout = Layout(
-            Row(Column("name", css_class="col-md-5"), Column("key", css_class="col-md-3"),
-                Column("kind", css_class="col-6 col-md-2"), Column("channel", css_class="col-6 col-md-2")),
+            Row(Column("name", css_class="col-md-6"), Column("key", css_class="col-md-6")),
+            Row(Column("kind", css_class="col-md-6"), Column("channel", css_class="col-md-6")),
             Row(Column("subject_en", "body_en", css_class="col-lg-6"), Column("subject_zh", "body_zh", css_class="col-lg-6")),
             "active",
             Submit("save", _("Save template")),

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 KEY_VALIDATOR = RegexValidator(
@@ -16,12 +17,12 @@ LANGUAGES = ("en", "zh-hans")
 class Kind(models.TextChoices):
     """Marketing needs the customer's consent; a service message (a ticket reply, a delivery date) does not."""
 
-    MARKETING = "marketing", _("Marketing")
-    SERVICE = "service", _("Service")
+    MARKETING = "marketing", pgettext_lazy("message kind", "Marketing")
+    SERVICE = "service", pgettext_lazy("message kind", "Service")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("message channel", "Email")
     SMS = "sms", _("SMS")
     WECHAT = "wechat", _("WeChat")
     IN_APP = "in_app", _("In-app notification")

@@ -21,7 +21,7 @@ def message_events(customer, limit) -> list[TimelineEvent]:
         detail = message.get_status_display()
         if message.error and message.status not in Message.REACHED:
             detail += f" · {message.error}"
-        url = message.send.get_absolute_url() if message.send_id else ""
+        url = announcement.get_absolute_url() if announcement else ""  # a send's page is marketing's, not the rep's
         title = f"{what} · {message.subject or message.body[:60]}"
         events.append(TimelineEvent(message.sent_at or message.created_at, "message", title, detail, message.by, url))
     return events

@@ -6,7 +6,7 @@ TEMPLATES = ["outreach.view_messagetemplate", "outreach.add_messagetemplate", "o
 SENDS = ["outreach.view_send", "outreach.add_send", "outreach.change_send"]
 ANNOUNCEMENTS = ["outreach.view_announcement", "outreach.add_announcement"]
 
-grant("sales_rep", "outreach.send_message")
+grant("sales_rep", "outreach.send_message", "outreach.view_announcement")
 grant("sales_manager", "outreach.send_message", "outreach.view_announcement")
 grant("service_agent", "outreach.send_message", "outreach.view_announcement")
 grant("service_manager", "outreach.send_message", "outreach.view_announcement")

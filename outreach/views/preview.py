@@ -73,10 +73,14 @@ def preview(request):
         for name in ("subject_en", "subject_zh", "body_en", "body_zh"):
             if error := merge.check(getattr(template, name) or ""):
                 errors.append(error)
+    empty = template is None or not any(
+        getattr(template, name) for name in ("subject_en", "subject_zh", "body_en", "body_zh")
+    )
     context = {
         "customer": customer,
         "errors": errors,
-        "versions": rendered_both(template, customer) if template is not None and not errors else [],
+        "empty": empty,
+        "versions": rendered_both(template, customer) if not empty and not errors else [],
     }
     return render(request, "outreach/_preview.html", context)
 

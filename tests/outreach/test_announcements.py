@@ -139,11 +139,14 @@ def test_a_building_of_another_project_is_refused(marketing, project, project_b)
 
 
 def test_announcement_pages_by_role(client, org, project):
-    client.force_login(org["rep"])
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="agent.partner", role="partner"))
     assert client.get("/outreach/announcements/").status_code == 403
-    client.force_login(org["team_lead"])
-    assert client.get("/outreach/announcements/").status_code == 200  # managers see them
-    assert client.get("/outreach/announcements/new/").status_code == 403
+    for role in ("rep", "team_lead", "service_agent"):
+        client.force_login(org[role])
+        assert client.get("/outreach/announcements/").status_code == 200  # what buyers were told
+        assert client.get("/outreach/announcements/new/").status_code == 403
     client.force_login(org["marketing"])
     response = client.post(
         "/outreach/announcements/new/",

@@ -119,7 +119,7 @@ def test_announcements_are_listed_and_created(client, org, project_a):
     assert call("get", f"/announcements/?project_id={project_a.pk}").json()["count"] == 1
     assert call("post", "/announcements/", {"project_id": 999999, "subject_en": "x", "body_en": "y"}).status_code == 422
     assert call("post", "/announcements/", {"project_id": project_a.pk}).status_code == 422
-    assert api(client, org["rep"])("get", "/announcements/").status_code == 403
+    assert api(client, org["rep"])("post", "/announcements/", {"project_id": project_a.pk}).status_code == 403
     assert Announcement.objects.count() == 1
 
 
