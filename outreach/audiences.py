@@ -81,14 +81,14 @@ class AudienceForm(forms.Form):
         return isinstance(self.fields[name], forms.MultipleChoiceField) and hasattr(self.data, "getlist")
 
     def describe(self) -> str:
-        """A one-line summary of the chosen values, for lists and reports."""
-        parts = [str(self.audience.label)]
+        """The chosen values in one line ("Hot prospects", "翠湖天地 · T1 · Tenants too"), shown after the
+        audience's own (translated) label in lists and reports."""
+        parts = []
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
             if value in (None, "", [], False):
                 continue
-            shown = value if not isinstance(value, bool) else _("yes")
-            parts.append(f"{field.label}: {shown}")
+            parts.append(str(field.label) if isinstance(value, bool) else str(value))
         return " · ".join(parts)[:300]
 
 

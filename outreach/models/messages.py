@@ -105,7 +105,7 @@ class ConsentChange(models.Model):
 
     class How(models.TextChoices):
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
-        FILE = "file", _("Customer file edited")
+        FILE = "file", _("On the customer file")
         API = "api", _("API")
         STAFF = "staff", _("Recorded by staff")
 

@@ -79,6 +79,15 @@ class Send(models.Model):
             return self.announcement.get_absolute_url()
         return reverse("outreach:send-detail", args=[self.pk])
 
+    @property
+    def audience_title(self) -> str:
+        """The audience's label in the reader's language, then the values chosen (e.g. the saved filter's name)."""
+        from outreach.audiences import AUDIENCES
+
+        audience = AUDIENCES.get(self.audience)
+        label = str(audience.label) if audience else self.audience
+        return f"{label} · {self.audience_label}" if self.audience_label else label
+
     def content(self) -> MessageTemplate:
         """The template the messages are rendered from (the send's own text as an unsaved template)."""
         if self.template_id:

@@ -1,11 +1,15 @@
 """The customer 360 page: messages and consent changes on the timeline, and a Messages section with "Send a message"."""
 
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from simple_history.signals import post_create_historical_record
 
 from customers import sections
+from customers.models import Customer
 from customers.selectors import TimelineEvent, timeline_register
 from outreach.models import ConsentChange, Message
+from outreach.services.consent import record_file_change
 
 
 def message_events(customer, limit) -> list[TimelineEvent]:
@@ -51,6 +55,21 @@ def messages_section(customer, user) -> dict | None:
         "messages": list(Message.objects.filter(customer=customer).order_by("-created_at", "-id")[:5]),
         "send_url": reverse("outreach:customer-message", args=[customer.pk]) if may_send else "",
     }
+
+
+@receiver(post_create_historical_record)
+def consent_on_the_file(sender, instance, history_instance, history_user, **kwargs):
+    """A consent given or withdrawn on the customer file (form, API, merge) is recorded like the unsubscribe link's."""
+    if not isinstance(instance, Customer) or history_instance.history_type == "-":
+        return
+    if history_instance.history_type == "+":
+        changed = instance.marketing_consent
+    else:
+        previous = history_instance.prev_record
+        changed = previous is not None and previous.marketing_consent != instance.marketing_consent
+    if changed:
+        by = history_user if history_user is not None and history_user.is_authenticated else None
+        record_file_change(customer=instance, granted=instance.marketing_consent, by=by)
 
 
 timeline_register(message_events)

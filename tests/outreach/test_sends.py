@@ -70,7 +70,8 @@ def test_the_saved_filter_audience_is_counted_after_consent_and_address(marketin
     customers = send_services.audiences.resolve(send.audience, marketing, send.audience_params)[0]
     count = audience_count(customers, kind=Kind.MARKETING)
     assert (count.total, count.no_consent, count.no_address, count.reachable) == (6, 1, 1, 4)
-    assert send.audience_label.startswith("A saved customer filter")
+    assert send.audience_label == "Hot leads"
+    assert send.audience_title == "A saved customer filter · Hot leads"
 
 
 def test_a_send_reaches_each_consenting_customer_once_and_reports(
