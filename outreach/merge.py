@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Template
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 logger = logging.getLogger(__name__)
@@ -172,7 +171,3 @@ def contexts(customers: list, language: str, extra: dict | None = None) -> dict[
 def examples() -> dict:
     """Example values of every field: what a template preview shows without a real customer."""
     return {merge_field.key: merge_field.example for merge_field in FIELDS.values()}
-
-
-UNKNOWN_HELP = _("Unknown merge field: it stays empty.")
-EMPTY_HELP = _("Empty for this customer.")

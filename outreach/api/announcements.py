@@ -25,48 +25,16 @@ class AnnouncementOut(Schema):
     building_id: int | None
     category: str
     include_tenants: bool
-    status: str
-    language: str
-    subject_en: str
-    subject_zh: str
-    body_en: str
-    body_zh: str
-    created_at: datetime.datetime
-    sent_at: datetime.datetime | None
+    status: str = Field(alias="send.status")
+    language: str = Field(alias="send.language")
+    subject_en: str = Field(alias="send.subject_en")
+    subject_zh: str = Field(alias="send.subject_zh")
+    body_en: str = Field(alias="send.body_en")
+    body_zh: str = Field(alias="send.body_zh")
+    created_at: datetime.datetime = Field(alias="send.created_at")
+    sent_at: datetime.datetime | None = Field(alias="send.started_at")
     reached: int = Field(0, description="Recipients whose e-mail was sent or delivered.")
     not_reached: int = Field(0, description="No e-mail address, failed or bounced: staff should call them.")
-
-    @staticmethod
-    def resolve_status(obj):
-        return obj.send.status
-
-    @staticmethod
-    def resolve_language(obj):
-        return obj.send.language
-
-    @staticmethod
-    def resolve_created_at(obj):
-        return obj.send.created_at
-
-    @staticmethod
-    def resolve_sent_at(obj):
-        return obj.send.started_at
-
-    @staticmethod
-    def resolve_subject_en(obj):
-        return obj.send.subject_en
-
-    @staticmethod
-    def resolve_subject_zh(obj):
-        return obj.send.subject_zh
-
-    @staticmethod
-    def resolve_body_en(obj):
-        return obj.send.body_en
-
-    @staticmethod
-    def resolve_body_zh(obj):
-        return obj.send.body_zh
 
 
 class AnnouncementIn(Schema):

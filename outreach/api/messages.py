@@ -4,7 +4,6 @@ delivery statuses it or a mail server reports — idempotent by the external id.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
@@ -128,7 +127,10 @@ def report_status(request, message_id: int, payload: StatusIn):
     """Record a delivery report for a message the CRM sent (a bounce from the mail server, a delivery receipt).
     Needs outreach.record_message; reporting the same status again changes nothing."""
     require_perm(request, "outreach.record_message")
-    message = Message.objects.filter(pk=message_id, customer__isnull=False).first()
+    return _report(request, Message.objects.filter(pk=message_id, customer__isnull=False).first(), payload)
+
+
+def _report(request, message: Message | None, payload: StatusIn) -> Message:
     if message is None:
         raise Http404
     try:
@@ -191,12 +193,6 @@ def record_external(request, payload: ExternalIn):
 def report_external_status(request, channel: Channel, external_id: str, payload: StatusIn):
     """The delivery status of an SMS / WeChat message recorded before, by its external id."""
     require_perm(request, "outreach.record_message")
-    message = Message.objects.filter(Q(channel=channel) & Q(external_id=external_id[:100].replace("\x00", ""))).first()
-    if message is None or not external_id:
-        raise Http404
-    try:
-        return message_status_report(
-            message=message, status=payload.status, error=payload.error, at=_aware(payload.at), by=request.user
-        )
-    except ValidationError as error:
-        raise invalid("Invalid status.", error) from None
+    external_id = external_id[:100].replace("\x00", "")
+    message = Message.objects.filter(channel=channel, external_id=external_id).first() if external_id else None
+    return _report(request, message, payload)

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from outreach.models import Channel, MessageTemplate
+from outreach.models import MessageTemplate
 
 
 def template_list(*, search: str = "", kind: str = "", channel: str = "", active: bool | None = None) -> QuerySet:
@@ -16,8 +16,3 @@ def template_list(*, search: str = "", kind: str = "", channel: str = "", active
     if active is not None:
         templates = templates.filter(active=active)
     return templates.order_by("name", "pk")
-
-
-def sendable_templates(*, user, channel: str = Channel.EMAIL) -> QuerySet:
-    """Active templates a user may send to a customer on `channel`."""
-    return MessageTemplate.objects.filter(active=True, channel=channel).order_by("name")

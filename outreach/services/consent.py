@@ -40,41 +40,31 @@ def read_token(token: str) -> dict | None:
     return data
 
 
-@transaction.atomic
 def consent_withdraw(*, customer: Customer, how: str, by=None, message: Message | None = None, note: str = "") -> bool:
     """Withdraw `customer`'s marketing consent now; False (and nothing written) when it was already withdrawn."""
-    changed = Customer.objects.filter(pk=customer.pk, marketing_consent=True).update(
-        marketing_consent=False, updated_at=timezone.now()
-    )
-    if not changed:
-        return False
-    customer.marketing_consent = False
-    ConsentChange.objects.create(customer=customer, granted=False, how=how, by=by, message=message, note=note[:300])
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        instance=customer,
-        changes={"marketing_consent": [True, False]},
-        reason=str(ConsentChange.How(how).label) + (f" ({note})" if note else ""),
-    )
-    return True
+    return _consent_set(customer=customer, granted=False, how=how, by=by, message=message, note=note)
+
+
+def consent_give(*, customer: Customer, how: str, by=None, note: str = "") -> bool:
+    """Record that `customer` consents to marketing (given in person, on a form, through the API)."""
+    return _consent_set(customer=customer, granted=True, how=how, by=by, note=note)
 
 
 @transaction.atomic
-def consent_give(*, customer: Customer, how: str, by=None, note: str = "") -> bool:
-    """Record that `customer` consents to marketing (given in person, on a form, through the API)."""
-    changed = Customer.objects.filter(pk=customer.pk, marketing_consent=False).update(
-        marketing_consent=True, updated_at=timezone.now()
+def _consent_set(*, customer: Customer, granted: bool, how: str, by, message=None, note: str = "") -> bool:
+    """One conditional update decides (a second click, a reused link: nothing to do), then the record and audit."""
+    changed = Customer.objects.filter(pk=customer.pk, marketing_consent=not granted).update(
+        marketing_consent=granted, updated_at=timezone.now()
     )
     if not changed:
         return False
-    customer.marketing_consent = True
-    ConsentChange.objects.create(customer=customer, granted=True, how=how, by=by, note=note[:300])
+    customer.marketing_consent = granted
+    ConsentChange.objects.create(customer=customer, granted=granted, how=how, by=by, message=message, note=note[:300])
     audit.record(
         actor=by,
         action=AuditEntry.Action.UPDATE,
         instance=customer,
-        changes={"marketing_consent": [False, True]},
+        changes={"marketing_consent": [not granted, granted]},
         reason=str(ConsentChange.How(how).label) + (f" ({note})" if note else ""),
     )
     return True
