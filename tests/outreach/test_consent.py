@@ -72,8 +72,15 @@ def test_a_tampered_token_is_refused_and_changes_nothing(link, consenting, tampe
 
 
 def test_a_token_for_another_customer_cannot_be_forged_from_one_we_signed(consenting, refusing):
-    forged = unsubscribe_token(customer_id=consenting.pk).replace(str(consenting.pk), str(refusing.pk), 1)
+    signature = unsubscribe_token(customer_id=consenting.pk).rsplit(":", 1)[1]
+    other_payload = unsubscribe_token(customer_id=refusing.pk).rsplit(":", 1)[0]
+    forged = f"{other_payload}:{signature}"  # another customer's id under a signature we gave out
     assert Client().post(f"/unsubscribe/{forged}/").status_code == 400
+    refusing.marketing_consent = True
+    refusing.save()
+    assert Client().post(f"/unsubscribe/{forged}/").status_code == 400
+    refusing.refresh_from_db()
+    assert refusing.marketing_consent is True
 
 
 def test_consent_given_again_is_recorded(consenting, marketing):
@@ -87,7 +94,9 @@ def test_consent_given_again_is_recorded(consenting, marketing):
 def test_consent_changed_on_the_customer_file_is_recorded_with_who(rep):
     from customers import services as customer_services
 
-    customer = customer_services.customer_create(by=rep, name="Form Consent", phone="13900005555", marketing_consent=True)
+    customer = customer_services.customer_create(
+        by=rep, name="Form Consent", phone="13900005555", marketing_consent=True
+    )
     customer_services.customer_update(customer=customer, by=rep, marketing_consent=False)
     customer_services.customer_update(customer=customer, by=rep, notes="no consent change")
     changes = list(ConsentChange.objects.filter(customer=customer).order_by("pk").values_list("granted", "how", "by"))
