@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from customers import selectors as customer_selectors
 from customers.forms.files import CustomerFilterForm  # the one reading of the customer list's querystring
@@ -20,9 +20,9 @@ from sales.models import Building, Campaign, CampaignLead, Deal, Lease, Opportun
 def saved_filter_fields(user) -> dict:
     return {
         "saved_filter": forms.ModelChoiceField(
-            label=_lazy("Saved filter"),
+            label=_("Saved filter"),
             queryset=SavedFilter.objects.filter(Q(user=user) | Q(shared=True)).order_by("name"),
-            help_text=_lazy("Saved on the customer list: the same customers the list shows you with it."),
+            help_text=_("Saved on the customer list: the same customers the list shows you with it."),
         )
     }
 
@@ -33,14 +33,16 @@ def saved_filter_customers(user, params):
     query.pop("page", None)
     form = CustomerFilterForm(query, user=user)
     if not form.is_valid():
-        raise ValidationError(_("The saved filter no longer applies: open it on the customer list and save it again."))
+        raise ValidationError(
+            gettext("The saved filter no longer applies: open it on the customer list and save it again.")
+        )
     return customer_selectors.customer_list(user=user, **form.filters())
 
 
 def campaign_fields(user) -> dict:
     return {
         "campaign": forms.ModelChoiceField(
-            label=_lazy("Campaign"), queryset=Campaign.objects.order_by("-starts_on", "name")
+            label=_("Campaign"), queryset=Campaign.objects.order_by("-starts_on", "name")
         )
     }
 
@@ -55,14 +57,14 @@ def campaign_customers(user, params):
 
 def buyer_fields(user) -> dict:
     return {
-        "project": forms.ModelChoiceField(label=_lazy("Project"), queryset=Project.objects.order_by("name")),
+        "project": forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.order_by("name")),
         "building": forms.ModelChoiceField(
-            label=_lazy("Building"),
+            label=_("Building"),
             queryset=Building.objects.select_related("project").order_by("project__name", "name"),
             required=False,
-            help_text=_lazy("Leave empty for the whole project."),
+            help_text=_("Leave empty for the whole project."),
         ),
-        "tenants": forms.BooleanField(label=_lazy("Tenants too"), required=False),
+        "tenants": forms.BooleanField(label=_("Tenants too"), required=False),
     }
 
 
@@ -70,7 +72,7 @@ def buyer_customers(user, params):
     """Buyers with a signed contract (live or handed over) in the project or building, and its tenants if asked."""
     project, building = params["project"], params.get("building")
     if building is not None and building.project_id != project.pk:
-        raise ValidationError(_("This building is not in the chosen project."))
+        raise ValidationError(gettext("This building is not in the chosen project."))
     deals = Deal.objects.filter(project=project, stage=Deal.Stage.CONTRACT).exclude(state=Deal.State.CANCELLED)
     if building is not None:
         deals = deals.filter(unit__building=building)
@@ -83,8 +85,6 @@ def buyer_customers(user, params):
     return Customer.objects.visible_to(user).filter(wanted)
 
 
-audiences.register(
-    "saved_filter", _lazy("A saved customer filter"), saved_filter_fields, saved_filter_customers, order=10
-)
-audiences.register("campaign_leads", _lazy("A campaign's leads"), campaign_fields, campaign_customers, order=20)
-audiences.register("project_buyers", _lazy("Buyers of a project or building"), buyer_fields, buyer_customers, order=30)
+audiences.register("saved_filter", _("A saved customer filter"), saved_filter_fields, saved_filter_customers, order=10)
+audiences.register("campaign_leads", _("A campaign's leads"), campaign_fields, campaign_customers, order=20)
+audiences.register("project_buyers", _("Buyers of a project or building"), buyer_fields, buyer_customers, order=30)

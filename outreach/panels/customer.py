@@ -24,7 +24,7 @@ def message_events(customer, limit) -> list[TimelineEvent]:
         what = _("Announcement") if announcement else message.get_channel_display()
         detail = message.get_status_display()
         if message.error and message.status not in Message.REACHED:
-            detail += f" · {message.error}"
+            detail += f" · {_(message.error)}"  # ours are msgids; a mail server's text stays as it came
         url = announcement.get_absolute_url() if announcement else ""  # a send's page is marketing's, not the rep's
         title = f"{what} · {message.subject or message.body[:60]}"
         events.append(TimelineEvent(message.sent_at or message.created_at, "message", title, detail, message.by, url))

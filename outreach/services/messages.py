@@ -15,7 +15,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from customers.models import Customer
 from outreach import defaults, merge
@@ -174,9 +174,10 @@ def new_message(*, content, rendered, customer, user, kind, channel, language, a
 
 
 def _no_address(channel: str) -> str:
+    """Errors of our own are stored in English (the msgid) and translated when shown: `{% translate message.error %}`."""
     if channel == Channel.EMAIL:
-        return str(_("No e-mail address on file."))
-    return str(_("No address for this channel."))
+        return gettext_noop("No e-mail address on file.")
+    return gettext_noop("No address for this channel.")
 
 
 # --- delivery ---------------------------------------------------------------------------------------------------
@@ -268,7 +269,7 @@ def _record(messages, outcome) -> list[int]:
         Message.objects.filter(pk__in=outcome["sent"]).update(status=Status.SENT, sent_at=now, status_at=now, error="")
     if outcome["cancelled"]:
         Message.objects.filter(pk__in=outcome["cancelled"]).update(
-            status=Status.CANCELLED, status_at=now, error=str(_("Consent withdrawn before sending."))
+            status=Status.CANCELLED, status_at=now, error=gettext_noop("Consent withdrawn before sending.")
         )
     for pk, error in outcome["failed"].items():
         Message.objects.filter(pk=pk).update(status=Status.FAILED, status_at=now, error=error)

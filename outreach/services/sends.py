@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.models import Customer
 from outreach import audiences, merge
@@ -146,7 +147,7 @@ def send_cancel(*, send: Send, by) -> Send:
         if not changed:
             raise ValidationError(_("This send has finished: there is nothing to cancel."))
         send.messages.filter(status=Message.Status.QUEUED).update(
-            status=Message.Status.CANCELLED, status_at=timezone.now(), error=str(_("The send was cancelled."))
+            status=Message.Status.CANCELLED, status_at=timezone.now(), error=gettext_noop("The send was cancelled.")
         )
     send.refresh_from_db()
     return send
@@ -349,7 +350,7 @@ def outreach_tick(*, now=None) -> dict:
     lost = Message.objects.filter(status=Message.Status.SENDING, status_at__lt=now - STALE_SENDING).update(
         status=Message.Status.FAILED,
         status_at=now,
-        error=str(_("Interrupted while sending: check whether it arrived before sending again.")),
+        error=gettext_noop("Interrupted while sending: check whether it arrived before sending again."),
     )
     running = list(Send.objects.filter(status=Status.SENDING))
     for send in running:

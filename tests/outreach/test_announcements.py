@@ -111,6 +111,8 @@ def test_the_project_page_lists_the_announcement_and_who_was_not_reached(
     rows = list(detail.context["page"].object_list)
     assert [message.customer.name for message in rows] == ["Buyer Three"]
     assert detail.context["report"].no_address == 1
+    chinese = client.get(announcement.get_absolute_url(), headers={"Accept-Language": "zh-hans"}).content.decode()
+    assert "档案中没有邮箱地址" in chinese  # the reason is stored as a msgid and shown in the reader's language
 
 
 def test_a_buyers_timeline_shows_the_announcement_with_its_status(
