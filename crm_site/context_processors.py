@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from crm_site.navigation import main, settings_menu, visible_items
+from crm_site.outside import is_outside
 
 
 def navigation(request):
@@ -10,5 +11,6 @@ def navigation(request):
     return {
         "nav_items": visible_items(user, main()),
         "settings_items": visible_items(user, settings_menu()),
+        "outside_user": is_outside(user),
         "CURRENCY": settings.CURRENCY,
     }

@@ -4,7 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+
+from crm_site.outside import is_outside
 
 
 class IdleTimeoutMiddleware:
@@ -46,3 +50,23 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class OutsideUsersMiddleware:
+    """Outside users (a partner's agents, crm_site.outside) reach only the views marked for them: any other page
+    sends them to their portal (home does), a write is refused. The API checks its own token and permissions."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/") or not is_outside(request.user):
+            return None
+        if getattr(view_func, "outside_allowed", False) or getattr(view_func, "login_required", True) is False:
+            return None
+        if request.method in ("GET", "HEAD"):
+            return redirect("home")
+        raise PermissionDenied

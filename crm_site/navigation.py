@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.outside import is_outside
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -18,7 +20,9 @@ class NavItem:
     icon: str
     permission: str | None = None
     children: tuple = ()  # shown as a dropdown; the parent's own page is its first entry
-    for_superusers: bool = True  # False: a page for one kind of outside user that superusers need not see
+    # False: a page for outside users (a partner's portal, crm_site.outside): superusers need not see it, and
+    # such pages are all an outside user's menu shows (the first one is where they land).
+    for_superusers: bool = True
     badge: str = ""  # URL name of a fragment with a count, loaded after the page (e.g. unread notifications)
 
 
@@ -70,11 +74,14 @@ add_setting(NavItem(_("API tokens"), "settings:token-list", "key", "crm_site.man
 
 
 def visible_items(user, items) -> list[dict]:
+    outside = is_outside(user)
     shown = []
     for item in items:
         if item.permission and not user.has_perm(item.permission):
             continue
         if user.is_superuser and not item.for_superusers:
+            continue
+        if outside and item.for_superusers and not item.children:
             continue
         children = visible_items(user, item.children) if item.children else []
         if item.children and not children:

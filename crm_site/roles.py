@@ -103,6 +103,9 @@ class Role:
     scope: str
     permissions: tuple[str, ...]
     is_staff: bool = False  # may open the Django admin
+    # People of another company (a partner's agents): they land on their portal and see no staff page
+    # (crm_site.outside).
+    outside: bool = False
 
 
 ROLES = [
@@ -192,6 +195,7 @@ ROLES = [
         _("Channel partner"),
         Scope.OWN,
         ("sales.register_customer",),
+        outside=True,
     ),
 ]
 ROLES_BY_CODE = {role.code: role for role in ROLES}
@@ -213,6 +217,11 @@ def grant(code: str, *permissions: str) -> None:
 def default_permissions(code: str) -> list[str]:
     """Everything role `code` is given by default: its own list and what apps granted it."""
     return [*ROLES_BY_CODE[code].permissions, *_GRANTED.get(code, [])]
+
+
+def outside_permissions() -> set[str]:
+    """Every permission outside roles give by default: a user holding only these is an outside user."""
+    return {permission for role in ROLES if role.outside for permission in default_permissions(role.code)}
 
 
 def role_label(code: str) -> str:

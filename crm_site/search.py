@@ -10,6 +10,12 @@ MIN_LENGTH = 2
 PER_SECTION = 10
 
 
+def too_short(query: str) -> bool:
+    """Fewer than MIN_LENGTH characters, except one Chinese character: a surname ("赵") is a common search."""
+    query = query.strip()
+    return len(query) < MIN_LENGTH and (not query or query.isascii())
+
+
 @dataclass
 class SearchHit:
     title: str
@@ -34,7 +40,7 @@ def register(title, provider: Callable, permission: str | None = None) -> None:
 
 def search(user, query: str) -> list[dict]:
     query = query.strip()
-    if len(query) < MIN_LENGTH:
+    if too_short(query):
         return []
     results = []
     for section in SECTIONS:

@@ -44,8 +44,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "template_partials",
-    "django_tables2",
-    "django_filters",
     "simple_history",
     "axes",
     "csp",
@@ -72,6 +70,7 @@ MIDDLEWARE = [
     # After messages: it tells the user why they were logged out.
     "crm_site.middleware.IdleTimeoutMiddleware",
     "crm_site.middleware.PagesLoginRequiredMiddleware",
+    "crm_site.middleware.OutsideUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -265,7 +264,6 @@ WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 MESSAGE_TAGS = {40: "danger"}
 

@@ -6,7 +6,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from crm_site.api import api
-from crm_site.views import health, home, search, settings_pages, staff
+from crm_site.outside import outside_allowed
+from crm_site.views import account, health, home, search, settings_pages, staff
 
 staff_patterns = (
     [
@@ -39,9 +40,19 @@ urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
     path("search/", search.search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Outside users (a partner's agents) may use their account too: every other page of the staff is closed to them.
+    path("accounts/logout/", outside_allowed(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/profile/", account.account, name="account"),
+    path(
+        "accounts/password/",
+        outside_allowed(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        outside_allowed(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
     # The language switcher must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("staff/", include(staff_patterns)),

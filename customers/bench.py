@@ -31,6 +31,21 @@ def _name(user):
     return f"/customers/?q={customer.name}" if customer else None
 
 
+def _surname(user):
+    """One Chinese character, a surname: a prefix of the name (customer_name_prefix_idx); thousands match."""
+    from customers.models import Customer
+
+    customer = Customer.objects.order_by("-id").first()
+    return f"/customers/?q={customer.name[0]}" if customer else None
+
+
+def _surname_global(user):
+    from customers.models import Customer
+
+    customer = Customer.objects.order_by("-id").first()
+    return f"/search/?q={customer.name[0]}" if customer else None
+
+
 def _pinyin(user):
     """The same name typed as pinyin, without switching to a Chinese input method."""
     from customers.models import Customer
@@ -46,5 +61,8 @@ register(Scenario("customers.search.phone", "executive", _phone_tail, note="last
 register(Scenario("customers.search.phone_prefix", "executive", _phone_fragment, note="4 digits incl. prefix"))
 register(Scenario("customers.search.name", "executive", _name, note="full name"))
 register(Scenario("customers.search.pinyin", "executive", _pinyin, note="full name in pinyin"))
+register(Scenario("customers.search.surname", "executive", _surname, note="one character: a surname"))
+register(Scenario("customers.search.surname.rep", "sales_rep", _surname, note="one character, a rep's files"))
+register(Scenario("customers.search.surname.global", "executive", _surname_global, note="/search/, one character"))
 register(Scenario("customers.detail", "sales_rep", _own_customer))
 register(Scenario("api.customers.list", "sales_rep", lambda user: "/api/v1/customers/", api=True))

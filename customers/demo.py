@@ -56,6 +56,10 @@ ENGLISH = [
 ]
 
 
+# rooms, area from / to (m²), budget from / to (10k yuan): plausible together, so the unit picker finds units.
+INTENT_PROFILES = [(2, 70, 95, 250, 700), (3, 95, 125, 300, 1000), (4, 130, 175, 450, 1400)]
+
+
 def seed(stdout, count: int = 60) -> None:
     """Idempotent: files are keyed by phone; activity is added only with newly created files."""
     users = {user.username: user for user in get_user_model().objects.filter(username__in=REP_PROJECTS)}
@@ -149,15 +153,17 @@ def _activity(users):
     latest = Interaction.objects.filter(customer=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
     Customer.objects.filter(pk__in=[customer.pk for customer in customers]).update(last_contact_at=Subquery(latest))
     for customer in customers[::3]:
+        # What buyers ask for: the rooms a size has, and a budget (10k yuan) that size costs in the city.
+        rooms, area_min, area_max, budget_min, budget_max = rng.choice(INTENT_PROFILES)
         intent = PurchaseIntent.objects.create(
             customer=customer,
             recorded_by=customer.owner,
-            area_min=rng.choice([70, 90, 120]),
-            area_max=rng.choice([100, 140, 180]),
-            rooms=rng.choice([2, 3, 4]),
+            area_min=area_min,
+            area_max=area_max,
+            rooms=rooms,
             orientation="S",
-            budget_min=rng.choice([300, 500]),
-            budget_max=rng.choice([600, 900]),
+            budget_min=budget_min,
+            budget_max=budget_max,
             priorities=rng.sample(["location", "schools", "transport", "price", "greening"], 2),
             questions="车位配比？ When is delivery?",
         )

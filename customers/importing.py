@@ -40,6 +40,7 @@ from crm_site.models import AuditEntry, CustomField
 from crm_site.scope import staff_profile
 from crm_site.selectors import assignable_staff
 from crm_site.spreadsheets import ENCODINGS, FileRejected, Sheet, column_letter, read_sheet
+from crm_site.validators import TEXT_MAX_LENGTH
 from customers.identity import FULL_WIDTH, SEPARATORS, normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerPhone
 from customers.pinyin import name_pinyin
@@ -190,7 +191,6 @@ FIELD_KINDS = {
     "project": PROJECT,
 }
 REQUIRED = {"name", "phone"}
-NOTES_MAX = 5000
 TAGS_MAX = 20
 
 
@@ -472,7 +472,7 @@ class _Parsers:
 
     @staticmethod
     def _text(target: Target):
-        limit = Customer._meta.get_field(target.key).max_length or NOTES_MAX
+        limit = Customer._meta.get_field(target.key).max_length or TEXT_MAX_LENGTH
 
         def parse(text):
             if len(text) > limit:

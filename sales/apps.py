@@ -12,4 +12,7 @@ class SalesConfig(AppConfig):
     ]
 
     def ready(self):
-        from sales import panels  # noqa: F401  (registers my-day panels, timeline sources and page sections)
+        from sales import (
+            panels,  # noqa: F401  (registers my-day panels, timeline sources and page sections)
+            receivers,  # noqa: F401  (answers customers' events: owner changed, merge, visit; pool)
+        )

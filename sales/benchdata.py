@@ -620,9 +620,9 @@ def generate(*, projects: int, units: int, opportunities: int, grid_units: int =
 
 
 PROMISE_SQL = """
-INSERT INTO sales_promise (customer_id, deal_id, project_id, promised_by_id, topic, content, due_on, status, evidence,
-                           closed_at, closed_by_id, close_note, created_at)
-SELECT customer_id, id, project_id, owner_id,
+INSERT INTO sales_promise (customer_id, deal_id, project_id, promised_by_id, owner_id, topic, content, due_on, status,
+                           evidence, closed_at, closed_by_id, close_note, created_at)
+SELECT customer_id, id, project_id, owner_id, owner_id,
        (ARRAY['parking', 'decoration', 'school', 'delivery', 'price', 'certificate', 'other'])[id %% 7 + 1],
        'Bench promise on deal ' || id, due_on,
        CASE WHEN due_on >= %(today)s OR id %% 10 < 3 THEN 'open' WHEN id %% 10 < 9 THEN 'kept' ELSE 'broken' END,

@@ -6,11 +6,11 @@ from crm_site import search as global_search
 
 @login_required
 def search(request):
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "").replace("\x00", "")[:100]  # PostgreSQL text cannot hold a NUL
     results = global_search.search(request.user, query)
     template = "crm_site/search.html#search-results" if request.htmx else "crm_site/search.html"
     return render(
         request,
         template,
-        {"q": query, "results": results, "too_short": 0 < len(query.strip()) < global_search.MIN_LENGTH},
+        {"q": query, "results": results, "too_short": bool(query.strip()) and global_search.too_short(query)},
     )

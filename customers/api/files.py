@@ -12,6 +12,7 @@ from pydantic import Field
 from crm_site import customfields, masking
 from crm_site.api.common import ApiError, RevealingPagination, require_perm
 from crm_site.models import AccessLog
+from crm_site.validators import TEXT_MAX_LENGTH, not_in_future
 from customers import selectors, services
 from customers.identity import normalize_id_number, normalize_phone
 from customers.models import Customer, Interaction
@@ -77,7 +78,7 @@ class CustomerIn(Schema):
     level: Customer.Level = Customer.Level.C
     status: Customer.Status = Customer.Status.PROSPECT
     marketing_consent: bool = False
-    notes: str = Field("", max_length=5000)
+    notes: str = Field("", max_length=TEXT_MAX_LENGTH)
     work_district: str = Field("", max_length=50)
     work_address: str = Field("", max_length=200)
     hobbies: str = Field("", max_length=300)
@@ -120,6 +121,10 @@ def _clean(payload: CustomerIn) -> tuple[dict, dict]:
             validate_email(data["email"])
         except ValidationError as error:
             errors["email"] = error.messages
+    try:
+        not_in_future(data["birth_date"])  # the model's rule, as the form applies it
+    except ValidationError as error:
+        errors["birth_date"] = error.messages
     try:
         custom = customfields.validate_values(selectors.ENTITY, custom)
     except ValidationError as error:
@@ -216,7 +221,7 @@ class InteractionIn(Schema):
     channel: Interaction.Channel = Interaction.Channel.PHONE
     direction: Interaction.Direction = Interaction.Direction.OUT
     occurred_at: datetime.datetime | None = None
-    summary: str = Field(min_length=1, max_length=5000)
+    summary: str = Field(min_length=1, max_length=TEXT_MAX_LENGTH)
     outcome: str = Field("", max_length=200)
     next_step: str = Field("", max_length=200)
     next_due: datetime.date | None = None

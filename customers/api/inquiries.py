@@ -10,6 +10,7 @@ from pydantic import Field
 
 from crm_site.api.common import ApiError, require_perm
 from crm_site.models import AccessLog
+from crm_site.validators import TEXT_MAX_LENGTH
 from customers.models import Inquiry
 from customers.services import inquiries as services
 from sales.models import Project
@@ -21,7 +22,7 @@ class InquiryIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     phone: str = Field(min_length=1, max_length=40)
     email: str = Field("", max_length=254)
-    message: str = Field("", max_length=5000)
+    message: str = Field("", max_length=TEXT_MAX_LENGTH)
     project_code: str = Field("", max_length=30, description="Code of an active project; empty if unknown.")
     source_detail: str = Field("", max_length=200, description="Where the inquiry came from, e.g. a campaign.")
 

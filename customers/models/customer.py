@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm_site.querysets import ScopedQuerySet
+from crm_site.validators import TEXT_MAX_LENGTH, not_in_future
 from customers.pinyin import name_pinyin
 
 
@@ -102,7 +103,7 @@ class Customer(models.Model):
     email = models.EmailField(_("email"), blank=True)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True, default="")
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[not_in_future])
     district = models.CharField(_("home district"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     work_district = models.CharField(_("work district"), max_length=50, blank=True)
@@ -135,7 +136,7 @@ class Customer(models.Model):
     key_account = models.BooleanField(_("key account"), default=False)
     key_account_reason = models.CharField(_("key account reason"), max_length=300, blank=True)
     marketing_consent = models.BooleanField(_("consents to marketing"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT_MAX_LENGTH)
     # Empty while the file sits in the team's public pool (公海).
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,7 +162,11 @@ class Customer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["name_pinyin"])  # derived from the name: not a change of its own
+    # The last activity that renews the owner's protection without being a logged contact (a stage move, a
+    # reservation, a contract, a payment): written by customers_touch, read by the pool rules (customers.pool).
+    touched_at = models.DateTimeField(_("last activity"), null=True, blank=True, editable=False)
+    # Derived (the name's pinyin) or a cache written with update() (touched_at): not changes of their own.
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "touched_at"])
 
     objects = CustomerQuerySet.as_manager()
 
@@ -190,6 +195,9 @@ class Customer(models.Model):
             models.Index(fields=["-created_at", "-id"], name="customer_created_idx"),
             models.Index(fields=["project", "-created_at"], name="customer_project_created_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
+            # A one-character search (a surname: "赵") is a prefix match; LIKE '赵%' needs the pattern operators
+            # on PostgreSQL (the database's C.UTF-8 collation is not "C" to the planner). Ignored elsewhere.
+            models.Index(fields=["name"], name="customer_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone"], name="customer_phone_idx"),
             models.Index(fields=["team", "owner"], name="customer_team_owner_idx"),
             models.Index(fields=["owner", "level", "status"], name="customer_owner_level_idx"),

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.validators import TEXT_MAX_LENGTH
+
 
 class Inquiry(models.Model):
     """A web or API inquiry waiting in the unassigned queue until a manager hands it to a rep."""
@@ -23,7 +25,7 @@ class Inquiry(models.Model):
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=20)
     email = models.EmailField(_("email"), blank=True)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, max_length=TEXT_MAX_LENGTH)
     project = models.ForeignKey("sales.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source_detail = models.CharField(_("source detail"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.validators import TEXT_MAX_LENGTH
+
 
 class PurchaseIntent(models.Model):
     """What a customer wants, as recorded at one moment. A change adds a row; the newest is current."""
@@ -38,8 +40,8 @@ class PurchaseIntent(models.Model):
         "sales.Project", verbose_name=_("preferred projects"), blank=True, related_name="+"
     )
     priorities = models.JSONField(_("what matters"), default=list, blank=True)
-    questions = models.TextField(_("questions raised"), blank=True)
-    suggestions = models.TextField(_("suggestions"), blank=True)
+    questions = models.TextField(_("questions raised"), blank=True, max_length=TEXT_MAX_LENGTH)
+    suggestions = models.TextField(_("suggestions"), blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("purchase intent")

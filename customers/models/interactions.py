@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.validators import TEXT_MAX_LENGTH
+
 
 class Interaction(models.Model):
     """One contact with a customer on any channel, with its outcome and the next step it promises."""
@@ -27,7 +29,7 @@ class Interaction(models.Model):
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("staff"), on_delete=models.PROTECT, related_name="interactions"
     )
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary"), max_length=TEXT_MAX_LENGTH)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     next_due = models.DateField(_("next step due"), null=True, blank=True)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.validators import TEXT_MAX_LENGTH
+
 
 class VisitPlan(models.Model):
     """A visit a rep plans for a day; recording it links the interaction; a manager may assess it."""
@@ -43,7 +45,7 @@ class DailyReport(models.Model):
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="daily_reports")
     day = models.DateField(_("day"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=TEXT_MAX_LENGTH)
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:

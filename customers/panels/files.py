@@ -2,15 +2,14 @@
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm_site import myday
+from customers import pool
 from customers.models import Customer, LevelPolicy
 from customers.selectors import followups_due
-from customers.services.ownership import with_last_touch
 
 
 def followups(user) -> list[myday.PanelItem]:
@@ -29,18 +28,13 @@ def followups(user) -> list[myday.PanelItem]:
 
 
 def lapsing(user) -> list[myday.PanelItem]:
-    """The user's files whose protection ends within their level's warning window."""
+    """The user's files whose protection ends within their level's warning window (never those the pool keeps:
+    buyers, owners, key accounts, live deals ...)."""
     now = timezone.now()
-    q = Q(pk__in=[])
     policies = LevelPolicy.for_all_levels()
-    for level, policy in policies.items():
-        warn_from = now - datetime.timedelta(days=policy.protection_days - policy.warn_days)
-        q |= Q(level=level, last_touch__lt=warn_from)
-    rows = (
-        with_last_touch(Customer.objects.filter(owner=user, key_account=False))
-        .filter(q)
-        .order_by("last_touch")[: myday.MAX_ITEMS + 1]
-    )
+    rows = pool.lapsing(Customer.objects.filter(owner=user), now=now, warn=True).order_by("last_touch")[
+        : myday.MAX_ITEMS + 1
+    ]
     items = []
     for customer in rows:
         ends = customer.last_touch + datetime.timedelta(days=policies[customer.level].protection_days)

@@ -24,7 +24,7 @@ SORTS = {
     "-contact": ("-last_contact_at", "-id"),
     "level": ("level", "-created_at", "-id"),
 }
-MIN_NAME_FRAGMENT = 2
+MIN_NAME_FRAGMENT = 2  # shorter (one character, a surname such as "赵"): a prefix of the name, see _prefix_q
 
 
 def search_q(query: str) -> Q:
@@ -50,7 +50,7 @@ def _search(query: str) -> tuple[Q, bool]:
     if "@" in query:
         return Q(email__iexact=query), False
     if len(query) < MIN_NAME_FRAGMENT:
-        return Q(name__istartswith=query), False
+        return _prefix_q(query), False
     letters = query.replace(" ", "").lower()
     if not (letters.isascii() and letters.isalpha()):
         return Q(name__icontains=query), False
@@ -62,6 +62,16 @@ def _search(query: str) -> tuple[Q, bool]:
         if ids is not None:
             return Q(pk__any=ids), True
     return name_q, False
+
+
+def _prefix_q(fragment: str) -> Q:
+    """Names starting with `fragment` (one character: "赵", a surname), as a case-sensitive LIKE 'x%' that the
+    customer_name_prefix_idx index serves on PostgreSQL (ILIKE / UPPER() could not use it); a letter is looked
+    up in both cases."""
+    q = Q(name__startswith=fragment)
+    for variant in {fragment.lower(), fragment.upper()} - {fragment}:
+        q |= Q(name__startswith=variant)
+    return q
 
 
 def _pinyin_q(letters: str) -> Q:

@@ -3,7 +3,6 @@
 from .files import (
     DuplicateCustomer,
     customer_create,
-    customer_merge,
     customer_update,
     customers_tag,
     intent_record,
@@ -14,8 +13,10 @@ from .interactions import interaction_log
 from .ownership import (
     conflict_record,
     conflict_resolve,
+    customer_merge,
     customers_assign,
     customers_hand_over,
+    customers_touch,
     key_account_assign,
     pool_claim,
     pool_release_lapsed,
@@ -31,6 +32,7 @@ __all__ = [
     "customers_assign",
     "customers_hand_over",
     "customers_tag",
+    "customers_touch",
     "intent_record",
     "interaction_log",
     "key_account_assign",

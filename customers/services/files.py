@@ -1,4 +1,4 @@
-"""Customer files: create and update under the identity rule, phones, members, intent, merge."""
+"""Customer files: create and update under the identity rule, phones, members, intent (merge: ownership.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from crm_site import audit, events
 from crm_site.models import AuditEntry
 from crm_site.scope import staff_profile
+from crm_site.validators import not_in_future
 from customers.models import Customer, CustomerMember, CustomerPhone, PurchaseIntent
 from customers.selectors import customer_by_identity
 
@@ -50,6 +51,14 @@ class DuplicateCustomer(ValidationError):
         super().__init__(_("A customer with this phone or ID number already exists."), code="duplicate")
 
 
+def _check_fields(data: dict) -> None:
+    """The model's field rules every caller meets (forms check them too): a birth date that has happened."""
+    try:
+        not_in_future(data.get("birth_date"))
+    except ValidationError as error:
+        raise ValidationError({"birth_date": error.messages}) from None
+
+
 def _raise_if_taken(*, phones, id_number: str, exclude_pk=None) -> None:
     for phone in phones:
         existing = customer_by_identity(phone=phone)
@@ -69,6 +78,7 @@ def customer_create(*, by, owner=None, custom: dict | None = None, extra_phones=
     """
     owner = owner or by
     data = {key: value for key, value in fields.items() if key in EDITABLE}
+    _check_fields(data)
     phones = [number for number in [data.get("phone", ""), *extra_phones] if number]
     _raise_if_taken(phones=phones, id_number=data.get("id_number", ""))
     profile = staff_profile(owner)
@@ -100,6 +110,7 @@ def customer_create(*, by, owner=None, custom: dict | None = None, extra_phones=
 def customer_update(*, customer: Customer, by, custom: dict | None = None, **fields) -> Customer:
     """Change the editable fields (ownership moves through conflicts, the pool and hand-over)."""
     data = {key: value for key, value in fields.items() if key in EDITABLE}
+    _check_fields(data)
     new_phone = data.get("phone", customer.phone)
     _raise_if_taken(
         phones=[new_phone] if new_phone else [],
@@ -156,53 +167,6 @@ def intent_record(*, customer: Customer, by, projects=(), **fields) -> PurchaseI
     if projects:
         intent.projects.set(projects)
     return intent
-
-
-@transaction.atomic
-def customer_merge(*, keep: Customer, merge: Customer, by, reason: str) -> Customer:
-    """Fold `merge` into `keep`: every phone, member, intent, contact, plan, claim and inquiry moves over."""
-    if keep.pk == merge.pk:
-        raise ValidationError(_("Choose two different customers to merge."))
-    from customers.models import CustomerConflict, CustomerShare, Inquiry, Interaction, VisitPlan
-
-    # The merged file's numbers join as secondary ones: a file has exactly one primary number.
-    CustomerPhone.objects.filter(customer=merge).update(primary=False)
-    for model in (CustomerPhone, CustomerMember, PurchaseIntent, Interaction, VisitPlan, CustomerConflict, Inquiry):
-        model.objects.filter(customer=merge).update(customer=keep)
-    CustomerPhone.objects.filter(customer=keep, primary=True).exclude(number=keep.phone).update(primary=False)
-    for share in CustomerShare.objects.filter(customer=merge):
-        CustomerShare.objects.get_or_create(
-            customer=keep, user=share.user, defaults={"created_by": by, "reason": share.reason}
-        )
-    Customer.objects.filter(referrer=merge).update(referrer=keep)
-    filled = {}
-    for name in EDITABLE:
-        if name in ("phone", "id_number", "project", "referrer"):
-            continue
-        if getattr(keep, name) in ("", None, []) and getattr(merge, name) not in ("", None, []):
-            setattr(keep, name, getattr(merge, name))
-            filled[name] = getattr(merge, name)
-    keep.custom = {**merge.custom, **keep.custom}
-    keep.last_contact_at = max(filter(None, [keep.last_contact_at, merge.last_contact_at]), default=None)
-    merged_id_number = merge.id_number
-    merge_label = f"{merge.name} #{merge.pk}"
-    merge._history_user = by
-    merge.delete()
-    if not keep.id_number and merged_id_number:
-        keep.id_number = merged_id_number
-    keep._history_user = by
-    keep.save()
-    audit.record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        instance=keep,
-        changes={
-            "merged": [merge_label, str(keep)],
-            **{key: [None, audit.jsonable(value)] for key, value in filled.items()},
-        },
-        reason=reason,
-    )
-    return keep
 
 
 @transaction.atomic

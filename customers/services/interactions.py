@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Inquiry, Interaction, VisitPlan
+from customers.signals import interaction_logged
 
 VISIT_CHANNELS = (Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT)
 
@@ -28,7 +29,8 @@ def interaction_log(
     visit_plan: VisitPlan | None = None,
 ) -> Interaction:
     """Record a contact. It settles the customer's earlier open next steps, counts as the follow-up that
-    keeps the file protected, completes the matching planned visit and answers a waiting inquiry."""
+    keeps the file protected, completes the matching planned visit and answers a waiting inquiry; other apps
+    settle what it means for them (customers.signals.interaction_logged: a visit moves a lead to "visited")."""
     now = timezone.now()
     occurred_at = occurred_at or now
     if occurred_at > now + datetime.timedelta(minutes=5):
@@ -78,4 +80,5 @@ def interaction_log(
         received_at__lte=occurred_at,
         status__in=[Inquiry.Status.NEW, Inquiry.Status.ASSIGNED],
     ).update(first_contact_at=occurred_at, status=Inquiry.Status.CONTACTED)
+    interaction_logged.send(sender=Interaction, interaction=interaction, customer=customer, by=by)
     return interaction

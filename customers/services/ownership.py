@@ -1,36 +1,64 @@
 """Who owns a customer: conflicts (撞单), co-owners, the public pool (公海), hand-over, key accounts.
 
-Every change of owner is audited with the acting user and a reason.
+Every change of owner is audited with the acting user and a reason, and announced once through
+`_owners_changed` (customers.signals.customer_owner_changed): the apps holding open records of the customers
+(sales today, members and service next) move them to the new owner in the same transaction.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm_site import audit
 from crm_site.models import AuditEntry, StaffProfile
 from crm_site.scope import staff_profile
+from customers import pool
 from customers.models import (
     Customer,
     CustomerConflict,
+    CustomerMember,
+    CustomerPhone,
     CustomerSettings,
     CustomerShare,
     Handover,
     Inquiry,
     Interaction,
-    LevelPolicy,
+    PurchaseIntent,
     VisitPlan,
 )
+from customers.services.files import EDITABLE
+from customers.signals import customer_merging, customer_owner_changed
 
 SYSTEM_REASON_LAPSED = "protection period ended without follow-up"
+REASON_CLAIMED = "claimed from pool"
+
+
+def _owners_changed(moves: dict, *, to_user, by, reason: str) -> dict[str, int]:
+    """Announce that the customers in `moves` ({id: previous owner id}) now belong to `to_user` (None: the pool).
+
+    The one place customer_owner_changed is sent from: every path that changes Customer.owner calls it inside
+    its transaction, after the customers' rows are updated; receivers move their open records (see the signal).
+    Returns what the receivers say they moved: {kind of record: how many}.
+    """
+    if to_user is not None:
+        moves = {pk: previous for pk, previous in moves.items() if previous != to_user.pk}
+    moved: dict[str, int] = {}
+    if moves:
+        for _receiver, answer in customer_owner_changed.send(
+            sender=Customer, moves=moves, to_user=to_user, by=by, reason=reason
+        ):
+            for kind, count in (answer or {}).items():
+                moved[kind] = moved.get(kind, 0) + count
+    return moved
 
 
 def _set_owner(customer: Customer, owner, *, by, reason: str) -> None:
+    previous = customer.owner_id
     profile = staff_profile(owner) if owner is not None else None
     customer.owner = owner
     customer.owned_since = timezone.now() if owner is not None else None
@@ -39,6 +67,24 @@ def _set_owner(customer: Customer, owner, *, by, reason: str) -> None:
     customer._history_user = by
     customer._change_reason = reason
     customer.save(update_fields=["owner", "owned_since", "team", "updated_at"])
+    _owners_changed({customer.pk: previous}, to_user=owner, by=by, reason=reason)
+
+
+@transaction.atomic
+def customers_touch(*, customer_ids: Iterable[int], at: datetime.datetime | None = None) -> int:
+    """Record activity on these files that renews their owner's protection (a stage move, a reservation, a
+    contract, a payment: other apps call this); returns how many files moved forward. Not a logged contact:
+    last_contact_at keeps meaning the last contact."""
+    at = at or timezone.now()
+    ids = sorted({pk for pk in customer_ids if pk is not None})
+    if not ids:
+        return 0
+    # A cache like last_contact_at: written with update(), not audited.
+    return (
+        Customer.objects.filter(pk__in=ids)
+        .filter(Q(touched_at__isnull=True) | Q(touched_at__lt=at))
+        .update(touched_at=at)
+    )
 
 
 def conflict_record(*, customer: Customer, claimant, evidence: dict) -> CustomerConflict:
@@ -102,6 +148,7 @@ def customers_hand_over(*, from_user, to_user, by, reason: str, customer_ids=Non
     profile = staff_profile(to_user)
     now = timezone.now()
     Customer.objects.filter(pk__in=moved).update(owner=to_user, owned_since=now, team=profile.team if profile else None)
+    records = _owners_changed(dict.fromkeys(moved, from_user.pk), to_user=to_user, by=by, reason=reason)
     followups = Interaction.objects.filter(customer_id__in=moved, staff=from_user, next_done=False).exclude(
         next_due=None
     )
@@ -120,6 +167,7 @@ def customers_hand_over(*, from_user, to_user, by, reason: str, customer_ids=Non
         customer_count=len(moved),
         followup_count=followup_count,
     )
+    handover.open_records = records  # for the page's message: {kind of record: how many}
     audit.record_many(
         actor=by,
         model="customers.customer",
@@ -142,34 +190,15 @@ def key_account_assign(*, customer: Customer, rep, by, reason: str) -> Customer:
     return customer
 
 
-def lapse_q(now: datetime.datetime | None = None) -> Q:
-    """Owned, non-key files whose last follow-up (or ownership start) is older than their level's protection."""
-    now = now or timezone.now()
-    q = Q(pk__in=[])
-    for level, policy in LevelPolicy.for_all_levels().items():
-        q |= Q(level=level, last_touch__lt=now - datetime.timedelta(days=policy.protection_days))
-    return q
-
-
-def with_last_touch(queryset):
-    """The latest of the last contact and the start of the current ownership (a claim or hand-over
-    starts a fresh protection period), falling back to the creation time."""
-    return queryset.annotate(
-        last_touch=Greatest(
-            Coalesce("last_contact_at", "owned_since", "created_at"),
-            Coalesce("owned_since", "last_contact_at", "created_at"),
-        )
-    )
-
-
 @transaction.atomic
 def pool_release_lapsed(*, now: datetime.datetime | None = None) -> int:
-    """Send lapsed files to their team's public pool; returns how many. Safe to run twice."""
-    lapsed = with_last_touch(Customer.objects.filter(owner__isnull=False, key_account=False)).filter(lapse_q(now))
-    rows = list(lapsed.values_list("pk", "owner_id"))
+    """Send lapsed files to their team's public pool (never those customers.pool keeps); returns how many.
+    Safe to run twice."""
+    rows = list(pool.lapsing(now=now).values_list("pk", "owner_id"))
     if not rows:
         return 0
     Customer.objects.filter(pk__in=[pk for pk, _owner in rows]).update(owner=None, owned_since=None)
+    _owners_changed(dict(rows), to_user=None, by=None, reason=SYSTEM_REASON_LAPSED)
     audit.record_many(
         actor=None,
         model="customers.customer",
@@ -198,8 +227,9 @@ def pool_claim(*, customer_id: int, by) -> Customer:
         action=AuditEntry.Action.UPDATE,
         instance=customer,
         changes={"owner_id": [None, by.pk]},
-        reason="claimed from pool",
+        reason=REASON_CLAIMED,
     )
+    _owners_changed({customer.pk: None}, to_user=by, by=by, reason=REASON_CLAIMED)
     return customer
 
 
@@ -207,7 +237,8 @@ def pool_claim(*, customer_id: int, by) -> Customer:
 def customers_assign(*, customers, to_user, by, reason: str = "") -> int:
     """Give the chosen files to `to_user` (a manager's bulk action); audited per file."""
     profile = staff_profile(to_user)
-    rows = list(customers.exclude(owner=to_user).values_list("pk", "owner_id"))
+    reason = reason or "bulk assignment"
+    rows = list(customers.exclude(owner=to_user).select_for_update().values_list("pk", "owner_id"))
     Customer.objects.filter(pk__in=[pk for pk, _owner in rows]).update(
         owner=to_user, owned_since=timezone.now(), team=profile.team if profile else None
     )
@@ -215,6 +246,59 @@ def customers_assign(*, customers, to_user, by, reason: str = "") -> int:
         actor=by,
         model="customers.customer",
         changes_by_id={pk: {"owner_id": [owner_id, to_user.pk]} for pk, owner_id in rows},
-        reason=reason or "bulk assignment",
+        reason=reason,
     )
+    _owners_changed(dict(rows), to_user=to_user, by=by, reason=reason)
     return len(rows)
+
+
+@transaction.atomic
+def customer_merge(*, keep: Customer, merge: Customer, by, reason: str) -> Customer:
+    """Fold `merge` into `keep`: every phone, member, intent, contact, plan, claim and inquiry moves over, and
+    every other app's rows with them (customers.signals.customer_merging)."""
+    if keep.pk == merge.pk:
+        raise ValidationError(_("Choose two different customers to merge."))
+    # The duplicate's open records (opportunities, deals ... in other apps) go to keep's owner, then every app
+    # points its rows at keep: nothing is deleted with the duplicate.
+    if keep.owner_id is not None:
+        _owners_changed({merge.pk: merge.owner_id}, to_user=keep.owner, by=by, reason=reason)
+    customer_merging.send(sender=Customer, keep=keep, merge=merge, by=by, reason=reason)
+    # The merged file's numbers join as secondary ones: a file has exactly one primary number.
+    CustomerPhone.objects.filter(customer=merge).update(primary=False)
+    for model in (CustomerPhone, CustomerMember, PurchaseIntent, Interaction, VisitPlan, CustomerConflict, Inquiry):
+        model.objects.filter(customer=merge).update(customer=keep)
+    CustomerPhone.objects.filter(customer=keep, primary=True).exclude(number=keep.phone).update(primary=False)
+    for share in CustomerShare.objects.filter(customer=merge):
+        CustomerShare.objects.get_or_create(
+            customer=keep, user=share.user, defaults={"created_by": by, "reason": share.reason}
+        )
+    Customer.objects.filter(referrer=merge).update(referrer=keep)
+    filled = {}
+    for name in EDITABLE:
+        if name in ("phone", "id_number", "project", "referrer"):
+            continue
+        if getattr(keep, name) in ("", None, []) and getattr(merge, name) not in ("", None, []):
+            setattr(keep, name, getattr(merge, name))
+            filled[name] = getattr(merge, name)
+    keep.custom = {**merge.custom, **keep.custom}
+    keep.last_contact_at = max(filter(None, [keep.last_contact_at, merge.last_contact_at]), default=None)
+    keep.touched_at = max(filter(None, [keep.touched_at, merge.touched_at]), default=None)
+    merged_id_number = merge.id_number
+    merge_label = f"{merge.name} #{merge.pk}"
+    merge._history_user = by
+    merge.delete()
+    if not keep.id_number and merged_id_number:
+        keep.id_number = merged_id_number
+    keep._history_user = by
+    keep.save()
+    audit.record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        instance=keep,
+        changes={
+            "merged": [merge_label, str(keep)],
+            **{key: [None, audit.jsonable(value)] for key, value in filled.items()},
+        },
+        reason=reason,
+    )
+    return keep

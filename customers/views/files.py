@@ -251,11 +251,13 @@ def _quick_action(request, pk, form, save, success, partial):
 
 
 def customer_panels(request, customer, message) -> HttpResponse:
-    """After a logged contact: a fresh form, plus the timeline and follow-ups swapped out of band."""
+    """After a logged contact: a fresh form, plus the timeline, the follow-ups and the other apps' sections
+    swapped out of band (a logged visit moves a lead to "visited": the Sales section shows it at once)."""
     customer.refresh_from_db()
     context = {
         "customer": customer,
         "timeline": selectors.timeline(customer=customer),
+        "sections": sections.sections(customer, request.user),
         "open_followups": _open_followups(customer),
         "flash": message,
         "interaction_form": InteractionForm(),
@@ -264,7 +266,7 @@ def customer_panels(request, customer, message) -> HttpResponse:
     }
     fragments = [
         render_to_string(f"customers/customer_detail.html#{name}", context, request=request)
-        for name in ("interaction-form", "timeline", "followups")
+        for name in ("interaction-form", "timeline", "followups", "sections")
     ]
     return HttpResponse("".join(fragments))
 

@@ -112,6 +112,9 @@ def handover(request):
                 _("%(count)d customers and %(followups)d open follow-ups moved to %(to)s.")
                 % {"count": done.customer_count, "followups": done.followup_count, "to": done.to_user},
             )
+            if done.open_records:
+                records = ", ".join(f"{count} {kind}" for kind, count in done.open_records.items())
+                messages.info(request, _("Their open records moved with them: %(records)s.") % {"records": records})
             return redirect("customers:handover")
     recent = Handover.objects.select_related("from_user", "to_user", "by")[:20]
     return render(request, "customers/handover.html", {"form": form, "recent": recent})

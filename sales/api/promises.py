@@ -14,6 +14,7 @@ from pydantic import Field
 
 from crm_site.api.common import ApiError, require_perm
 from crm_site.models import Team
+from crm_site.validators import TEXT_MAX_LENGTH
 from customers.models import Customer
 from sales.models import Deal, Project, Promise, SalesTarget
 from sales.selectors import promises as selectors
@@ -56,9 +57,9 @@ class PromiseIn(Schema):
     deal_id: int | None = None
     project_id: int | None = None
     topic: Promise.Topic = Promise.Topic.OTHER
-    content: str = Field(min_length=1, max_length=5000)
+    content: str = Field(min_length=1, max_length=TEXT_MAX_LENGTH)
     due_on: datetime.date | None = None
-    evidence: str = Field("", max_length=5000)
+    evidence: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
 class PromiseFilter(Schema):

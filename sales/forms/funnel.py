@@ -3,7 +3,7 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -153,8 +153,15 @@ class LoseForm(forms.Form):
 
 
 class ReserveForm(forms.Form):
+    """Reserve a unit for an opportunity. The unit comes from the grid (fixed, hidden) or from the unit picker
+    (sales/_unit_picker.html: radio buttons over a searched, intent-filtered list), never from a long select."""
+
     opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=Opportunity.objects.none())
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        error_messages={"required": _("Choose a unit from the list.")},
+    )
     deposit = forms.DecimalField(label=_("Deposit"), min_value=0, **MONEY)
     expires_at = forms.DateTimeField(
         label=_("Reservation expires"),
@@ -163,7 +170,7 @@ class ReserveForm(forms.Form):
         help_text=_("Empty: the default reservation period."),
     )
 
-    def __init__(self, *args, user, unit=None, opportunity=None, customer=None, **kwargs):
+    def __init__(self, *args, user, unit=None, opportunity=None, customer=None, units_url="", **kwargs):
         super().__init__(*args, **kwargs)
         opportunities = Opportunity.objects.visible_to(user).open().select_related("customer", "project")
         if customer is not None:
@@ -178,19 +185,44 @@ class ReserveForm(forms.Form):
         self.fields["opportunity"].label_from_instance = lambda row: (
             f"{row.customer} · {row.project} · {row.get_stage_display()}"
         )
-        self.fields["unit"].label_from_instance = lambda row: f"{row} · {row.get_status_display()} · {row.list_price}"
         limit_choices(
             self.fields["opportunity"], opportunities.order_by("-stage_changed_at"), key="pk", placeholder="#"
         )
-        limit_choices(
-            self.fields["unit"], units.order_by("building__name", "-floor", "number"), key="pk", placeholder="#"
-        )
+        choices = list(getattr(self.fields["opportunity"].widget, "choices", []))
+        if opportunity is None and customer is not None and len(choices) == 2:
+            self.initial["opportunity"] = choices[1][0]  # the customer's only open opportunity
+        self.fields["unit"].queryset = units
+        self.picks_unit = unit is None
+        if units_url and self.picks_unit:
+            # Choosing another opportunity lists its project's units (the picker's list is swapped, not the page).
+            self.fields["opportunity"].widget.attrs.update(
+                {
+                    "hx-get": units_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#unit-choices",
+                    "hx-include": "[name=unit_q],[name=match]",
+                }
+            )
         self.helper = FormHelper()
+        if self.picks_unit:
+            first = Row(col("opportunity", "col-md-12"))
+            picker = HTML('{% include "sales/_unit_picker.html" %}')
+        else:
+            self.fields["unit"].widget = forms.HiddenInput()
+            first = Row(col("opportunity", "col-md-12"), "unit")
+            picker = HTML("")
         self.helper.layout = Layout(
-            Row(col("opportunity", "col-md-6"), col("unit", "col-md-6")),
+            first,
+            picker,
             Row(col("deposit", "col-md-6"), col("expires_at", "col-md-6")),
             Submit("reserve", _("Reserve the unit")),
         )
+
+    def chosen_opportunity_id(self) -> int | None:
+        """The opportunity the picker lists units for: the posted one, else the initial one."""
+        raw = self.data.get("opportunity") if self.is_bound else self.initial.get("opportunity")
+        raw = str(raw or "")
+        return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 12 else None
 
     def clean_expires_at(self):
         value = self.cleaned_data.get("expires_at")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm_site.querysets import ScopedQuerySet
+from crm_site.validators import TEXT_MAX_LENGTH
 from sales.models.inventory import MONEY, Project, Unit
 
 
@@ -17,7 +18,7 @@ class Competitor(models.Model):
     developer = models.CharField(_("developer"), max_length=100, blank=True)
     district = models.CharField(_("district"), max_length=50, blank=True)
     price_per_m2 = models.DecimalField(_("price per m²"), **MONEY, null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -53,7 +54,7 @@ class Campaign(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible")
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     history = HistoricalRecords()
 
     class Meta:
@@ -158,7 +159,7 @@ class Opportunity(models.Model):
         verbose_name=_("lost to competitor"),
     )
     lost_note = models.CharField(_("lost note"), max_length=300, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords()

@@ -38,15 +38,24 @@ def sales_section(customer, user) -> dict | None:
         opportunities = list(
             Opportunity.objects.visible_to(user)
             .filter(customer=customer)
-            .select_related("project", "unit", "owner")
+            .select_related("project", "owner")
             .order_by("-stage_changed_at")[:10]
         )
-        deals = list(
+        # Each deal is listed once, under its opportunity (the unit is the deal's, not repeated on the card);
+        # a deal whose opportunity is not listed stands on its own.
+        by_opportunity = {opportunity.pk: opportunity for opportunity in opportunities}
+        for opportunity in opportunities:
+            opportunity.listed_deals = []
+        for deal in (
             Deal.objects.visible_to(user)
             .filter(customer=customer)
             .select_related("unit__building", "project")
             .order_by("-reserved_at")[:10]
-        )
+        ):
+            if deal.opportunity_id in by_opportunity:
+                by_opportunity[deal.opportunity_id].listed_deals.append(deal)
+            else:
+                deals.append(deal)
     if footprint.promises:
         promises = list(
             Promise.objects.visible_to(user).filter(customer=customer).open().select_related("promised_by")[:10]

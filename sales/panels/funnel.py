@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from crm_site import myday
 from customers.selectors import TimelineEvent, timeline_register
-from sales.models import Deal, Opportunity, StageChange
+from sales.models import Deal, StageChange
 from sales.selectors.deals import approval_queue
 from sales.selectors.footprint import sales_footprint
 
@@ -70,12 +70,12 @@ myday.register("reservations_expiring", reservations_expiring)
 
 
 def _stage_events(customer, limit):
-    """Stage changes of the customer's opportunities; the deal stages come with their deal (below)."""
+    """Every stage change of the customer's opportunities, the deal stages included (a reservation's note names
+    the unit, a contract's its number): the newest stage on the timeline is the opportunity's stage now."""
     if not (sales_footprint(customer).opportunities):
         return []
     rows = (
         StageChange.objects.filter(opportunity__customer=customer)
-        .exclude(to_stage__in=Opportunity.DEAL_STAGES)
         .select_related("by", "opportunity__project")
         .order_by("-at", "-id")[:limit]
     )
@@ -92,50 +92,27 @@ def _stage_events(customer, limit):
     ]
 
 
-def _at(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-
 def _deal_events(customer, limit):
+    """What the stage changes do not say: a deal cancelled (and why), which puts the unit back on sale."""
     if not (sales_footprint(customer).opportunities):
         return []
-    rows = customer.deals.select_related("unit__building", "owner", "cancelled_by").order_by("-reserved_at")[:limit]
-    events = []
-    for deal in rows:
-        url = deal.get_absolute_url()
-        unit = str(deal.unit)
-        events.append(
-            TimelineEvent(deal.reserved_at, "deal", _("Reserved %(unit)s") % {"unit": unit}, "", deal.owner, url)
+    rows = (
+        customer.deals.filter(state=Deal.State.CANCELLED)
+        .select_related("unit__building", "cancelled_by")
+        .order_by("-cancelled_at")[:limit]
+    )
+    return [
+        TimelineEvent(
+            deal.cancelled_at,
+            "deal",
+            _("Deal on %(unit)s cancelled") % {"unit": deal.unit},
+            deal.cancel_reason,
+            deal.cancelled_by,
+            deal.get_absolute_url(),
         )
-        if deal.subscribed_on and deal.stage != Deal.Stage.RESERVATION:
-            events.append(
-                TimelineEvent(
-                    _at(deal.subscribed_on), "deal", _("Subscribed %(unit)s") % {"unit": unit}, "", deal.owner, url
-                )
-            )
-        if deal.signed_on and deal.stage == Deal.Stage.CONTRACT:
-            events.append(
-                TimelineEvent(
-                    _at(deal.signed_on),
-                    "deal",
-                    _("Contract signed for %(unit)s") % {"unit": unit},
-                    deal.contract_no,
-                    deal.owner,
-                    url,
-                )
-            )
-        if deal.cancelled_at:
-            events.append(
-                TimelineEvent(
-                    deal.cancelled_at,
-                    "deal",
-                    _("Deal on %(unit)s cancelled") % {"unit": unit},
-                    deal.cancel_reason,
-                    deal.cancelled_by,
-                    url,
-                )
-            )
-    return events
+        for deal in rows
+        if deal.cancelled_at
+    ]
 
 
 timeline_register(_stage_events)

@@ -12,7 +12,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Window,
@@ -256,15 +255,24 @@ def stage_history(*, opportunity: Opportunity) -> list[StageChange]:
 
 @dataclass
 class FunnelRow:
+    """One stage of the funnel report for a period.
+
+    entered: opportunities that entered the stage during the period; in_stage: those plus the ones already in it
+    when the period began (a contract signed last quarter and handed over this month was in "contract" now);
+    advanced: of the in_stage ones, those that reached a later stage (or won) before the period ended.
+    """
+
     stage: str
     label: str
     entered: int = 0
     advanced: int = 0
     median_days: float | None = None
+    in_stage: int = 0
 
     @property
     def conversion(self) -> float | None:
-        return round(100 * self.advanced / self.entered, 1) if self.entered else None
+        base = self.in_stage or self.entered
+        return round(100 * self.advanced / base, 1) if base else None
 
 
 def _report_opportunities(*, user, project=None, team=None) -> QuerySet[Opportunity]:
@@ -287,8 +295,51 @@ def _median(durations: QuerySet) -> float | None:
     return round(seconds / 86400, 1)
 
 
+def _distinct_count(*querysets) -> int:
+    """How many distinct ids the single-column querysets give together (one UNION statement)."""
+    first, *rest = querysets
+    return first.union(*rest).count()
+
+
+def _stage_flow(*, stage: str, opportunities, changes, start, end) -> tuple[int, int, int]:
+    """(entered, in stage, advanced) of `stage` in [start, end): see FunnelRow."""
+    index = Opportunity.ORDER.index(stage)
+    later = [*Opportunity.ORDER[index + 1 :], Stage.WON]
+    scoped = StageChange.objects.filter(opportunity__in=opportunities.values("pk"))
+    entries = changes.filter(to_stage=stage)
+    # Already in the stage when the period began: still there (never moved since), or the first change after
+    # the start leaves it. The to_stage filter lets the (to_stage, at) index serve the range.
+    still_there = opportunities.filter(stage=stage, stage_changed_at__lt=start).values("pk")
+    earlier_in_period = StageChange.objects.filter(
+        opportunity=OuterRef("opportunity"), at__gte=start, at__lt=OuterRef("at")
+    )
+    left_after_start = scoped.filter(from_stage=stage, to_stage__in=Stage.values, at__gte=start).exclude(
+        Exists(earlier_in_period)
+    )
+    went_on_after_entry = Exists(
+        StageChange.objects.filter(
+            opportunity=OuterRef("opportunity"), to_stage__in=later, at__gte=OuterRef("at"), at__lt=end
+        )
+    )
+    went_on_in_period = Exists(
+        StageChange.objects.filter(opportunity=OuterRef("opportunity"), to_stage__in=later, at__gte=start, at__lt=end)
+    )
+    entered = entries.aggregate(n=Count("opportunity", distinct=True))["n"]
+    in_stage = _distinct_count(
+        entries.order_by().values("opportunity_id"),
+        still_there.order_by(),
+        left_after_start.order_by().values("opportunity_id"),
+    )
+    advanced = _distinct_count(
+        entries.filter(went_on_after_entry).order_by().values("opportunity_id"),
+        left_after_start.filter(went_on_in_period).order_by().values("opportunity_id"),
+    )
+    return entered, in_stage, advanced
+
+
 def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, project=None, team=None) -> dict:
-    """Entries into each stage in the period, conversion to any later stage, median days in stage, losses."""
+    """Per stage for the period: entries, opportunities in the stage (entered or already there), how many of
+    them went on to a later stage within the period, median days in stage; won and lost in the period."""
     opportunities = _report_opportunities(user=user, project=project, team=team)
     start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
     end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
@@ -297,18 +348,9 @@ def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, pro
         "at", "id"
     )
     rows = []
-    for index, stage in enumerate(Opportunity.ORDER):
-        later = [*Opportunity.ORDER[index + 1 :], Stage.WON]
-        entered = changes.filter(to_stage=stage).annotate(
-            went_on=Exists(
-                StageChange.objects.filter(
-                    opportunity=OuterRef("opportunity"), to_stage__in=later, at__gte=OuterRef("at")
-                )
-            )
-        )
-        totals = entered.aggregate(
-            entered=Count("opportunity", distinct=True),
-            advanced=Count("opportunity", distinct=True, filter=Q(went_on=True)),
+    for stage in Opportunity.ORDER:
+        entered, in_stage, advanced = _stage_flow(
+            stage=stage, opportunities=opportunities, changes=changes, start=start, end=end
         )
         durations = (
             changes.filter(to_stage=stage)
@@ -316,7 +358,7 @@ def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, pro
             .exclude(next_at=None)
             .annotate(duration=ExpressionWrapper(F("next_at") - F("at"), output_field=DurationField()))
         )
-        rows.append(FunnelRow(stage, Stage(stage).label, totals["entered"], totals["advanced"], _median(durations)))
+        rows.append(FunnelRow(stage, Stage(stage).label, entered, advanced, _median(durations), in_stage))
     lost = opportunities.filter(stage=Stage.LOST, closed_at__gte=start, closed_at__lt=end).order_by()
     by_reason = [
         {"label": localized(row["lost_reason__label_en"] or "", row["lost_reason__label_zh"] or ""), "n": row["n"]}

@@ -243,3 +243,52 @@ def price_change_list(*, adjustment: PriceAdjustment) -> QuerySet[UnitPriceChang
         .select_related("unit", "unit__building")
         .order_by("unit__building__name", "-unit__floor", "unit__number")
     )
+
+
+# --- the unit picker of a reservation --------------------------------------------------------------------------
+
+PICKER_LIMIT = 12  # a phone screen or two; typing a building or number narrows the rest
+
+
+@dataclass
+class UnitChoices:
+    """What the reservation's unit picker shows: at most PICKER_LIMIT units, and whether there are more."""
+
+    units: list
+    more: bool
+    intent: object = None  # the customer's current PurchaseIntent, if any
+    matching: bool = False  # filtered by that intent
+
+
+def intent_filters(intent) -> dict:
+    """The unit_list filters a purchase intent asks for: rooms, area, budget (the intent's is in 10k yuan)."""
+    if intent is None:
+        return {}
+    filters = {
+        "rooms": intent.rooms,
+        "area_min": intent.area_min,
+        "area_max": intent.area_max,
+        "price_min": intent.budget_min * TEN_THOUSAND if intent.budget_min is not None else None,
+        "price_max": intent.budget_max * TEN_THOUSAND if intent.budget_max is not None else None,
+    }
+    return {key: value for key, value in filters.items() if value is not None}
+
+
+def reservable_units(*, user, opportunity, query: str = "", match_intent: bool = True) -> UnitChoices:
+    """Units of the opportunity's project that `user` may reserve now (available, or held by them), matching
+    the customer's purchase intent (rooms, area, floors, budget) unless `match_intent` is off, and `query`:
+    each word a part of the building's name or of the unit number ("2号楼 1203", "A-2001")."""
+    from customers.models import PurchaseIntent
+
+    intent = PurchaseIntent.objects.filter(customer_id=opportunity.customer_id).first()
+    matching = match_intent and intent is not None
+    units = unit_list(user=user, project=opportunity.project, **(intent_filters(intent) if matching else {}))
+    units = units.filter(Q(status=Unit.Status.AVAILABLE) | Q(status=Unit.Status.HELD, held_by=user))
+    if matching and intent.floor_min is not None:
+        units = units.filter(floor__gte=intent.floor_min)
+    if matching and intent.floor_max is not None:
+        units = units.filter(floor__lte=intent.floor_max)
+    for word in query.replace("-", " ").split()[:4]:
+        units = units.filter(Q(number__icontains=word) | Q(building__name__icontains=word))
+    rows = list(units.order_by("building__name", "floor", "number")[: PICKER_LIMIT + 1])
+    return UnitChoices(rows[:PICKER_LIMIT], len(rows) > PICKER_LIMIT, intent, matching)

@@ -23,7 +23,7 @@ def promise_list(
     overdue: bool = False,
 ) -> QuerySet[Promise]:
     """Promises the user may see, filtered; open ones by due date (undated last)."""
-    promises = Promise.objects.visible_to(user).select_related("customer", "project", "promised_by", "deal")
+    promises = Promise.objects.visible_to(user).select_related("customer", "project", "promised_by", "owner", "deal")
     if project is not None:
         promises = promises.filter(project=project)
     if status:
@@ -47,7 +47,7 @@ def promise_get(*, user, pk: int) -> Promise:
     """The promise `pk` if `user` may see it; raises Promise.DoesNotExist otherwise."""
     return (
         Promise.objects.visible_to(user)
-        .select_related("customer", "project", "promised_by", "deal", "closed_by")
+        .select_related("customer", "project", "promised_by", "owner", "deal", "closed_by")
         .get(pk=pk)
     )
 
@@ -61,11 +61,11 @@ def is_overdue(promise: Promise, today: datetime.date | None = None) -> bool:
 
 
 def due_soon(*, user, today: datetime.date | None = None, limit: int | None = None) -> QuerySet[Promise]:
-    """The user's own open promises due within the warning window, or already overdue; soonest first."""
+    """The open promises the user is responsible for, due within the warning window or overdue; soonest first."""
     today = today or timezone.localdate()
     until = today + datetime.timedelta(days=SalesSettings.current().promise_warn_days)
     promises = (
-        Promise.objects.filter(promised_by=user, status=Status.OPEN, due_on__lte=until)
+        Promise.objects.filter(owner=user, status=Status.OPEN, due_on__lte=until)
         .select_related("customer")
         .order_by("due_on", "id")
     )

@@ -135,9 +135,11 @@ def _promote_customer(customer_id: int, status: str) -> None:
 
 
 def _advance(deal: Deal, stage: str, by, note: str = "") -> None:
-    """Put the deal, its unit, its opportunity and its customer in `stage` (the caller saves the deal's fields)."""
+    """Put the deal, its unit, its opportunity and its customer in `stage` (the caller saves the deal's fields).
+    The stage change names the unit (then `note`): the customer's timeline reads "Contract · A-2001 · HT-0042"."""
     deal.stage = stage
     _set_unit_status(deal.unit_id, UNIT_STATUS[stage])
+    note = " · ".join(part for part in (str(deal.unit), note) if part)
     stage_enter(opportunity=deal.opportunity, to_stage=stage, by=by, note=note)
     _promote_customer(deal.customer_id, CUSTOMER_STATUS[stage])
     if stage == Deal.Stage.CONTRACT:

@@ -9,6 +9,7 @@ from crm_site import events
 from crm_site.models import ChoiceOption
 from crm_site.scope import staff_profile
 from customers.models import Customer
+from customers.services import customers_touch
 from sales.models import Campaign, CampaignLead, Competitor, CompetitorMove, Opportunity, StageChange
 
 Stage = Opportunity.Stage
@@ -30,6 +31,7 @@ def stage_enter(*, opportunity: Opportunity, to_stage: str, by, note: str = "", 
     """Move `opportunity` into `to_stage` now (no rule checks: callers decide) and record the change.
 
     Sets stage, stage_changed_at and closed_at (won/lost) and writes one StageChange; a no-op for the same stage.
+    A stage move is activity on the customer: it renews the owner's protection from the public pool.
     """
     if opportunity.stage == to_stage:
         return None
@@ -41,6 +43,7 @@ def stage_enter(*, opportunity: Opportunity, to_stage: str, by, note: str = "", 
     opportunity.stage_changed_at = at
     opportunity.closed_at = at if to_stage in Opportunity.CLOSED_STAGES else None
     opportunity.save(update_fields=["stage", "stage_changed_at", "closed_at"])
+    customers_touch(customer_ids=[opportunity.customer_id], at=at)
     events.emit(
         "opportunity.stage_changed", {"opportunity_id": opportunity.pk, "from": change.from_stage, "to": to_stage}
     )
@@ -87,6 +90,18 @@ def opportunity_create(
     )
     StageChange.objects.create(opportunity=opportunity, from_stage="", to_stage=Stage.LEAD, at=now, by=by)
     return opportunity
+
+
+def leads_visited(*, customer: Customer, at, by, note: str = "") -> list[StageChange]:
+    """A visit with the customer was logged: each of their opportunities still at "lead" moves to "visited"
+    (never back, never past a later stage). Returns the stage changes written."""
+    changes = []
+    leads = Opportunity.objects.select_for_update().filter(customer=customer, stage=Stage.LEAD).order_by("pk")
+    for opportunity in leads:
+        # A visit logged after the fact must not date the move before the card's previous change.
+        when = max(at, opportunity.stage_changed_at)
+        changes.append(stage_enter(opportunity=opportunity, to_stage=Stage.VISITED, by=by, note=note, at=when))
+    return changes
 
 
 def manual_stages(opportunity: Opportunity) -> list[str]:

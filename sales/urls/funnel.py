@@ -14,6 +14,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/lose/", funnel.opportunity_lose, name="opportunity-lose"),
     path("deals/", deals.deal_list, name="deal-list"),
     path("deals/reserve/", deals.deal_reserve, name="deal-reserve"),
+    path("deals/reserve/units/", deals.deal_reserve_units, name="deal-reserve-units"),
     path("deals/approvals/", deals.approval_list, name="approval-list"),
     path("deals/<int:pk>/", deals.deal_detail, name="deal-detail"),
     path("deals/<int:pk>/subscribe/", deals.deal_subscribe, name="deal-subscribe"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from sales.forms.funnel import (
 )
 from sales.models import Deal, Opportunity, Unit
 from sales.selectors import deals as selectors
+from sales.selectors import inventory as inventory_selectors
 from sales.services import deals as services
 
 PAGE_SIZE = 25
@@ -47,6 +49,26 @@ def _apply_error(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _reservable_opportunity(request, pk) -> Opportunity | None:
+    if pk is None:
+        return None
+    return (
+        Opportunity.objects.visible_to(request.user).open().select_related("customer", "project").filter(pk=pk).first()
+    )
+
+
+def _unit_choices(request, opportunity, params) -> dict:
+    """The unit picker's context: the opportunity's reservable units, searched and matched to the intent."""
+    query = params.get("unit_q", "").replace("\x00", "")[:50]  # PostgreSQL text cannot hold a NUL
+    match = params.getlist("match")[-1:] != ["0"]  # on unless switched off (a hidden 0 precedes the checkbox)
+    picker = None
+    if opportunity is not None:
+        picker = inventory_selectors.reservable_units(
+            user=request.user, opportunity=opportunity, query=query, match_intent=match
+        )
+    return {"picker": picker, "unit_q": query, "match": match, "selected": params.get("unit", "")}
+
+
 @permission_required("sales.add_deal", raise_exception=True)
 def deal_reserve(request):
     unit_id, opportunity_id, customer_id = (_int_param(request, name) for name in ("unit", "opportunity", "customer"))
@@ -59,7 +81,14 @@ def deal_reserve(request):
     customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first() if customer_id else None
     if (unit_id and unit is None) or (opportunity_id and opportunity is None) or (customer_id and customer is None):
         raise Http404
-    form = ReserveForm(request.POST or None, user=request.user, unit=unit, opportunity=opportunity, customer=customer)
+    form = ReserveForm(
+        request.POST or None,
+        user=request.user,
+        unit=unit,
+        opportunity=opportunity,
+        customer=customer,
+        units_url=reverse("sales:deal-reserve-units"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -76,7 +105,24 @@ def deal_reserve(request):
             messages.success(request, _("Unit %(unit)s reserved.") % {"unit": deal.unit})
             return redirect(deal)
     context = {"form": form, "unit": unit, "opportunity": opportunity, "customer": customer}
+    if form.picks_unit:
+        chosen = _reservable_opportunity(request, form.chosen_opportunity_id())
+        context |= _unit_choices(request, chosen, request.POST if request.method == "POST" else request.GET)
     return render(request, "sales/deal_reserve.html", context)
+
+
+@permission_required("sales.add_deal", raise_exception=True)
+def deal_reserve_units(request):
+    """The unit picker's list for an opportunity (htmx): search by building and number, matched to the intent."""
+    if not request.htmx:
+        return redirect(f"{reverse('sales:deal-reserve')}?{request.GET.urlencode()}")
+    raw = request.GET.get("opportunity", "")
+    pk = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 12 else None
+    opportunity = _reservable_opportunity(request, pk)
+    if raw and opportunity is None:
+        raise Http404
+    context = _unit_choices(request, opportunity, request.GET)
+    return render(request, "sales/_unit_picker.html#unit-choices", context)
 
 
 @permission_required("sales.view_deal", raise_exception=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_site.forms import add_service_errors
+from crm_site.outside import outside_allowed
 from crm_site.pagination import CappedPaginator
 from sales.forms.partners import (
     CommissionRuleForm,
@@ -44,6 +45,7 @@ def _own_partner(request) -> Partner:
     return partner
 
 
+@outside_allowed
 @login_required
 def partner_portal(request):
     partner = _own_partner(request)

@@ -72,7 +72,8 @@ def test_rep_sells_a_unit_from_the_grid_on_a_phone(page, live_server, sales_floo
     # Reserve it for the customer's open opportunity with a deposit.
     expect(page).to_have_url(re.compile(rf"/sales/deals/reserve/\?unit={unit.pk}$"))
     expect(page.locator("h1")).to_have_text("Reserve a unit")
-    expect(page.locator("select[name=unit]")).to_have_value(str(unit.pk))
+    expect(page.locator("input[name=unit][type=hidden]")).to_have_value(str(unit.pk))  # from the grid: fixed
+    expect(page.locator("[data-testid=unit-picker]")).to_have_count(0)
     page.get_by_label("Opportunity").select_option(str(opportunity.pk))
     page.get_by_label("Deposit").fill("50000")
     page.get_by_role("button", name="Reserve the unit").click()
@@ -165,11 +166,13 @@ def test_rep_sells_a_unit_from_the_grid_on_a_phone(page, live_server, sales_floo
     page.get_by_role("link", name="Customer file").click()
     expect(page.locator("h1")).to_contain_text(CUSTOMER)
     timeline = page.locator("[data-testid=timeline]")
-    expect(timeline).to_contain_text(f"Contract signed for {unit}")
-    expect(timeline).to_contain_text(CONTRACT_NO)
-    expect(timeline).to_contain_text(f"Subscribed {unit}")
-    expect(timeline).to_contain_text(f"Reserved {unit}")
-    expect(timeline).to_contain_text("Harbour View: Intending")  # deal stages come with the deal's events
+    # Every stage is a dated stage change, the deal stages naming the unit: the newest one is the stage now.
+    stages = timeline.locator("li").filter(has_text="Harbour View: ")
+    expect(stages.first).to_contain_text("Harbour View: Contract")
+    expect(stages.first).to_contain_text(f"{unit} · {CONTRACT_NO}")
+    expect(timeline).to_contain_text("Harbour View: Subscription")
+    expect(timeline).to_contain_text("Harbour View: Reservation")
+    expect(timeline).to_contain_text("Harbour View: Intending")
     expect(timeline).to_contain_text("Promise: Parking space")
     expect(timeline).to_contain_text(PROMISE)
     expect(timeline).to_contain_text(re.compile(f"Payment of {amount(PAYMENT)} received"))
@@ -185,4 +188,29 @@ def test_rep_sells_a_unit_from_the_grid_on_a_phone(page, live_server, sales_floo
     expect(payments).to_contain_text(f"{CUSTOMER} · Full payment")
     expect(payments).to_contain_text(re.compile(f"{amount(1500000)} due {today:%Y-%m-%d}"))
     page.screenshot(path=artifacts / "sales-flow-6-my-day.png", full_page=True)
+    assert console_errors == []
+
+
+def test_rep_reserves_from_the_customer_page_with_the_unit_picker_on_a_phone(
+    page, live_server, sales_floor, artifacts, console_errors
+):
+    """No unit id to type: the picker lists the project's available units, a search narrows them (htmx)."""
+    customer, opportunity = sales_floor["customer"], sales_floor["opportunity"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "rep.sales", PASSWORD)
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    page.locator("#customer-sales").get_by_role("link", name="Reserve a unit").click()
+    expect(page.locator("h1")).to_have_text("Reserve a unit")
+    expect(page.get_by_label("Opportunity")).to_have_value(str(opportunity.pk))  # the customer's only one
+    picker = page.locator("[data-testid=unit-picker]")
+    choices = picker.locator("input[type=radio][name=unit]")
+    expect(choices).to_have_count(5)  # six units, one reserved by a colleague
+    picker.get_by_role("searchbox").fill("202")
+    expect(choices).to_have_count(1)
+    picker.locator("label[data-unit]").first.click()
+    page.get_by_label("Deposit").fill("20000")
+    page.screenshot(path=artifacts / "unit-picker-phone.png", full_page=True)
+    page.get_by_role("button", name="Reserve the unit").click()
+    expect(page).to_have_url(re.compile(r"/sales/deals/\d+/$"))
+    assert Deal.objects.get(opportunity=opportunity).unit.number == "202"
     assert console_errors == []

@@ -33,7 +33,6 @@ from sales.models import (
     Competitor,
     Deal,
     Installment,
-    Lease,
     Partner,
     PartnerRegistration,
     Promise,
@@ -254,17 +253,7 @@ def sales_rows(customer, rep, project):
         deal=deal, project=project, owner=rep, kind=Installment.Kind.FULL, due_on=today, amount=deal.price
     )
     Promise.objects.create(customer=customer, project=project, promised_by=rep, content="Parking space B2-17")
-    shop = sales_factories.UnitFactory(building=deal.unit.building, use="shop", for_lease=True, status="leased")
-    Lease.objects.create(
-        unit=shop,
-        project=project,
-        tenant=customer,
-        owner=rep,
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=365),
-        monthly_rent=Decimal("8000"),
-        signed_on=today,
-    )
+    sales_factories.LeaseFactory(tenant=customer, owner=rep, unit__building=deal.unit.building)
     Competitor.objects.create(name="Rival Gardens")
     Campaign.objects.create(name="Spring expo", starts_on=today, ends_on=today, owner=rep)
     partner = Partner.objects.create(name="Sunshine Realty")

@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from sales.models import Building, Deal, Opportunity, StageChange, Unit
+from sales.models import Building, Deal, Lease, Opportunity, StageChange, Unit
 from tests.factories import CustomerFactory, ProjectFactory
 
 
@@ -72,3 +72,19 @@ class DealFactory(DjangoModelFactory):
     reserved_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
     list_price = factory.SelfAttribute("unit.list_price")
+
+
+class LeaseFactory(DjangoModelFactory):
+    """A running one-year lease of a shop (the unit marked leased), made by the tenant's owner."""
+
+    class Meta:
+        model = Lease
+
+    tenant = factory.SubFactory(CustomerFactory)
+    unit = factory.SubFactory(UnitFactory, use=Unit.Use.SHOP, for_lease=True, status=Unit.Status.LEASED)
+    project = factory.SelfAttribute("unit.project")
+    owner = factory.SelfAttribute("tenant.owner")
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda lease: lease.starts_on + datetime.timedelta(days=365))
+    monthly_rent = Decimal("8000.00")
+    signed_on = factory.SelfAttribute("starts_on")

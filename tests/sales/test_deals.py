@@ -1,6 +1,7 @@
 """Deals on units: reserve → subscribe → contract → deliver, cancel, discount approval, expiry, pages and panels."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -353,6 +354,131 @@ def test_reserve_page_refuses_an_opportunity_outside_the_scope(client, cast, pro
     assert client.get(reverse("sales:deal-reserve"), {"opportunity": theirs.pk}).status_code == 404
 
 
+# --- the unit picker -------------------------------------------------------------------------------------------
+
+
+def _picker_units(response) -> list[int]:
+    html = response.content.decode()
+    return [int(pk) for pk in re.findall(r'type="radio" name="unit" value="(\d+)"', html)]
+
+
+@pytest.fixture
+def tower(project_a):
+    """A building of project A: 3-room units on floors 2-6 at 1.8m-2.6m, a 2-room one, a reserved one."""
+    from tests.sales.factories import BuildingFactory
+
+    building = BuildingFactory(project=project_a, name="2号楼")
+    units = {
+        floor: UnitFactory(
+            building=building,
+            number=f"{floor}03",
+            floor=floor,
+            rooms=3,
+            building_area=Decimal("100") + floor,
+            list_price=Decimal("1600000") + floor * Decimal("200000"),
+        )
+        for floor in range(2, 7)
+    }
+    units["small"] = UnitFactory(building=building, number="701", floor=7, rooms=2, building_area=Decimal("70"))
+    units["taken"] = UnitFactory(building=building, number="801", floor=8, rooms=3, status=Unit.Status.RESERVED)
+    return units
+
+
+def test_reserving_from_a_customer_page_offers_a_unit_picker_not_an_id_box(client, cast, project_a, tower):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    response = client.get(reverse("sales:deal-reserve"), {"customer": opportunity.customer.pk})
+    html = response.content.decode()
+    assert response.context["form"].initial["opportunity"] == opportunity.pk  # the customer's only opportunity
+    assert 'data-testid="unit-picker"' in html and 'name="unit_q"' in html
+    assert not re.search(r'<input[^>]+name="unit"[^>]+type="text"|<select[^>]+name="unit"', html)
+    available = {tower[floor].pk for floor in range(2, 7)} | {tower["small"].pk}
+    assert set(_picker_units(response)) == available  # no intent recorded: every available unit, not the taken one
+
+
+def test_the_picker_matches_the_customers_purchase_intent(client, cast, project_a, tower):
+    from customers.services import intent_record
+
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    intent_record(
+        customer=opportunity.customer,
+        by=rep,
+        rooms=3,
+        area_min=103,
+        area_max=110,
+        floor_min=3,
+        floor_max=5,
+        budget_min=Decimal("200"),
+        budget_max=Decimal("260"),
+    )
+    client.force_login(rep)
+    url = reverse("sales:deal-reserve-units")
+    response = client.get(url, {"opportunity": opportunity.pk}, headers={"HX-Request": "true"})
+    # Floor 3 (2.2m, 103 m²) to 5 (2.6m, 105 m²); floor 2 is too low and too small, 6 above the floors asked.
+    assert _picker_units(response) == [tower[3].pk, tower[4].pk, tower[5].pk]
+    assert "<html" not in response.content.decode()
+    off = client.get(url, {"opportunity": opportunity.pk, "match": ["0"]}, headers={"HX-Request": "true"})
+    assert len(_picker_units(off)) == 6
+
+
+def test_the_picker_searches_building_and_number_and_keeps_the_choice(client, cast, project_a, tower):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    elsewhere = UnitFactory(building__project=project_a, building__name="9号楼", number="403")
+    client.force_login(rep)
+    url = reverse("sales:deal-reserve-units")
+    hx = {"HX-Request": "true"}
+    assert _picker_units(client.get(url, {"opportunity": opportunity.pk, "unit_q": "403"}, headers=hx)) == [
+        tower[4].pk,
+        elsewhere.pk,
+    ]
+    response = client.get(
+        url, {"opportunity": opportunity.pk, "unit_q": "2号楼 403", "unit": str(tower[4].pk)}, headers=hx
+    )
+    assert _picker_units(response) == [tower[4].pk]
+    assert f'value="{tower[4].pk}" checked' in response.content.decode()
+
+
+def test_the_picker_lists_at_most_twenty_units_and_says_so(client, cast, project_a, django_assert_max_num_queries):
+    from sales.selectors.inventory import PICKER_LIMIT
+
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    for _ in range(PICKER_LIMIT + 5):
+        unit_in(project_a)
+    client.force_login(rep)
+    client.get(reverse("sales:deal-reserve-units"), {"opportunity": opportunity.pk}, headers={"HX-Request": "true"})
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("sales:deal-reserve-units"), {"opportunity": opportunity.pk}, headers={"HX-Request": "true"}
+        )
+    assert len(_picker_units(response)) == PICKER_LIMIT and 'data-testid="unit-more"' in response.content.decode()
+
+
+def test_the_picker_refuses_an_opportunity_outside_the_scope(client, cast, project_a):
+    theirs = opportunity_of(cast["other_rep"], project_a)
+    client.force_login(cast["rep"])
+    url = reverse("sales:deal-reserve-units")
+    assert client.get(url, {"opportunity": theirs.pk}, headers={"HX-Request": "true"}).status_code == 404
+    assert client.get(url, {"opportunity": "x" * 40}, headers={"HX-Request": "true"}).status_code == 404
+    assert client.get(url, {"opportunity": theirs.pk}).status_code == 302  # a plain visit goes to the page
+
+
+def test_reserving_with_the_picked_unit(client, cast, project_a, tower):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    url = f"{reverse('sales:deal-reserve')}?opportunity={opportunity.pk}"
+    missing = client.post(url, {"opportunity": opportunity.pk, "deposit": "20000", "unit_q": "403"})
+    assert missing.status_code == 200 and "Choose a unit from the list." in missing.content.decode()
+    assert _picker_units(missing) == [tower[4].pk]  # the search typed is kept
+    response = client.post(url, {"opportunity": opportunity.pk, "unit": tower[4].pk, "deposit": "20000"})
+    deal = Deal.objects.get()
+    assert response.status_code == 302 and deal.unit == tower[4]
+
+
 def test_subscribe_and_cancel_through_the_pages(client, cast, project_a):
     rep = cast["rep"]
     deal = reserve(rep, project_a)
@@ -440,8 +566,49 @@ def test_the_customer_timeline_shows_stage_changes_and_deal_events(cast, project
     rep = cast["rep"]
     deal = reserve(rep, project_a)
     services.deal_cancel(deal=deal, reason="too far", by=rep)
-    titles = [event.title for event in timeline(customer=deal.customer)]
+    events = timeline(customer=deal.customer)
     unit = str(deal.unit)
-    assert f"Reserved {unit}" in titles
-    assert f"Deal on {unit} cancelled" in titles
-    assert any(title.endswith("Intending") for title in titles)
+    assert [(event.title, event.detail) for event in events if event.kind == "stage"][:2] == [
+        (f"{project_a}: Intending", "too far"),
+        (f"{project_a}: Reservation", unit),
+    ]
+    assert f"Deal on {unit} cancelled" in [event.title for event in events]
+
+
+def test_after_a_reservation_the_timeline_shows_the_stage_the_opportunity_is_in(client, cast, project_a):
+    rep = cast["rep"]
+    deal = reserve(rep, project_a)
+    services.deal_subscribe(deal=deal, price=deal.list_price, payment_method="full", subscribed_on=TODAY, by=rep)
+    stages = [event for event in timeline(customer=deal.customer) if event.kind == "stage"]
+    assert stages[0].title == f"{project_a}: Subscription" and stages[0].detail == str(deal.unit)
+    client.force_login(rep)
+    page = client.get(deal.customer.get_absolute_url()).content.decode()
+    timeline_html = page[page.index('data-testid="timeline"') :]
+    assert timeline_html.index("Subscription") < timeline_html.index("Reservation") < timeline_html.index("Intending")
+
+
+def test_the_sales_section_lists_each_unit_once_under_its_opportunity(client, cast, project_a):
+    rep = cast["rep"]
+    deal = reserve(rep, project_a)
+    client.force_login(rep)
+    page = client.get(deal.customer.get_absolute_url()).content.decode()
+    section = page[page.index('id="customer-sales"') : page.index("</section>", page.index('id="customer-sales"'))]
+    assert section.count(str(deal.unit)) == 1
+    opportunity = section[section.index(f'data-opportunity="{deal.opportunity_id}"') :]
+    assert f'data-deal="{deal.pk}"' in opportunity[: opportunity.index("</li>")]
+
+
+def test_the_picker_and_the_reserve_page_take_a_nul_in_the_search(client, cast, project_a, tower):
+    rep = cast["rep"]
+    opportunity = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    hx = {"HX-Request": "true"}
+    response = client.get(
+        reverse("sales:deal-reserve-units"), {"opportunity": opportunity.pk, "unit_q": "40\x003"}, headers=hx
+    )
+    assert response.status_code == 200 and _picker_units(response) == [tower[4].pk]
+    page = client.post(
+        f"{reverse('sales:deal-reserve')}?opportunity={opportunity.pk}",
+        {"opportunity": opportunity.pk, "unit": "\x00", "deposit": "1", "unit_q": "\x00"},
+    )
+    assert page.status_code == 200 and not Deal.objects.exists()

@@ -152,3 +152,27 @@ def test_the_channel_partner_and_its_user(seeded):
     converted = partner.registrations.get(status=PartnerRegistration.Status.CONVERTED)
     assert converted.commissions.get().deal.customer == converted.customer
     assert CommissionRule.objects.filter(partner=partner, active=True).exists()
+
+
+def test_handing_over_rep_liu_moves_his_open_opportunities_and_deals(seeded):
+    """The issue's case on the demo data: after the hand-over rep.liu owns no customer, no open opportunity and
+    no live deal; rep.zhang sees them all; the won deal rep.liu delivered stays his."""
+    from customers.models import Customer
+    from customers.services import customers_hand_over
+
+    users = get_user_model().objects
+    liu, zhang, director = (users.get(username=name) for name in ("rep.liu", "rep.zhang", "director"))
+    open_ids = set(Opportunity.objects.open().filter(owner=liu).values_list("pk", flat=True))
+    live_ids = set(Deal.objects.live().filter(owner=liu).values_list("pk", flat=True))
+    history = set(Deal.objects.filter(owner=liu).exclude(state=Deal.State.LIVE).values_list("pk", flat=True))
+    assert len(open_ids) >= 5 and len(live_ids) >= 3 and history
+
+    customers_hand_over(from_user=liu, to_user=zhang, by=director, reason="rep.liu leaves")
+
+    assert not Customer.objects.filter(owner=liu).exists()
+    assert not Opportunity.objects.open().filter(owner=liu).exists()
+    assert not Deal.objects.live().filter(owner=liu).exists()
+    assert not Promise.objects.open().filter(owner=liu).exists()
+    assert set(Opportunity.objects.visible_to(zhang).filter(pk__in=open_ids).values_list("pk", flat=True)) == open_ids
+    assert set(Deal.objects.visible_to(zhang).filter(pk__in=live_ids).values_list("pk", flat=True)) == live_ids
+    assert set(Deal.objects.filter(owner=liu).values_list("pk", flat=True)) == history

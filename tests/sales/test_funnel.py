@@ -384,3 +384,77 @@ def test_the_funnel_report_counts_entries_conversion_median_days_and_losses(clie
     client.force_login(rep)
     response = client.get(reverse("sales:funnel-report"), {"project": project_a.pk})
     assert response.status_code == 200 and "75.0%" in response.content.decode()
+
+
+def test_the_contract_step_counts_wins_of_contracts_signed_before_the_period(client, cast, project_a):
+    """The demo showed "contract: 8 entered, 0 went on, 0.0 %" beside 4 wins: contracts are handed over (won)
+    months after they are signed, so the contracts won in the period were signed before it and were not counted."""
+    rep = cast["rep"]
+    signed_long_ago, signed_lately, won_before = (opportunity_of(rep, project_a) for _ in range(3))
+    _history(
+        signed_long_ago, ("lead", 300), ("reservation", 250), ("subscription", 240), ("contract", 200), ("won", 10)
+    )
+    _history(signed_lately, ("lead", 60), ("reservation", 40), ("subscription", 30), ("contract", 20))
+    _history(won_before, ("lead", 400), ("reservation", 350), ("subscription", 340), ("contract", 300), ("won", 120))
+
+    report = selectors.funnel_report(
+        user=rep, date_from=timezone.localdate() - datetime.timedelta(days=89), date_to=timezone.localdate()
+    )
+    contract = {row.stage: row for row in report["rows"]}["contract"]
+    assert (contract.entered, contract.in_stage, contract.advanced) == (1, 2, 1)
+    assert contract.conversion == 50.0
+    assert report["won"] == 1  # the won row and the contract row speak of the same opportunity
+    subscription = {row.stage: row for row in report["rows"]}["subscription"]
+    assert (subscription.entered, subscription.in_stage, subscription.advanced) == (1, 1, 1)
+
+    client.force_login(rep)
+    page = client.get(reverse("sales:funnel-report")).content.decode()
+    assert "50.0%" in page
+
+
+# --- a logged visit moves a lead ------------------------------------------------------------------------------
+
+
+def test_a_logged_site_visit_moves_the_customers_leads_to_visited_with_a_stage_change(cast, project_a, project_b):
+    from customers.services import interaction_log
+
+    rep = cast["rep"]
+    lead = opportunity_of(rep, project_a)
+    further = OpportunityFactory(customer=lead.customer, owner=rep, project=project_b, stage=Stage.INTENDING)
+    visit = interaction_log(customer=lead.customer, by=rep, channel="site_visit", summary="Saw the show flat")
+    lead.refresh_from_db()
+    further.refresh_from_db()
+    assert lead.stage == Stage.VISITED and further.stage == Stage.INTENDING  # never moved back
+    change = StageChange.objects.filter(opportunity=lead).latest("at", "id")
+    assert (change.from_stage, change.to_stage, change.at, change.by) == ("lead", "visited", visit.occurred_at, rep)
+
+
+def test_a_phone_call_leaves_a_lead_a_lead(cast, project_a):
+    from customers.services import interaction_log
+
+    rep = cast["rep"]
+    lead = opportunity_of(rep, project_a)
+    interaction_log(customer=lead.customer, by=rep, channel="phone", summary="Asked for the price list")
+    lead.refresh_from_db()
+    assert lead.stage == Stage.LEAD and lead.stage_changes.count() == 1
+
+
+def test_logging_a_visit_on_the_customer_page_shows_the_new_stage_at_once(client, cast, project_a):
+    rep = cast["rep"]
+    lead = opportunity_of(rep, project_a)
+    client.force_login(rep)
+    response = client.post(
+        reverse("customers:interaction-create", args=[lead.customer.pk]),
+        {
+            "channel": "site_visit",
+            "direction": "in",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Came to the sales office",
+        },
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    sections = html[html.index('id="customer-sections"') :]
+    assert 'hx-swap-oob="true"' in sections[:80] and "Visited" in sections
+    assert f"{project_a}: Visited" in html  # the timeline, swapped too

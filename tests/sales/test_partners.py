@@ -310,13 +310,16 @@ def test_a_user_without_a_partner_cannot_open_the_portal(client, rep, db):
 )
 def test_partner_users_cannot_open_staff_pages_or_customers(client, agency_a, name):
     client.force_login(agency_a[1])
-    assert client.get(reverse(name)).status_code == 403
+    response = client.get(reverse(name), follow=True)  # sent to their portal
+    assert response.redirect_chain[-1][0] == reverse("sales:partner-portal")
+    assert client.post(reverse(name)).status_code == 403
 
 
 def test_partner_users_cannot_open_a_customer_file(client, agency_a, rep):
     customer = CustomerFactory(owner=rep)
     client.force_login(agency_a[1])
-    assert client.get(reverse("customers:customer-detail", args=[customer.pk])).status_code == 403
+    response = client.get(reverse("customers:customer-detail", args=[customer.pk]))
+    assert response.status_code == 302 and customer.name not in response.content.decode()
 
 
 # --- staff pages ------------------------------------------------------------------------------------------
