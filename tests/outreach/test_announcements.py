@@ -143,8 +143,10 @@ def test_a_building_of_another_project_is_refused(marketing, project, project_b)
 def test_announcement_pages_by_role(client, org, project):
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory(username="agent.partner", role="partner"))
+    client.force_login(UserFactory(username="call.center", role="integration"))
     assert client.get("/outreach/announcements/").status_code == 403
+    client.force_login(UserFactory(username="agent.partner", role="partner"))
+    assert client.get("/outreach/announcements/").status_code == 302  # outside users are sent to their portal
     for role in ("rep", "team_lead", "service_agent"):
         client.force_login(org[role])
         assert client.get("/outreach/announcements/").status_code == 200  # what buyers were told
