@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "task": "sales.tasks.registrations_expire_task",
         "schedule": crontab(hour=2, minute=20),
     },
+    # Every minute: scheduled sends that are due start; stalled deliveries (messages, webhooks) carry on.
+    "outreach-tick": {
+        "task": "outreach.tasks.outreach_tick_task",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -23,6 +23,7 @@ class NavItem:
     # False: a page for outside users (a partner's portal, crm_site.outside): superusers need not see it, and
     # such pages are all an outside user's menu shows (the first one is where they land).
     for_superusers: bool = True
+    badge: str = ""  # URL name of a fragment with a count, loaded after the page (e.g. unread notifications)
 
 
 _MENUS: dict[str, tuple[int, NavItem]] = {}
@@ -92,7 +93,11 @@ def visible_items(user, items) -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue  # the app that serves it is not installed
-        shown.append(
-            {"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children}
-        )
+        entry = {"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name, "children": children}
+        if item.badge:
+            try:
+                entry["badge_url"] = reverse(item.badge)
+            except NoReverseMatch:
+                pass
+        shown.append(entry)
     return shown

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crm_site",
     "customers",
     "sales",
+    "outreach",
     "members",
     "service",
     "analytics",
@@ -236,6 +237,30 @@ MEDIA_ROOT = BASE_DIR / "media"
 # In development and tests static files come straight from the app folders (no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG or env.bool("CRM_TESTING", default=False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+
+# E-mail: EMAIL_URL (smtp://user:password@host:587, smtp+tls://..., smtp+ssl://..., consolemail://); the console
+# backend (mail printed to the log) when unset. Links in e-mails (unsubscribe, notifications) start with SITE_URL.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Estate CRM <crm@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Outreach (outreach/): messages are delivered by Celery in batches of OUTREACH_BATCH_SIZE, at most
+# OUTREACH_RATE_PER_MINUTE per send (0: no limit); a temporary SMTP failure is retried after
+# OUTREACH_RETRY_BACKOFF seconds, doubling each time, up to OUTREACH_MAX_ATTEMPTS attempts.
+OUTREACH_BATCH_SIZE = env.int("OUTREACH_BATCH_SIZE", default=100)
+OUTREACH_RATE_PER_MINUTE = env.int("OUTREACH_RATE_PER_MINUTE", default=600)
+OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", default=5)
+OUTREACH_RETRY_BACKOFF = env.int("OUTREACH_RETRY_BACKOFF", default=60)
+# Outbound webhooks: timeout per request, attempts per delivery (backoff WEBHOOK_RETRY_BACKOFF seconds, doubling),
+# consecutive failed attempts after which an endpoint is switched off, and whether endpoints may point at
+# loopback, private or link-local addresses (never in production; the tests' local receiver needs it).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BACKOFF = env.int("WEBHOOK_RETRY_BACKOFF", default=30)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=20)
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,12 +1,16 @@
-"""Sections of the deal page that other parts of sales contribute (payment schedule, promises, commission).
+"""Sections of sales pages that other parts of sales, and other apps, contribute.
 
-Parts register theirs from their panels module (imported at start-up by sales/apps.py):
-`register(key, template, provider, order)`, where `provider(deal, user) -> dict | None` (None hides it).
+- the deal page (payment schedule, promises, commission): `register(key, template, provider, order)`;
+- the campaign page (e.g. outreach's sends attributed to the campaign): `CAMPAIGN_SECTIONS.register(...)`;
+- the project page (e.g. outreach's announcements to its buyers): `PROJECT_SECTIONS.register(...)`.
+`provider(record, user) -> dict | None` (None hides it); register from the app's panels (imported at start-up).
 """
 
 from crm_site.sections import SectionRegistry
 
 DEAL_SECTIONS = SectionRegistry()
+CAMPAIGN_SECTIONS = SectionRegistry()
+PROJECT_SECTIONS = SectionRegistry()
 register = DEAL_SECTIONS.register
 
 

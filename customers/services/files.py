@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm_site import audit
+from crm_site import audit, events
 from crm_site.models import AuditEntry
 from crm_site.scope import staff_profile
 from crm_site.validators import not_in_future
@@ -102,6 +102,7 @@ def customer_create(*, by, owner=None, custom: dict | None = None, extra_phones=
     except IntegrityError:
         _raise_if_taken(phones=phones, id_number=data.get("id_number", ""))
         raise
+    events.emit("customer.created", {"customer_id": customer.pk, "owner_id": owner.pk, "source": customer.source})
     return customer
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm_site import events
 from customers.models import Customer
 from sales.models import Deal, Opportunity, SalesSettings, Unit
 from sales.services.funnel import stage_enter
@@ -141,6 +142,8 @@ def _advance(deal: Deal, stage: str, by, note: str = "") -> None:
     note = " · ".join(part for part in (str(deal.unit), note) if part)
     stage_enter(opportunity=deal.opportunity, to_stage=stage, by=by, note=note)
     _promote_customer(deal.customer_id, CUSTOMER_STATUS[stage])
+    if stage == Deal.Stage.CONTRACT:
+        events.emit("contract.signed", {"deal_id": deal.pk, "customer_id": deal.customer_id, "price": deal.price})
 
 
 def _price_step(deal: Deal, price: Decimal, by) -> bool:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm_site import events
 from crm_site.models import ChoiceOption
 from crm_site.scope import staff_profile
 from customers.models import Customer
@@ -43,6 +44,9 @@ def stage_enter(*, opportunity: Opportunity, to_stage: str, by, note: str = "", 
     opportunity.closed_at = at if to_stage in Opportunity.CLOSED_STAGES else None
     opportunity.save(update_fields=["stage", "stage_changed_at", "closed_at"])
     customers_touch(customer_ids=[opportunity.customer_id], at=at)
+    events.emit(
+        "opportunity.stage_changed", {"opportunity_id": opportunity.pk, "from": change.from_stage, "to": to_stage}
+    )
     return change
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm_site import events
 from customers.services import customers_touch
 from sales.models import Deal, Installment, Payment
 
@@ -269,6 +270,7 @@ def payment_record(
     line.received += amount
     line.save(update_fields=["received"])
     installment.received = line.received
+    events.emit("payment.received", {"payment_id": payment.pk, "deal_id": line.deal_id, "amount": amount})
     # Money coming in is activity on the customer: it renews the owner's protection from the public pool.
     customer_id = line.deal.customer_id if line.deal_id else line.lease.tenant_id
     customers_touch(customer_ids=[customer_id])

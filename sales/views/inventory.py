@@ -18,6 +18,7 @@ from crm_site.uploads import KeptUpload
 from sales import importing as importing_units
 from sales.forms.inventory import BuildingForm, GridFilterForm, PriceAdjustForm, ProjectForm, UnitImportForm
 from sales.models import Building, Project, Unit
+from sales.sections import PROJECT_SECTIONS
 from sales.selectors import inventory as selectors
 from sales.services import inventory as services
 
@@ -68,7 +69,11 @@ def project_list(request):
 @permission_required(VIEW, raise_exception=True)
 def project_detail(request, pk):
     project = _project(request, pk)
-    context = {"project": project, "buildings": selectors.building_list(project=project)}
+    context = {
+        "project": project,
+        "buildings": selectors.building_list(project=project),
+        "sections": PROJECT_SECTIONS.shown(project, request.user),
+    }
     return render(request, "sales/inventory_project_detail.html", context)
 
 

@@ -21,6 +21,7 @@ from sales.forms.partners import (
     PeriodForm,
 )
 from sales.models import Campaign, Competitor
+from sales.sections import CAMPAIGN_SECTIONS
 from sales.selectors import marketing as selectors
 from sales.services import marketing as services
 
@@ -125,6 +126,7 @@ def campaign_detail(request, pk):
         "leads": selectors.campaign_leads(user=request.user, campaign=campaign)[:50],
         "deals": selectors.campaign_deals(user=request.user, campaign=campaign)[:50],
         "lead_form": CampaignLeadForm(),
+        "sections": CAMPAIGN_SECTIONS.shown(campaign, request.user),
     }
     return render(request, "sales/campaign_detail.html", context)
 

@@ -40,6 +40,7 @@ from sales.models import (
 )
 from tests import factories
 from tests.factories import CustomerFactory, CustomFieldFactory, UserFactory
+from tests.outreach.factories import walk_rows
 from tests.sales import factories as sales_factories
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ PUBLIC = {
     "api:api-root": {404},
 }
 # Customer-facing pages without login (crm_site/urls.py mounts customers.urls.public here).
-PUBLIC_PREFIXES = ("/inquire/",)
+PUBLIC_PREFIXES = ("/inquire/", "/unsubscribe/")
 
 CAST = [
     "rep",
@@ -232,6 +233,7 @@ def walk_data(org, project_a):
                 "content_type_id": ContentType.objects.get_for_model(Customer).pk,
                 "object_id": customer.pk,
             },
+            **walk_rows(customer=customer, rep=org["rep"], admin=org["admin_user"]),
         },
     }
 
