@@ -9,8 +9,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from crm_site.api.common import require_perm
-from outreach.api.common import ERRORS, Pages, Text, invalid
+from crm_site.api.common import PageNumberPagination, require_perm
+from outreach.api.common import invalid
 from outreach.models import Announcement
 from outreach.selectors import sends as selectors
 from outreach.services import announcement_create, announcement_send
@@ -43,10 +43,10 @@ class AnnouncementIn(Schema):
     category: Announcement.Category = Announcement.Category.OTHER
     include_tenants: bool = False
     language: str = Field("zh-hans", pattern=r"^(en|zh-hans)$")
-    subject_en: Text = Field("", max_length=200)
-    subject_zh: Text = Field("", max_length=200)
-    body_en: Text = Field("", max_length=10_000)
-    body_zh: Text = Field("", max_length=10_000)
+    subject_en: str = Field("", max_length=200)
+    subject_zh: str = Field("", max_length=200)
+    body_en: str = Field("", max_length=10_000)
+    body_zh: str = Field("", max_length=10_000)
     send: bool = Field(True, description="Send at once (false: keep it as a draft to review on its page).")
 
 
@@ -54,8 +54,8 @@ class AnnouncementFilter(Schema):
     project_id: int | None = Field(None, ge=1, le=2**62)
 
 
-@router.get("/", response={200: list[AnnouncementOut], **ERRORS})
-@paginate(Pages, page_size=50)
+@router.get("/", response={200: list[AnnouncementOut]})
+@paginate(PageNumberPagination, page_size=50)
 def list_announcements(request, filters: Query[AnnouncementFilter]):
     require_perm(request, "outreach.view_announcement")
     project = Project.objects.filter(pk=filters.project_id).first() if filters.project_id else None
@@ -64,7 +64,7 @@ def list_announcements(request, filters: Query[AnnouncementFilter]):
     return selectors.announcement_list(project=project)
 
 
-@router.get("/{int:announcement_id}/", response={200: AnnouncementOut, **ERRORS})
+@router.get("/{int:announcement_id}/", response={200: AnnouncementOut})
 def get_announcement(request, announcement_id: int):
     require_perm(request, "outreach.view_announcement")
     announcement = selectors.announcement_list().filter(pk=announcement_id).first()
@@ -73,7 +73,7 @@ def get_announcement(request, announcement_id: int):
     return announcement
 
 
-@router.post("/", response={201: AnnouncementOut, **ERRORS})
+@router.post("/", response={201: AnnouncementOut})
 def create_announcement(request, payload: AnnouncementIn):
     """Tell the buyers (and tenants, if asked) of a project or building; they are reached in your data scope."""
     require_perm(request, "outreach.add_announcement")

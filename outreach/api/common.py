@@ -1,43 +1,9 @@
-"""Shared pieces of the outreach routers: text that refuses NUL characters, bounded pages, documented errors."""
-
-from typing import Annotated
+"""Shared pieces of the outreach routers (input checks, pages and error documentation are the API's own:
+crm_site/api)."""
 
 from django.core.exceptions import ValidationError
-from ninja import Schema
-from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, Field
 
 from crm_site.api.common import ApiError
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("NUL characters are not allowed")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict)
-    code: str = ""
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-
-
-class Pages(PageNumberPagination):
-    """Page numbers within a sane range (a huge page number is refused with 422, never a database error)."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int | None = Field(None, ge=1, le=200)
 
 
 def invalid(detail: str, error: ValidationError, code: str = "") -> ApiError:

@@ -12,15 +12,16 @@ from ninja.responses import Status
 from pydantic import Field, field_validator
 
 from crm_site.api.common import require_perm
+from crm_site.api.errors import ErrorDetail
 from customers.identity import normalize_phone
 from customers.models import Customer, CustomerPhone
-from outreach.api.common import ERRORS, Text, invalid
+from outreach.api.common import invalid
 from outreach.models import Channel, Kind, Message
 from outreach.selectors import messages as selectors
 from outreach.services import MessageRefused, message_record_external, message_send, message_status_report
 
 router = Router(tags=["outreach"])
-MergeValue = Text | int | float | bool | None
+MergeValue = str | int | float | bool | None
 
 
 class MessageOut(Schema):
@@ -44,12 +45,12 @@ class MessageOut(Schema):
 
 class MessageIn(Schema):
     customer_id: int = Field(ge=1, le=2**62)
-    template_key: Text = Field(min_length=1, max_length=60)
+    template_key: str = Field(min_length=1, max_length=60)
     language: str = Field("zh-hans", pattern=r"^(en|zh-hans)$")
-    context: dict[Text, MergeValue] = Field(
+    context: dict[str, MergeValue] = Field(
         default_factory=dict, max_length=50, description="Extra merge values: plain strings and numbers."
     )
-    dedupe_key: Text = Field(
+    dedupe_key: str = Field(
         "", max_length=150, description="Send the same key twice: the second call returns the first message."
     )
 
@@ -64,21 +65,21 @@ class MessageIn(Schema):
 
 class StatusIn(Schema):
     status: Message.Status = Field(description="sent, delivered, failed or bounced")
-    error: Text = Field("", max_length=300)
+    error: str = Field("", max_length=300)
     at: datetime.datetime | None = Field(None, description="When it happened (with a time zone; default: now).")
 
 
 class ExternalIn(Schema):
     channel: Channel = Field(description="sms or wechat")
-    external_id: Text = Field(min_length=1, max_length=100, description="The id the sending system knows it by.")
+    external_id: str = Field(min_length=1, max_length=100, description="The id the sending system knows it by.")
     customer_id: int | None = Field(None, ge=1, le=2**62)
-    phone: Text = Field("", max_length=40, description="Instead of customer_id: any phone number of the customer.")
+    phone: str = Field("", max_length=40, description="Instead of customer_id: any phone number of the customer.")
     kind: Kind = Kind.SERVICE
-    body: Text = Field(min_length=1, max_length=5000)
-    to: Text = Field("", max_length=254)
+    body: str = Field(min_length=1, max_length=5000)
+    to: str = Field("", max_length=254)
     status: Message.Status = Message.Status.SENT
     sent_at: datetime.datetime | None = None
-    error: Text = Field("", max_length=300)
+    error: str = Field("", max_length=300)
 
 
 def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -88,7 +89,7 @@ def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.make_aware(value)
 
 
-@router.post("/", response={201: MessageOut, **ERRORS})
+@router.post("/", response={201: MessageOut, 404: ErrorDetail})
 def send_message(request, payload: MessageIn):
     """Send a template to one customer in your scope (needs outreach.send_message). Marketing templates need the
     customer's consent and an address: otherwise 422 with code no_consent / no_address."""
@@ -112,7 +113,7 @@ def send_message(request, payload: MessageIn):
     return Status(201, message)
 
 
-@router.get("/{int:message_id}/", response={200: MessageOut, **ERRORS})
+@router.get("/{int:message_id}/", response={200: MessageOut})
 def get_message(request, message_id: int):
     """A message to a customer in your scope."""
     require_perm(request, "outreach.send_message")
@@ -122,7 +123,7 @@ def get_message(request, message_id: int):
         raise Http404 from None
 
 
-@router.post("/{int:message_id}/status", response={200: MessageOut, **ERRORS})
+@router.post("/{int:message_id}/status", response={200: MessageOut})
 def report_status(request, message_id: int, payload: StatusIn):
     """Record a delivery report for a message the CRM sent (a bounce from the mail server, a delivery receipt).
     Needs outreach.record_message; reporting the same status again changes nothing."""
@@ -165,7 +166,7 @@ def _customer_for(payload: ExternalIn) -> Customer:
     return customer
 
 
-@router.post("/external/", response={200: MessageOut, 201: MessageOut, **ERRORS})
+@router.post("/external/", response={200: MessageOut, 201: MessageOut, 404: ErrorDetail})
 def record_external(request, payload: ExternalIn):
     """Record an SMS or WeChat message another system sent (needs outreach.record_message). Posting the same
     external_id again answers 200 with the first record: retries are safe."""
@@ -189,7 +190,7 @@ def record_external(request, payload: ExternalIn):
     return Status(201 if created else 200, message)
 
 
-@router.post("/external/{channel}/{external_id}/status", response={200: MessageOut, **ERRORS})
+@router.post("/external/{channel}/{external_id}/status", response={200: MessageOut})
 def report_external_status(request, channel: Channel, external_id: str, payload: StatusIn):
     """The delivery status of an SMS / WeChat message recorded before, by its external id."""
     require_perm(request, "outreach.record_message")

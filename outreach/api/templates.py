@@ -8,8 +8,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
+from crm_site.api.common import PageNumberPagination
 from outreach import defaults
-from outreach.api.common import ERRORS, Pages, Text
 from outreach.models import Kind, MessageTemplate
 
 router = Router(tags=["outreach"])
@@ -34,7 +34,7 @@ class TemplateOut(Schema):
 
 
 class TemplateFilter(Schema):
-    q: Text = Field("", max_length=60)
+    q: str = Field("", max_length=60)
     kind: Kind | None = None
 
 
@@ -44,8 +44,8 @@ def _may_read(request) -> None:
         raise HttpError(403, "Your role may not use this endpoint.")
 
 
-@router.get("/", response={200: list[TemplateOut], **ERRORS})
-@paginate(Pages, page_size=50)
+@router.get("/", response={200: list[TemplateOut]})
+@paginate(PageNumberPagination, page_size=50)
 def list_templates(request, filters: Query[TemplateFilter]):
     """Saved templates, active ones first (the built-in defaults are listed under GET /{key}/)."""
     _may_read(request)
@@ -57,7 +57,7 @@ def list_templates(request, filters: Query[TemplateFilter]):
     return templates.order_by("-active", "name", "pk")
 
 
-@router.get("/{key}/", response={200: TemplateOut, **ERRORS})
+@router.get("/{key}/", response={200: TemplateOut})
 def get_template(request, key: str):
     """A saved template by key, or the built-in default of that key."""
     _may_read(request)

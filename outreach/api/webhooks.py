@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -11,8 +12,8 @@ from ninja.responses import Status
 from pydantic import Field
 
 from crm_site import events
-from crm_site.api.common import require_perm
-from outreach.api.common import ERRORS, Pages, Text, invalid
+from crm_site.api.common import PageNumberPagination, require_perm
+from outreach.api.common import invalid
 from outreach.models import WebhookDelivery, WebhookEndpoint
 from outreach.services import webhooks as services
 
@@ -37,9 +38,9 @@ class EndpointCreated(EndpointOut):
 
 
 class EndpointIn(Schema):
-    name: Text = Field(min_length=1, max_length=100)
-    url: Text = Field(min_length=1, max_length=500)
-    events: list[Text] = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=100)
+    url: str = Field(min_length=1, max_length=500)
+    events: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=50)
     active: bool = True
 
 
@@ -64,15 +65,15 @@ class EventOut(Schema):
     label: str
 
 
-@router.get("/events/", response={200: list[EventOut], **ERRORS})
+@router.get("/events/", response={200: list[EventOut]})
 def list_events(request):
     """The events an endpoint may subscribe to."""
     require_perm(request, MANAGE)
     return [{"name": name, "label": str(label)} for name, label in events.choices()]
 
 
-@router.get("/", response={200: list[EndpointOut], **ERRORS})
-@paginate(Pages, page_size=50)
+@router.get("/", response={200: list[EndpointOut]})
+@paginate(PageNumberPagination, page_size=50)
 def list_endpoints(request):
     require_perm(request, MANAGE)
     return WebhookEndpoint.objects.order_by("name", "pk")
@@ -92,35 +93,35 @@ def _save(request, payload: EndpointIn, endpoint=None) -> WebhookEndpoint:
         raise invalid("Invalid endpoint.", error) from None
 
 
-@router.post("/", response={201: EndpointCreated, **ERRORS})
+@router.post("/", response={201: EndpointCreated})
 def create_endpoint(request, payload: EndpointIn):
     """Register an endpoint: http(s) on a public address; the answer holds its signing secret."""
     require_perm(request, MANAGE)
     return Status(201, _save(request, payload))
 
 
-@router.get("/{int:endpoint_id}/", response={200: EndpointOut, **ERRORS})
+@router.get("/{int:endpoint_id}/", response={200: EndpointOut})
 def get_endpoint(request, endpoint_id: int):
     require_perm(request, MANAGE)
     return get_object_or_404(WebhookEndpoint, pk=endpoint_id)
 
 
-@router.put("/{int:endpoint_id}/", response={200: EndpointOut, **ERRORS})
+@router.put("/{int:endpoint_id}/", response={200: EndpointOut})
 def update_endpoint(request, endpoint_id: int, payload: EndpointIn):
     """Change an endpoint; switching it on again clears its run of failures."""
     require_perm(request, MANAGE)
     return _save(request, payload, get_object_or_404(WebhookEndpoint, pk=endpoint_id))
 
 
-@router.get("/{int:endpoint_id}/deliveries/", response={200: list[DeliveryOut], **ERRORS})
-@paginate(Pages, page_size=50)
+@router.get("/{int:endpoint_id}/deliveries/", response={200: list[DeliveryOut]})
+@paginate(PageNumberPagination, page_size=50)
 def list_deliveries(request, endpoint_id: int):
     require_perm(request, MANAGE)
     endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id)
     return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")
 
 
-@router.post("/{int:endpoint_id}/deliveries/{int:delivery_id}/replay", response={201: DeliveryOut, **ERRORS})
+@router.post("/{int:endpoint_id}/deliveries/{int:delivery_id}/replay", response={201: DeliveryOut})
 def replay_delivery(request, endpoint_id: int, delivery_id: int):
     """Send a delivery's exact body again, as a new delivery."""
     require_perm(request, MANAGE)
