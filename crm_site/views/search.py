@@ -6,7 +6,7 @@ from crm_site import search as global_search
 
 @login_required
 def search(request):
-    query = request.GET.get("q", "").replace("\x00", "")[:100]  # PostgreSQL text cannot hold a NUL
+    query = request.GET.get("q", "")[:100]
     results = global_search.search(request.user, query)
     template = "crm_site/search.html#search-results" if request.htmx else "crm_site/search.html"
     return render(

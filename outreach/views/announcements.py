@@ -30,7 +30,7 @@ def announcement_list(request):
     project_id = int_or_none(request.GET.get("project"))
     if project_id is not None:
         project = get_object_or_404(Project, pk=project_id)
-    rows = selectors.announcement_list(project=project, search=request.GET.get("q", "").replace("\x00", "")[:60])
+    rows = selectors.announcement_list(project=project, search=request.GET.get("q", "")[:60])
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outreach/announcement_list.html", {"page": page, "project": project})
 

@@ -91,7 +91,7 @@ def preview_customers(request):
     """Customers in the viewer's scope matching a search, to preview a message with (htmx)."""
     if not may_preview(request.user):
         raise PermissionDenied
-    search = request.GET.get("q", "").replace("\x00", "").strip()[:60]
+    search = request.GET.get("q", "").strip()[:60]
     customers = []
     if search:
         customers = list(customer_selectors.customer_list(user=request.user, search=search)[:SEARCH_RESULTS])

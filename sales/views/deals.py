@@ -59,7 +59,7 @@ def _reservable_opportunity(request, pk) -> Opportunity | None:
 
 def _unit_choices(request, opportunity, params) -> dict:
     """The unit picker's context: the opportunity's reservable units, searched and matched to the intent."""
-    query = params.get("unit_q", "").replace("\x00", "")[:50]  # PostgreSQL text cannot hold a NUL
+    query = params.get("unit_q", "").replace("\x00", "")[:50]  # a POSTed search: NulFreeQueryMiddleware cleans GET only
     match = params.getlist("match")[-1:] != ["0"]  # on unless switched off (a hidden 0 precedes the checkbox)
     picker = None
     if opportunity is not None:
