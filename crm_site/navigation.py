@@ -62,7 +62,7 @@ def settings_menu() -> list[NavItem]:
     return _ordered(_SETTINGS.values())
 
 
-menu("home", NavItem(_("My day"), "home", "sun"), 0)
+menu("home", NavItem(_("My day"), "my_day", "sun"), 0)
 # The shared Reports menu: sales, service, members and analytics add their reports to it.
 menu("reports", NavItem(_("Reports"), "", "bar-chart"), 40)
 menu("staff", NavItem(_("Staff & teams"), "staff:staff-list", "diagram-3", "crm_site.view_staffprofile"), 90)

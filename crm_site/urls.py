@@ -37,6 +37,7 @@ settings_patterns = (
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("my-day/", home.my_day, name="my_day"),
     path("healthz/", health.healthz, name="healthz"),
     path("search/", search.search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

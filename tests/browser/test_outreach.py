@@ -113,7 +113,9 @@ def test_marketing_sends_to_a_saved_filter_and_announces_to_buyers(
     page.get_by_label("Text (English)").fill("Dear {{ customer_name }}, handover moves to 31 March.")
     page.get_by_role("button", name="Save and preview").click()
     expect(page.get_by_test_id("send-announcement")).to_contain_text("Tell 2 buyers now")
-    page.get_by_test_id("send-announcement").click()
+    # The click posts and redirects: reload only once the announcement's page has loaded.
+    with page.expect_navigation():
+        page.get_by_test_id("send-announcement").click()
     page.reload()
     expect(page.get_by_test_id("unreached-rows")).to_contain_text("Wang Fang")
     page.screenshot(path=artifacts / "outreach-announcement.png", full_page=True)
