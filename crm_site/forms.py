@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_site.models import ApiToken, AuditEntry, ChoiceOption, CustomField, Team
 from crm_site.roles import ROLES
+from crm_site.widgets import DateInput
 
 User = get_user_model()
 
@@ -82,8 +83,8 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(label=_("Record id"), required=False)
     actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.order_by("username"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any")), *AuditEntry.Action.choices])
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from crm_site import customfields
 from crm_site.forms import StaffChoiceField, limit_choices
 from crm_site.models import Team
 from crm_site.selectors import assignable_staff
+from crm_site.widgets import DateInput, DateTimeInput
 from customers.identity import normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerMember, Interaction, PurchaseIntent
 from customers.selectors import ENTITY, customer_by_identity
@@ -49,7 +50,7 @@ class CustomerForm(forms.ModelForm):
             "marketing_consent", "notes",
         ]  # fmt: skip
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "birth_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
@@ -161,16 +162,10 @@ class CustomerFilterForm(forms.Form):
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     district = forms.CharField(label=_("District"), required=False, max_length=50)
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.filter(active=True), required=False)
-    created_from = forms.DateField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_to = forms.DateField(label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    contact_from = forms.DateField(
-        label=_("Last contact from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    contact_to = forms.DateField(
-        label=_("Last contact to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
+    contact_from = forms.DateField(label=_("Last contact from"), required=False, widget=DateInput())
+    contact_to = forms.DateField(label=_("Last contact to"), required=False, widget=DateInput())
     quiet_days = forms.IntegerField(label=_("No contact in (days)"), required=False, min_value=1, max_value=3650)
     budget_min = forms.DecimalField(
         label=_("Budget at least (10k)"), required=False, min_value=0, max_digits=10, decimal_places=1
@@ -267,8 +262,8 @@ class InteractionForm(forms.ModelForm):
         model = Interaction
         fields = ["channel", "direction", "occurred_at", "summary", "outcome", "next_step", "next_due"]
         widgets = {
-            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "next_due": forms.DateInput(attrs={"type": "date"}),
+            "occurred_at": DateTimeInput(),
+            "next_due": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -389,5 +384,5 @@ class BulkForm(forms.Form):
 
 
 class QuickVisitForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=DateInput())
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from crm_site import customfields, masking
@@ -353,16 +353,16 @@ QUICK_FORMS = {
     "intent": (
         lambda customer: IntentForm(),
         "customers:intent-create",
-        _lazy("Save intent"),
+        gettext_lazy("Save intent"),
         "customers.add_purchaseintent",
     ),
     "member": (
         lambda customer: MemberForm(customer=customer),
         "customers:member-create",
-        _lazy("Add member"),
+        gettext_lazy("Add member"),
         "customers.add_customermember",
     ),
-    "phone": (lambda customer: PhoneForm(), "customers:phone-create", _lazy("Add"), "customers.change_customer"),
+    "phone": (lambda customer: PhoneForm(), "customers:phone-create", gettext_lazy("Add"), "customers.change_customer"),
 }
 
 
