@@ -79,7 +79,7 @@ class ChoiceOptionForm(forms.ModelForm):
 
 
 class AuditFilterForm(forms.Form):
-    model = forms.CharField(label=_("Record type"), required=False)
+    model = forms.ChoiceField(label=_("Record type"), required=False)
     object_id = forms.CharField(label=_("Record id"), required=False)
     actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.order_by("username"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any")), *AuditEntry.Action.choices])
@@ -87,7 +87,10 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
+        from crm_site.auditview import record_types
+
         super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("Any")), *record_types()]
         self.helper = filter_helper()
         self.helper.layout = Layout(
             Row(

@@ -155,7 +155,7 @@ class CustomerForm(forms.ModelForm):
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     owner = StaffChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False)
+    level = forms.ChoiceField(label=_("Interest level"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
@@ -180,7 +180,7 @@ class CustomerFilterForm(forms.Form):
             ("name", _("Name")),
             ("-contact", _("Recently contacted")),
             ("contact", _("Longest without contact")),
-            ("level", _("Level")),
+            ("level", _("Interest level")),
         ],
     )
 

@@ -265,6 +265,9 @@ def _interaction_events(customer, limit):
 
 def _intent_events(customer, limit):
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from crm_site import formatting
 
     rows = (
         PurchaseIntent.objects.filter(customer=customer).select_related("recorded_by").order_by("-recorded_at")[:limit]
@@ -273,13 +276,11 @@ def _intent_events(customer, limit):
     for row in rows:
         parts = []
         if row.area_min or row.area_max:
-            parts.append(f"{row.area_min or '?'}–{row.area_max or '?'} m²")
+            parts.append(formatting.span(row.area_min, row.area_max, "m²"))
         if row.rooms:
-            parts.append(_("%(rooms)s rooms") % {"rooms": row.rooms})
+            parts.append(ngettext("%(rooms)d room", "%(rooms)d rooms", row.rooms) % {"rooms": row.rooms})
         if row.budget_min or row.budget_max:
-            parts.append(
-                _("budget %(low)s–%(high)s ×10k") % {"low": row.budget_min or "?", "high": row.budget_max or "?"}
-            )
+            parts.append(_("budget %(range)s") % {"range": formatting.wan_range(row.budget_min, row.budget_max)})
         parts.extend(row.priority_labels())
         events.append(
             TimelineEvent(row.recorded_at, "intent", _("Purchase intent recorded"), " · ".join(parts), row.recorded_by)

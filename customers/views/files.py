@@ -184,7 +184,7 @@ def customer_create(request):
             if Customer.objects.visible_to(request.user).filter(pk=existing.pk).exists():
                 messages.info(request, _("This customer is already on file: here is their record."))
                 return redirect(existing)
-            services.conflict_record(
+            conflict = services.conflict_record(
                 customer=existing,
                 claimant=request.user,
                 evidence={
@@ -194,13 +194,14 @@ def customer_create(request):
                     "notes": form.cleaned_data.get("notes", "")[:300],
                 },
             )
-            form.add_error(
-                None,
+            messages.info(
+                request,
                 _(
                     "A colleague registered this customer first. Your claim has been recorded as a conflict "
                     "for your manager to decide."
                 ),
             )
+            return redirect(conflict)
         else:
             messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.name})
             return redirect(customer)

@@ -54,11 +54,9 @@ def conflict_detail(request, pk):
             else:
                 messages.success(request, _("Conflict decided."))
                 return redirect("customers:conflict-list")
-    evidence = dict(conflict.evidence)
-    if "phone" in evidence and not masking.may_see(request.user, conflict.customer):
-        evidence["phone"] = masking.mask_phone(evidence["phone"])
     can_open = Customer.objects.visible_to(request.user).filter(pk=conflict.customer_id).exists()
-    context = {"conflict": conflict, "form": form, "evidence": evidence, "can_open": can_open}
+    rows = conflict_selectors.conflict_comparison(conflict=conflict, user=request.user, with_file=can_open)
+    context = {"conflict": conflict, "form": form, "rows": rows, "can_open": can_open}
     return render(request, "customers/conflict_detail.html", context)
 
 

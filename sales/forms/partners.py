@@ -119,6 +119,7 @@ class CommissionRuleForm(forms.ModelForm):
     class Meta:
         model = CommissionRule
         fields = ["partner", "project", "rate_pct", "fixed_amount", "active"]
+        labels = {"partner": _("Partner"), "project": _("Project")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -257,7 +257,9 @@ def test_a_department_without_its_own_target_adds_up_its_teams(org, director, re
     contract(other_rep, project_a, "500000.00", datetime.date(2026, 3, 4))
     target(Level.TEAM, org["north"], "2000000", units=2, stretch_amount="3000000", by=director)
     target(Level.TEAM, org["south"], "1000000", units=1, stretch_amount="2000000", by=director)
-    rows = {row.subject: row for row in selectors.attainment(month=MONTH, level=Level.TEAM, subjects=[org["department"]])}
+    rows = {
+        row.subject: row for row in selectors.attainment(month=MONTH, level=Level.TEAM, subjects=[org["department"]])
+    }
     department = rows[org["department"]]
     assert department.rolled_up and department.target.pk is None
     assert (department.target.amount, department.target.units) == (Decimal("3000000"), 3)
@@ -270,7 +272,9 @@ def test_an_own_department_target_wins_over_the_sum_of_its_teams(known_data, org
     assert not row.rolled_up and row.target.amount == Decimal("10000000")
 
 
-def test_the_report_leaves_out_units_with_neither_target_nor_contracts(client, org, director, rep, project_a, project_b):
+def test_the_report_leaves_out_units_with_neither_target_nor_contracts(
+    client, org, director, rep, project_a, project_b
+):
     contract(rep, project_a, "1000000.00", datetime.date(2026, 3, 3))
     target(Level.TEAM, org["north"], "2000000", by=director)
     client.force_login(director)
