@@ -8,7 +8,11 @@ import sys
 from pathlib import Path
 
 path = Path(sys.argv[1] if len(sys.argv) > 1 else ".env")
-text = path.read_text(encoding="utf-8") if path.exists() else "# Local settings (never committed). Made by `make run`; see .env.example.\n"
+text = (
+    path.read_text(encoding="utf-8")
+    if path.exists()
+    else "# Local settings (never committed). Made by `make run`; see .env.example.\n"
+)
 if re.search(r"^SECRET_KEY=\S+", text, re.MULTILINE):
     sys.exit(0)
 line = f"SECRET_KEY={secrets.token_urlsafe(64)}"
