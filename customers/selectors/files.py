@@ -218,6 +218,20 @@ def followups_due(*, user, until: datetime.date | None = None) -> QuerySet[Inter
     )
 
 
+def next_steps(*, customer_ids) -> dict[int, Interaction]:
+    """Per customer, the open next step due first (one query for a page of customers)."""
+    found: dict[int, Interaction] = {}
+    rows = (
+        Interaction.objects.filter(customer_id__in=customer_ids, next_done=False, next_due__isnull=False)
+        .exclude(next_step="")
+        .only("customer_id", "next_step", "next_due")
+        .order_by("customer_id", "next_due", "id")
+    )
+    for row in rows:
+        found.setdefault(row.customer_id, row)
+    return found
+
+
 # --- the timeline of a customer: interactions, intents, conflicts, and whatever other apps add ----
 
 

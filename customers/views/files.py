@@ -62,6 +62,9 @@ def customer_list(request):
     masking.reveal(
         request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request
     )
+    steps = selectors.next_steps(customer_ids=[customer.pk for customer in page.object_list])
+    for customer in page.object_list:
+        customer.next_followup = steps.get(customer.pk)
     context = {
         "form": form,
         "page": page,
@@ -69,6 +72,7 @@ def customer_list(request):
         "query": request.GET.urlencode(),
         "bulk_form": BulkForm(user=request.user),
         "export_url": reverse("customers:customer-export"),
+        "today": timezone.localdate(),
     }
     template = "customers/customer_list.html#customer-rows" if request.htmx else "customers/customer_list.html"
     return render(request, template, context)
