@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -8,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 from crm_site import customfields
 from crm_site.forms import StaffChoiceField, limit_choices
 from crm_site.models import Team
-from crm_site.selectors import assignable_staff
-from crm_site.widgets import DateInput, DateTimeInput
+from crm_site.selectors import assignable_staff, choice_options
+from crm_site.widgets import DateInput, DateTimeInput, ListInput
 from customers.identity import normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerMember, Interaction, PurchaseIntent
 from customers.selectors import ENTITY, customer_by_identity
@@ -55,6 +56,36 @@ class CustomerForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
+    # Free-text fields that offer an admin-kept choice list (Settings → Choice lists).
+    CHOICE_LISTS = {"district": "district", "work_district": "district", "occupation": "occupation"}
+
+    def _use_choice_lists(self) -> None:
+        self.list_options = {}
+        for name, list_name in self.CHOICE_LISTS.items():
+            if name in self.fields:
+                options = choice_options(list_name)
+                self.list_options[name] = options
+                self.fields[name].widget = ListInput(options, attrs={"maxlength": self.fields[name].max_length})
+
+    def _clean_listed(self, name: str):
+        value = (self.cleaned_data.get(name) or "").strip()
+        options = self.list_options.get(name) or []
+        if value and options:
+            by_label = {label: stored for stored, label in options}
+            value = by_label.get(value, value)  # the English label typed in the English interface
+            if not settings.CHOICE_LISTS_OPEN and value not in {stored for stored, _label in options}:
+                raise forms.ValidationError(_("Choose one of the list's entries."))
+        return value
+
+    def clean_district(self):
+        return self._clean_listed("district")
+
+    def clean_work_district(self):
+        return self._clean_listed("work_district")
+
+    def clean_occupation(self):
+        return self._clean_listed("occupation")
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -71,6 +102,7 @@ class CustomerForm(forms.ModelForm):
         self.custom_names = customfields.add_form_fields(
             self, ENTITY, self.instance.custom if self.instance.pk else None
         )
+        self._use_choice_lists()
         present = [name for name in ("phone", "email", "id_number") if name in self.fields]
         self.helper = FormHelper()
         self.helper.layout = Layout(

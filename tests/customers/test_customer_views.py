@@ -325,3 +325,35 @@ def test_list_query_count_does_not_grow_from_10_to_30_customers(client, org, rol
     assert len(shown_ids(response)) == 25
     assert with_30 == with_10
     assert with_30 <= LIST_QUERY_BUDGET
+
+
+@pytest.fixture
+def districts(db):
+    from crm_site.models import ChoiceOption
+
+    ChoiceOption.objects.create(list_name="district", value="pudong", label_en="Pudong", label_zh="浦东新区", order=1)
+    ChoiceOption.objects.create(list_name="district", value="xuhui", label_en="Xuhui", label_zh="徐汇区", order=2)
+
+
+def test_the_customer_form_offers_the_district_list_of_settings(client, org, districts):
+    client.force_login(org["rep"])
+    html = client.get("/customers/new/").text
+    assert 'list="id_district-options"' in html
+    assert '<option value="浦东新区">Pudong</option>' in html and '<option value="徐汇区">Xuhui</option>' in html
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("Pudong", "浦东新区"), ("浦东新区", "浦东新区"), ("Minhang", "Minhang")])
+def test_a_district_is_picked_from_the_list_or_typed_where_the_list_is_open(client, org, districts, typed, stored):
+    client.force_login(org["rep"])
+    data = rendered_form_data(client.get("/customers/new/"), name="List Buyer", phone="13877776666", district=typed)
+    assert client.post("/customers/new/", data).status_code == 302
+    assert Customer.objects.get(name="List Buyer").district == stored
+
+
+def test_a_closed_list_refuses_a_district_not_on_it(client, org, districts, settings):
+    settings.CHOICE_LISTS_OPEN = False
+    client.force_login(org["rep"])
+    data = rendered_form_data(client.get("/customers/new/"), name="List Buyer", phone="13877776666", district="Minhang")
+    response = client.post("/customers/new/", data)
+    assert response.status_code == 200 and "district" in response.context["form"].errors
+    assert not Customer.objects.filter(name="List Buyer").exists()
