@@ -65,7 +65,9 @@ class CustomerForm(forms.ModelForm):
             if name in self.fields:
                 options = choice_options(list_name)
                 self.list_options[name] = options
-                self.fields[name].widget = ListInput(options, attrs={"maxlength": self.fields[name].max_length})
+                hint = _("Pick from the list or type") if settings.CHOICE_LISTS_OPEN else _("Pick from the list")
+                attrs = {"maxlength": self.fields[name].max_length, "placeholder": hint if options else ""}
+                self.fields[name].widget = ListInput(options, attrs=attrs)
 
     def _clean_listed(self, name: str):
         value = (self.cleaned_data.get(name) or "").strip()
