@@ -50,7 +50,8 @@ masking.allow_field("phone", "service.call_customer")
 
 
 def served_customers(user, covered) -> set[int]:
-    """Customers with a contract or a lease in a covered project, or a ticket there or assigned to the user."""
+    """Customers with a contract or a lease in a covered project, or a ticket there or assigned to the user (or,
+    for a manager, to the staff of the teams they reach)."""
     from sales.models import Deal, Lease
     from service.models import Ticket
 
@@ -65,7 +66,8 @@ def served_customers(user, covered) -> set[int]:
         ids.update(Lease.objects.filter(project_id__in=projects).values_list("tenant_id", flat=True))
         ids.update(Ticket.objects.filter(project_id__in=projects).values_list("customer_id", flat=True))
     if user.has_perm("service.view_ticket"):
-        ids.update(Ticket.objects.filter(assignee=user).values_list("customer_id", flat=True))
+        assignees = sorted(covered.user_ids)  # the user, and the staff of the teams they reach (a manager's agents)
+        ids.update(Ticket.objects.filter(assignee_id__in=assignees).values_list("customer_id", flat=True))
     return ids
 
 
