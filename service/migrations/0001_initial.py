@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reopen_days', models.PositiveSmallIntegerField(default=7, help_text='A resolved ticket may be reopened this many days.', verbose_name='reopen within (days)')),
-                ('near_breach_percent', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='near breach at (% of target used)')),
+                ('near_breach_percent', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='near breach at (percent of target used)')),
                 ('callback_months', models.CharField(default='1,3,6', help_text='Comma-separated.', max_length=40, verbose_name='callbacks after a contract (months)')),
                 ('callback_after_ticket_days', models.PositiveSmallIntegerField(default=3, verbose_name='callback after a resolved ticket (days)')),
                 ('low_score', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='low score (opens a follow-up)')),
