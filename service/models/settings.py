@@ -10,7 +10,9 @@ class ServiceSettings(models.Model):
         _("reopen within (days)"), default=7, help_text=_("A resolved ticket may be reopened this many days.")
     )
     near_breach_percent = models.PositiveSmallIntegerField(
-        _("near breach at (percent of target used)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)]
+        _("near breach at (percent of target used)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     callback_months = models.CharField(
         _("callbacks after a contract (months)"), max_length=40, default="1,3,6", help_text=_("Comma-separated.")
