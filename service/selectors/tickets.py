@@ -49,11 +49,12 @@ def queue_for(*, user, limit: int = 50):
 def at_risk(*, user, now=None, limit: int = 11) -> list[Ticket]:
     """Open, running tickets past the near-breach share or breached: the agent's own; a manager's whole scope."""
     now = now or timezone.now()
-    rows = Ticket.objects.open().filter(paused_at__isnull=True, warn_at__lte=now)
-    if user.has_perm("service.manage_service"):
-        rows = rows.filter(pk__in=Ticket.objects.visible_to(user).values("pk"))
-    else:
-        rows = rows.filter(assignee=user)
+    rows = (
+        Ticket.objects.visible_to(user)
+        if user.has_perm("service.manage_service")
+        else Ticket.objects.filter(assignee=user)
+    )
+    rows = rows.open().filter(paused_at__isnull=True, warn_at__lte=now)
     return list(rows.select_related("customer").order_by("resolution_due_at")[:limit])
 
 
