@@ -157,8 +157,17 @@ class Ticket(models.Model):
             ("manage_service", _("Can manage the service desk (escalations, all agents' queues)")),
         ]
         indexes = [
-            models.Index(fields=["assignee", "status", "resolution_due_at"], name="ticket_queue_idx"),
-            models.Index(fields=["project", "status", "resolution_due_at"], name="ticket_project_queue_idx"),
+            # The queues: open tickets only (a fifth of the table), by deadline, of an agent or of a project.
+            models.Index(
+                fields=["assignee", "resolution_due_at"],
+                name="ticket_open_assignee_idx",
+                condition=~models.Q(status__in=["resolved", "closed"]),
+            ),
+            models.Index(
+                fields=["project", "resolution_due_at"],
+                name="ticket_open_project_idx",
+                condition=~models.Q(status__in=["resolved", "closed"]),
+            ),
             models.Index(fields=["customer", "created_at"], name="ticket_customer_idx"),
             models.Index(
                 fields=["resolution_due_at"],

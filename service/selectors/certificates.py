@@ -25,7 +25,7 @@ def overdue_q(today) -> Q:
 def case_get(*, user, pk) -> CertificateCase:
     return (
         CertificateCase.objects.visible_to(user)
-        .select_related("stage", "customer", "unit", "building", "project", "deal", "responsible")
+        .select_related("stage", "customer", "unit__building", "building", "project", "deal", "responsible")
         .get(pk=pk)
     )
 
@@ -70,7 +70,7 @@ def board(*, user, project, today=None, building=None, limit: int = 100) -> Boar
             entry["counts"][column[row["stage_id"]]] += open_n
     late = (
         rows.filter(overdue_q(today))
-        .select_related("stage", "unit", "customer", "building")
+        .select_related("stage", "unit__building", "customer", "building")
         .order_by("deadline", "stage_since")
     )
     overdue = list(late[:limit])
@@ -87,7 +87,7 @@ def deadline_at_risk(*, user, today=None, limit: int = 11) -> list[CertificateCa
     return list(
         CertificateCase.objects.visible_to(user)
         .filter(finished_on__isnull=True, deadline__lte=today + datetime.timedelta(days=AT_RISK_DAYS))
-        .select_related("stage", "unit", "customer")
+        .select_related("stage", "unit__building", "customer")
         .order_by("deadline")[:limit]
     )
 
@@ -119,7 +119,7 @@ def export_rows(*, user, project):
     rows = (
         CertificateCase.objects.visible_to(user)
         .filter(project=project)
-        .select_related("building", "unit", "customer", "stage")
+        .select_related("building", "unit__building", "customer", "stage")
         .order_by("building__name", "unit__number")
     )
     for case in rows.iterator(chunk_size=2000):

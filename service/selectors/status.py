@@ -34,20 +34,22 @@ class BuyerStatus:
     case: CertificateCase | None
     stage_expected: datetime.date | None
     tickets: list
+    stages: list
 
 
 def buyer_status(deal) -> BuyerStatus:
     case = CertificateCase.objects.filter(deal=deal).select_related("stage").first()
-    expected = None
-    if case is not None and case.finished_on is None:
+    expected, stages = None, []
+    if case is not None:
         from service.selectors.certificates import case_stages
 
         stages = case_stages(case)
-        expected = stages[-1]["expected"] if stages else None
+        if case.finished_on is None and stages:
+            expected = stages[-1]["expected"]
     tickets = list(
         Ticket.objects.filter(customer_id=deal.customer_id)
         .filter(Q(deal=deal) | Q(unit_id=deal.unit_id) | Q(deal__isnull=True, unit__isnull=True))
         .exclude(status=Ticket.Status.CLOSED)
         .order_by("-created_at")[:20]
     )
-    return BuyerStatus(deal, case, expected, tickets)
+    return BuyerStatus(deal, case, expected, tickets, stages)

@@ -102,8 +102,7 @@ def status_page(request):
             messages.success(request, _("Thank you: your repair request was received. We will contact you."))
         return redirect("service:status-page")
     status = selectors.buyer_status(deal)
-    stages = certificate_selectors.case_stages(status.case) if status.case else []
-    return render(request, "service/status_page.html", {"status": status, "stages": stages, "form": form})
+    return render(request, "service/status_page.html", {"status": status, "stages": status.stages, "form": form})
 
 
 @login_not_required
