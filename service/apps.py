@@ -6,7 +6,7 @@ class ServiceConfig(AppConfig):
     name = "service"
     verbose_name = _("Service")
     # Mounted by crm_site (urls.py, api): the foundation names no domain app.
-    url_modules = [("service/", "service.urls")]
+    url_modules = [("service/", "service.urls"), ("my-home/", "service.urls.public")]
     api_routers = [("/service/", "service.api.tickets.router")]
 
     def ready(self):

@@ -66,7 +66,7 @@ def status_lookup(request):
         if deal is not None:
             request.session.cycle_key()
             request.session[SESSION_KEY] = deal.pk
-            return redirect("service:status-page")
+            return redirect("service-status-page")
         form = StatusLookupForm(request.POST)
         form.is_valid()
         return render(request, "service/status_lookup.html", {"form": form, "not_found": True}, status=200)
@@ -85,7 +85,7 @@ def _session_deal(request):
 def status_page(request):
     deal = _session_deal(request)
     if deal is None:
-        return redirect("service:status-lookup")
+        return redirect("service-status-lookup")
     form = RepairRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _over(f"status-repair:{deal.pk}", (5, 24 * 60 * 60)):
@@ -100,7 +100,7 @@ def status_page(request):
                 channel=Ticket.Channel.STATUS_PAGE,
             )
             messages.success(request, _("Thank you: your repair request was received. We will contact you."))
-        return redirect("service:status-page")
+        return redirect("service-status-page")
     status = selectors.buyer_status(deal)
     return render(request, "service/status_page.html", {"status": status, "stages": status.stages, "form": form})
 
@@ -108,7 +108,7 @@ def status_page(request):
 @login_not_required
 def status_leave(request):
     request.session.pop(SESSION_KEY, None)
-    return redirect("service:status-lookup")
+    return redirect("service-status-lookup")
 
 
 @login_not_required
@@ -116,7 +116,7 @@ def status_page_letter(request):
     """The buyer downloads their own letter, in the language of the page."""
     deal = _session_deal(request)
     if deal is None:
-        return redirect("service:status-lookup")
+        return redirect("service-status-lookup")
     return _pdf(deal, get_language() or "zh-hans")
 
 

@@ -85,7 +85,7 @@ def test_complaint_to_callback_and_status_page(page, live_server, demo, console_
     # The buyer checks the certificate on the public status page.
     page.context.clear_cookies()
     first = Deal.objects.filter(customer__id_number=DEMO_ID_NUMBER).first()
-    page.goto(f"{live_server.url}/service/status/")
+    page.goto(f"{live_server.url}/my-home/")
     page.fill("input[name=contract_no]", first.contract_no)
     page.fill("input[name=id_tail]", "000000")
     page.get_by_role("button", name="Show my status").click()

@@ -19,7 +19,7 @@ def case(contract):
 
 
 def lookup(client, number, tail):
-    return client.post("/service/status/", {"contract_no": number, "id_tail": tail})
+    return client.post("/my-home/", {"contract_no": number, "id_tail": tail})
 
 
 def test_the_right_combination_opens_the_page_with_the_stage(client, case, contract):
@@ -39,7 +39,7 @@ def test_every_wrong_combination_gets_the_same_answer(client, case, number, tail
     assert response.status_code == 200
     assert NOT_FOUND in response.text
     assert "HT-2026-0001" not in response.text.replace(f'value="{number}"', "") or number == "HT-2026-0001"
-    assert client.get("/service/status/home/").status_code == 302
+    assert client.get("/my-home/status/").status_code == 302
 
 
 def test_the_answers_for_a_wrong_id_and_an_unknown_contract_are_identical(client, case):
@@ -59,23 +59,19 @@ def test_guessing_is_rate_limited_per_client(client, case):
 
 def test_guessing_one_contract_from_many_clients_is_limited_too(client, case):
     for n in range(5):
-        client.post(
-            "/service/status/", {"contract_no": "HT-2026-0001", "id_tail": "00000{n}"[:6]}, REMOTE_ADDR=f"10.0.0.{n}"
-        )
-    response = client.post(
-        "/service/status/", {"contract_no": "HT-2026-0001", "id_tail": "07123X"}, REMOTE_ADDR="10.0.1.1"
-    )
+        client.post("/my-home/", {"contract_no": "HT-2026-0001", "id_tail": "00000{n}"[:6]}, REMOTE_ADDR=f"10.0.0.{n}")
+    response = client.post("/my-home/", {"contract_no": "HT-2026-0001", "id_tail": "07123X"}, REMOTE_ADDR="10.0.1.1")
     assert response.status_code == 200 and NOT_FOUND in response.text  # the same answer: nothing revealed
 
 
 def test_a_repair_request_becomes_a_ticket_from_the_status_page(client, case, contract):
     lookup(client, "HT-2026-0001", "07123X")
-    response = client.post("/service/status/home/", {"subject": "Tap drips", "description": "Kitchen"})
+    response = client.post("/my-home/status/", {"subject": "Tap drips", "description": "Kitchen"})
     assert response.status_code == 302
     ticket = Ticket.objects.get(subject="Tap drips")
     assert ticket.channel == Ticket.Channel.STATUS_PAGE and ticket.kind == Ticket.Kind.REPAIR
     assert ticket.customer == contract.customer and ticket.unit == contract.unit
-    assert "Tap drips" in client.get("/service/status/home/").text
+    assert "Tap drips" in client.get("/my-home/status/").text
 
 
 def pdf_text(data, tmp_path):

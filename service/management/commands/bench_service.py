@@ -48,13 +48,13 @@ class Command(BaseCommand):
                 cache.clear()  # the rate limit counts per client; each run is a fresh visitor
                 client = Client()
                 started = time.perf_counter()
-                response = client.post("/service/status/", {"contract_no": deal.contract_no, "id_tail": tail})
+                response = client.post("/my-home/", {"contract_no": deal.contract_no, "id_tail": tail})
                 lookups.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 302:
                     raise CommandError(f"status lookup answered {response.status_code}")
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
-                    page = client.get("/service/status/home/")
+                    page = client.get("/my-home/status/")
                     pages.append((time.perf_counter() - started) * 1000)
                 if page.status_code != 200:
                     raise CommandError(f"status page answered {page.status_code}")
