@@ -8,8 +8,10 @@ from service.models import (
     Category,
     CertificateStage,
     Escalation,
+    Question,
     ServiceSettings,
     SlaPolicy,
+    Survey,
     WarrantyPeriod,
     WorkingInterval,
 )
@@ -60,3 +62,23 @@ class ServiceSettingsAdmin(admin.ModelAdmin):
 class EscalationAdmin(admin.ModelAdmin):
     list_display = ("ticket", "at", "due_at", "to")
     raw_id_fields = ("ticket",)
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ("title_en", "title_zh", "segment", "project", "active", "created_at")
+    inlines = [QuestionInline]
+    actions = ["send"]
+
+    @admin.action(description="Send to the segment (e-mailed one-time links)")
+    def send(self, request, queryset):
+        from service.services.surveys import survey_send
+
+        base = request.build_absolute_uri("/").rstrip("/")
+        total = sum(survey_send(survey=survey, base_url=base) for survey in queryset)
+        self.message_user(request, f"{total} customers invited.")

@@ -5,6 +5,7 @@ from .callbacks import Callback
 from .certificates import CaseStage, CertificateCase, CertificateStage
 from .settings import ServiceSettings
 from .sla import Escalation, SlaPolicy
+from .surveys import Question, Survey, SurveyAnswer, SurveyInvite
 from .tickets import Category, Ticket, TicketAttachment, TicketEvent, TicketNote
 from .units import Renovation, WarrantyPeriod
 
@@ -16,9 +17,13 @@ __all__ = [
     "CertificateCase",
     "CertificateStage",
     "Escalation",
+    "Question",
     "Renovation",
     "ServiceSettings",
     "SlaPolicy",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyInvite",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",

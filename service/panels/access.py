@@ -45,6 +45,12 @@ roles.grant(
     "service.change_certificatestage",
     "service.change_servicesettings",
     "service.add_servicesettings",
+    "service.view_survey",
+    "service.add_survey",
+    "service.change_survey",
+    "service.add_question",
+    "service.change_question",
+    "service.delete_question",
 )
 masking.allow_field("phone", "service.call_customer")
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from customers.sections import register as section_register
 from customers.selectors import TimelineEvent, timeline_register
-from service.models import Callback, CertificateCase, Ticket
+from service.models import Callback, CertificateCase, SurveyInvite, Ticket
 
 
 def _ticket_events(customer, limit):
@@ -35,6 +35,11 @@ def _ticket_events(customer, limit):
             _("score %(score)s/5") % {"score": callback.score} if callback.score else callback.get_outcome_display()
         )
         events.append(TimelineEvent(callback.done_at, "ticket", title, detail, callback.done_by, ""))
+    for invite in SurveyInvite.objects.filter(customer=customer, answered_at__isnull=False).select_related("survey")[
+        :limit
+    ]:
+        title = _("Survey answered: %(survey)s") % {"survey": invite.survey.title_en}
+        events.append(TimelineEvent(invite.answered_at, "ticket", title, "", None, ""))
     return events
 
 

@@ -43,3 +43,13 @@ defaults.register(
     body_en="Dear {{ customer_name }}, the certificate of unit {{ unit_name }} has reached the stage “{{ stage_name }}”.",
     body_zh="尊敬的{{ customer_name }}，您的房屋 {{ unit_name }} 的产权证办理已进入“{{ stage_zh }}”阶段。",
 )
+defaults.register(
+    "service.survey",
+    name="Satisfaction survey (to the customer)",
+    kind=Kind.SERVICE,
+    channel=Channel.EMAIL,
+    subject_en="{{ survey_title }}: a minute of your time?",
+    subject_zh="{{ survey_title_zh }}：耽误您一分钟",
+    body_en="Dear {{ customer_name }}, please tell us how we did: {{ survey_link }} (the link works once).",
+    body_zh="尊敬的{{ customer_name }}，请告诉我们您的感受：{{ survey_link }}（链接仅可使用一次）。",
+)

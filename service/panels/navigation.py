@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from crm_site.navigation import NavItem, add, menu
+from crm_site.navigation import NavItem, add, add_setting, menu
 
 menu("service", NavItem(_("Service"), "service:ticket-list", "life-preserver"), 30)
 for order, item in enumerate(
@@ -16,3 +16,10 @@ for order, item in enumerate(
 ):
     add("service", item, order * 10)
 add("reports", NavItem(_("Service dashboard"), "service:dashboard", "speedometer2", "service.manage_service"), 60)
+add_setting(
+    NavItem(_("Satisfaction surveys"), "admin:service_survey_changelist", "clipboard-check", "service.add_survey"), 65
+)
+add_setting(
+    NavItem(_("Working calendar"), "admin:service_calendarday_changelist", "calendar3", "service.add_calendarday"), 66
+)
+add_setting(NavItem(_("SLA policies"), "admin:service_slapolicy_changelist", "stopwatch", "service.add_slapolicy"), 67)

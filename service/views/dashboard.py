@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from service.selectors import dashboard as selectors
+from service.selectors import surveys as survey_selectors
 from service.views.certificates import projects_for
 
 
@@ -33,5 +34,12 @@ def dashboard(request):
         "projects": projects,
         "project": project,
         "data": selectors.dashboard(user=request.user, since=since, until=until, project=project),
+        "surveys": survey_selectors.results(
+            start=datetime.datetime.combine(since, datetime.time.min, timezone.get_current_timezone()),
+            end=datetime.datetime.combine(
+                until + datetime.timedelta(days=1), datetime.time.min, timezone.get_current_timezone()
+            ),
+            project=project,
+        ),
     }
     return render(request, "service/dashboard.html", context)
