@@ -38,7 +38,7 @@ class Board:
     overdue_count: int
 
 
-def board(*, user, project, today=None, building=None, limit: int = 100) -> Board:
+def board(*, user, project, today=None, building=None, limit: int = 50) -> Board:
     """Units of `project` by stage and building (one aggregate query), and the overdue cases (a page of them)."""
     today = today or timezone.localdate()
     template = stages()
