@@ -223,7 +223,7 @@ def test_department_tree_scope_reaches_every_team_below_the_own(org, records):
 def test_department_tree_scope_of_a_leaf_team_equals_its_members(org, records):
     other_rep = set_scope(org["other_rep"], StaffProfile.Scope.DEPARTMENT_TREE)
     visible = set(Customer.objects.visible_to(other_rep).values_list("pk", flat=True))
-    assert labels_of(visible, records) == {"other_team", "project_a"}
+    assert labels_of(visible, records) == {"other_team", "project_a", "buyer_in_a"}  # other_rep owns all three
 
 
 def test_department_scope_applies_to_the_pages_too(client, org, records):
@@ -245,7 +245,7 @@ def test_projects_scope_includes_records_the_agent_owns(org, records):
     agent = fresh(org["service_agent"])
     own = CustomerFactory(name="Agent's own", phone="13800136606", owner=agent, team=agent.staff.team)
     visible = set(Customer.objects.visible_to(agent).values_list("pk", flat=True))
-    assert visible == {records["project_a"].pk, own.pk}
+    assert visible == {records["project_a"].pk, records["buyer_in_a"].pk, own.pk}
 
 
 def test_inactive_user_sees_no_customers(org, records):
