@@ -92,6 +92,7 @@ declare(
     "life-preserver",
     _("No tickets are close to their deadline."),
     30,
+    permission="service.view_ticket",
 )
 
 
