@@ -1,0 +1,341 @@
+"""The dashboards: aggregates over the newest score snapshot, scoped to the viewer, each chart with the table
+it is drawn from (the same rows feed the chart, the table view and the CSV / XLSX export).
+
+A dashboard is cached per night, scope and filter for ten minutes: the snapshot changes once a night.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from analytics.models import CustomerScore, JobRun
+from analytics.models.scores import latest_night
+from crm_site.scope import reach
+from sales.models import Project
+
+CACHE_SECONDS = 600
+TREND_NIGHTS = 12
+AT_RISK_ROWS = 20
+TOP_ROWS = 10
+PROFIT_BANDS = [
+    (None, 0, _("Loss")),
+    (0, 100_000, _("Under 100k")),
+    (100_000, 300_000, _("100k–300k")),
+    (300_000, 1_000_000, _("300k–1M")),
+    (1_000_000, None, _("1M and more")),
+]
+LOYALTY_BANDS = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 101)]
+
+
+@dataclass
+class Chart:
+    """One chart and its table: `columns` (label, format) where format is text / number / money / pct, `rows` the
+    table (first cell the category), `plot` the indexes of the columns drawn, `links` a drill-down URL per row."""
+
+    key: str
+    title: str
+    kind: str  # bar, pie, line, quadrant, hbar
+    columns: list[tuple[str, str]]
+    rows: list[list] = field(default_factory=list)
+    plot: list[int] = field(default_factory=lambda: [1])
+    links: list[str | None] = field(default_factory=list)
+    note: str = ""
+
+    def data(self) -> dict:
+        """What the page's script draws (json_script): plain numbers, labels as text."""
+        return {
+            "kind": self.kind,
+            "categories": [str(row[0]) for row in self.rows],
+            "series": [
+                {
+                    "name": str(self.columns[index][0]),
+                    "format": self.columns[index][1],
+                    "data": [float(row[index] or 0) for row in self.rows],
+                }
+                for index in self.plot
+            ],  # fmt: skip
+            "links": self.links,
+        }
+
+    def table(self) -> list[dict]:
+        """The rows for the table view: each cell with its format, and the row's drill-down link."""
+        return [
+            {
+                "link": self.links[index] if index < len(self.links) else None,
+                "cells": [(cell, self.columns[position][1]) for position, cell in enumerate(row)],
+            }
+            for index, row in enumerate(self.rows)
+        ]
+
+    def export_rows(self):
+        yield [str(label) for label, _format in self.columns]
+        for row in self.rows:
+            yield [str(cell) if not isinstance(cell, (int, float, Decimal)) else cell for cell in row]
+
+
+def _customer_list(**params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"{reverse('customers:customer-list')}?{query}"
+
+
+def _scope_key(user, project) -> str:
+    covered = reach(user)
+    raw = (
+        "all"
+        if covered.everything
+        else f"{sorted(covered.user_ids)}|{sorted(covered.team_ids)}|{sorted(covered.project_ids)}"
+    )
+    return hashlib.sha256(f"{raw}|{project.pk if project else ''}|{get_language()}".encode()).hexdigest()
+
+
+def dashboard(*, user, kind: str, project: Project | None = None) -> dict:
+    """The company ("company") or team ("team") dashboard for `user`, from the newest snapshot."""
+    night = latest_night()
+    key = f"analytics:dash:{kind}:{night}:{_scope_key(user, project)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _build(user=user, kind=kind, project=project, night=night)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def _build(*, user, kind, project, night) -> dict:
+    scores = CustomerScore.objects.visible_to(user)
+    if project:
+        scores = scores.filter(project=project)
+    if night is None:
+        return {"night": None, "charts": {}, "kpis": {}}
+    today = scores.filter(night=night)
+    kpis = today.aggregate(
+        customers=Count("pk"),
+        contracts=Sum("contracts"),
+        gross_profit=Sum("gross_profit"),
+        net_profit=Sum("net_profit"),
+        lifetime_value=Sum("lifetime_value"),
+        high_risk=Count("pk", filter=Q(risk=CustomerScore.Risk.HIGH)),
+    )
+    charts = {
+        "quadrants": _quadrants(today),
+        "segments": _segments(today),
+        "risk": _risk(today),
+        "profit": _profit_bands(today),
+        "loyalty": _loyalty_bands(today),
+        "trend": _trend(scores, night),
+        "top": _top(today),
+        "at_risk": _at_risk(today),
+    }
+    charts["breakdown"] = _by_project(today) if kind == "company" else _by_rep(today)
+    return {"night": night, "kpis": kpis, "charts": charts}
+
+
+def _quadrants(rows) -> Chart:
+    found = {
+        row["quadrant"]: row
+        for row in rows.exclude(quadrant="")
+        .values("quadrant")
+        .annotate(n=Count("pk"), profit=Sum("net_profit"))
+        .order_by()
+    }
+    chart = Chart(
+        "quadrants",
+        _("Value matrix"),
+        "quadrant",
+        [(_("Quadrant"), "text"), (_("Customers"), "number"), (_("Net profit"), "money")],
+        note=_("Customers with a contract: profit above the project's median is large; demand above it is complex."),
+    )
+    for value, label in CustomerScore.Quadrant.choices:
+        row = found.get(value, {})
+        chart.rows.append([label, row.get("n", 0), row.get("profit") or Decimal(0)])
+        chart.links.append(_customer_list(quadrant=value))
+    return chart
+
+
+def _segments(rows) -> Chart:
+    found = {
+        row["segment"]: row
+        for row in rows.values("segment")
+        .annotate(n=Count("pk"), current=Sum("current_value"), potential=Sum("potential_value"))
+        .order_by()
+    }
+    chart = Chart(
+        "segments",
+        _("Segmentation matrix"),
+        "bar",
+        [(_("Segment"), "text"), (_("Customers"), "number"), (_("Current value"), "money"),
+         (_("Potential value"), "money")],
+    )  # fmt: skip
+    for value, label in CustomerScore.Segment.choices:
+        row = found.get(value, {})
+        chart.rows.append([label, row.get("n", 0), row.get("current") or 0, row.get("potential") or 0])
+        chart.links.append(_customer_list(segment=value))
+    return chart
+
+
+def _risk(rows) -> Chart:
+    found = dict(rows.values_list("risk").annotate(n=Count("pk")).order_by())
+    chart = Chart("risk", _("Risk level"), "pie", [(_("Risk level"), "text"), (_("Customers"), "number")])
+    for value, label in CustomerScore.Risk.choices:
+        chart.rows.append([label, found.get(value, 0)])
+        chart.links.append(_customer_list(score_risk=value))
+    return chart
+
+
+def _banded(rows, field_name: str, bands) -> dict:
+    whens = []
+    for index, (low, high, *_label) in enumerate(bands):
+        condition = Q()
+        if low is not None:
+            condition &= Q(**{f"{field_name}__gte": low})
+        if high is not None:
+            condition &= Q(**{f"{field_name}__lt": high})
+        whens.append(When(condition, then=Value(index)))
+    return dict(
+        rows.annotate(band=Case(*whens, default=Value(-1), output_field=IntegerField()))
+        .values_list("band")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _profit_bands(rows) -> Chart:
+    counts = _banded(rows.filter(contracts__gt=0), "net_profit", PROFIT_BANDS)
+    chart = Chart(
+        "profit", _("Net profit per customer"), "bar", [(_("Net profit"), "text"), (_("Customers"), "number")]
+    )
+    for index, (_low, _high, label) in enumerate(PROFIT_BANDS):
+        chart.rows.append([label, counts.get(index, 0)])
+    return chart
+
+
+def _loyalty_bands(rows) -> Chart:
+    counts = _banded(rows, "loyalty", LOYALTY_BANDS)
+    chart = Chart("loyalty", _("Loyalty"), "bar", [(_("Loyalty score"), "text"), (_("Customers"), "number")])
+    for index, (low, high) in enumerate(LOYALTY_BANDS):
+        chart.rows.append([f"{low}–{min(high, 100)}", counts.get(index, 0)])
+    return chart
+
+
+def _trend(scores, night) -> Chart:
+    nights = list(
+        JobRun.objects.filter(name="scores", status=JobRun.Status.SUCCEEDED, night__lte=night)
+        .values_list("night", flat=True)
+        .distinct()
+        .order_by("-night")[:TREND_NIGHTS]
+    )
+    counts = {}
+    for row in (
+        scores.filter(night__in=nights)
+        .exclude(quadrant="")
+        .values("night", "quadrant")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[(row["night"], row["quadrant"])] = row["n"]
+    quadrants = CustomerScore.Quadrant.choices
+    chart = Chart(
+        "trend",
+        _("Value quadrants over time"),
+        "line",
+        [(_("Night"), "text"), *[(label, "number") for _value, label in quadrants]],
+        plot=list(range(1, len(quadrants) + 1)),
+    )
+    for day in sorted(set(nights)):
+        chart.rows.append([day.isoformat(), *[counts.get((day, value), 0) for value, _label in quadrants]])
+    return chart
+
+
+def _top(rows) -> Chart:
+    chart = Chart(
+        "top",
+        _("Top customers by net profit"),
+        "hbar",
+        [(_("Customer"), "text"), (_("Net profit"), "money"), (_("Lifetime value"), "money")],
+    )
+    for score in (
+        rows.filter(contracts__gt=0).select_related("customer").order_by("-net_profit", "customer_id")[:TOP_ROWS]
+    ):
+        chart.rows.append([score.customer.name, score.net_profit, score.lifetime_value])
+        chart.links.append(score.customer.get_absolute_url())
+    return chart
+
+
+def _at_risk(rows) -> Chart:
+    chart = Chart(
+        "at_risk",
+        _("Customers at risk"),
+        "hbar",
+        [(_("Customer"), "text"), (_("Churn risk"), "pct"), (_("Risk level"), "text"), (_("Owner"), "text")],
+        note=_("Prospects whose churn risk is 50 % or more, and customers whose risk level is high."),
+    )
+    risky = (
+        rows.filter(Q(churn__gte=Decimal("0.5")) | Q(risk=CustomerScore.Risk.HIGH))
+        .select_related("customer", "owner")
+        .order_by(F("churn").desc(nulls_last=True), "customer_id")[:AT_RISK_ROWS]
+    )
+    for score in risky:
+        chart.rows.append(
+            [
+                score.customer.name,
+                float(score.churn * 100) if score.churn is not None else None,
+                score.get_risk_display(),
+                (score.owner.get_full_name() or score.owner.username) if score.owner else "",
+            ]
+        )
+        chart.links.append(score.customer.get_absolute_url())
+    return chart
+
+
+def _breakdown(rows, key: str):
+    return (
+        rows.values(key)
+        .annotate(
+            n=Count("pk"),
+            contracts=Sum("contracts"),
+            profit=Sum("net_profit"),
+            stars=Count("pk", filter=Q(quadrant=CustomerScore.Quadrant.STAR)),
+            high=Count("pk", filter=Q(risk=CustomerScore.Risk.HIGH)),
+        )
+        .order_by("-profit")
+    )
+
+
+BREAKDOWN_COLUMNS = [
+    (_("Customers"), "number"),
+    (_("Contracts"), "number"),
+    (_("Net profit"), "money"),
+    (_("Stars"), "number"),
+    (_("High risk"), "number"),
+]
+
+
+def _by_project(rows) -> Chart:
+    names = dict(Project.objects.values_list("pk", "name"))
+    chart = Chart("breakdown", _("By project"), "bar", [(_("Project"), "text"), *BREAKDOWN_COLUMNS], plot=[3])
+    for row in _breakdown(rows, "project_id"):
+        chart.rows.append(
+            [names.get(row["project_id"], _("No project")), row["n"], row["contracts"] or 0, row["profit"] or 0,
+             row["stars"], row["high"]]
+        )  # fmt: skip
+    return chart
+
+
+def _by_rep(rows) -> Chart:
+    User = get_user_model()
+    found = list(_breakdown(rows, "owner_id"))
+    people = {
+        user.pk: user for user in User.objects.filter(pk__in=[row["owner_id"] for row in found if row["owner_id"]])
+    }
+    chart = Chart("breakdown", _("By rep"), "bar", [(_("Rep"), "text"), *BREAKDOWN_COLUMNS], plot=[3])
+    for row in found:
+        person = people.get(row["owner_id"])
+        name = (person.get_full_name() or person.username) if person else _("Public pool")
+        chart.rows.append([name, row["n"], row["contracts"] or 0, row["profit"] or 0, row["stars"], row["high"]])
+    return chart
