@@ -78,7 +78,7 @@ def _contracts(night):
 def _margins(deals, key: str, name: str) -> pd.Series:
     """Contract price − unit cost basis − the partner's commission (void commissions excluded), per `key`.
 
-    A unit without a cost basis counts its whole price as margin is wrong, so such a contract adds 0 margin."""
+    A contract whose unit has no cost basis has no known margin: it adds nothing (rather than its whole price)."""
     rows = read_frame(
         deals.filter(unit__cost_basis__isnull=False).values_list(key, "pk", "price", "unit__cost_basis").order_by(),
         [key, "deal_id", "price", "cost"],
@@ -93,9 +93,8 @@ def _margins(deals, key: str, name: str) -> pd.Series:
         ["deal_id", "commission"],
     )
     rows = rows.merge(commissions, on="deal_id", how="left")
-    rows["margin"] = (
-        rows["price"].map(float) - rows["cost"].map(float) - rows["commission"].map(lambda v: float(v or 0))
-    )
+    commission = rows["commission"].astype(object).where(rows["commission"].notna(), 0).map(float)
+    rows["margin"] = rows["price"].map(float) - rows["cost"].map(float) - commission
     return rows.groupby(key)["margin"].sum().rename(name)
 
 
