@@ -45,11 +45,11 @@ def render_pdf(*, month, project=None, language: str) -> tuple[bytes, int]:
                     [
                         (str(label), float(value), money(value, 0))
                         for label, value in (
-                            (translation.gettext("Contracted"), figures["contract_amount"]),
-                            (translation.gettext("Target"), figures["target_amount"]),
-                            (translation.gettext("Due"), figures["due"]),
-                            (translation.gettext("Received"), figures["received"]),
-                            (translation.gettext("Overdue"), figures["overdue"]),
+                            (translation.gettext("Contracted amount"), figures["contract_amount"]),
+                            (translation.gettext("Target for the month"), figures["target_amount"]),
+                            (translation.gettext("Due in the month"), figures["due"]),
+                            (translation.gettext("Received in the month"), figures["received"]),
+                            (translation.gettext("Overdue at month end"), figures["overdue"]),
                         )
                     ]
                 )
