@@ -47,6 +47,7 @@ class Chart:
     plot: list[int] = field(default_factory=lambda: [1])
     links: list[str | None] = field(default_factory=list)
     note: str = ""
+    axes: tuple = ()  # axis names, for the value matrix
 
     def data(self) -> dict:
         """What the page's script draws (json_script): plain numbers, labels as text."""
@@ -62,6 +63,7 @@ class Chart:
                 for index in self.plot
             ],  # fmt: skip
             "links": self.links,
+            "axes": [str(name) for name in self.axes],
         }
 
     def table(self) -> list[dict]:
@@ -150,6 +152,7 @@ def _quadrants(rows) -> Chart:
         "quadrant",
         [(_("Quadrant"), "text"), (_("Customers"), "number"), (_("Net profit"), "money")],
         note=_("Customers with a contract: profit above the project's median is large; demand above it is complex."),
+        axes=(_("Net profit →"), _("How demanding →")),
     )
     for value, label in CustomerScore.Quadrant.choices:
         row = found.get(value, {})

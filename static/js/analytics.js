@@ -20,10 +20,11 @@
     const counts = data.series[0].data;
     const profits = data.series[1] ? data.series[1].data : counts.map(() => 0);
     const largest = Math.max(1, ...counts);
+    const bare = { axisLabel: { show: false }, axisLine: { show: false }, axisTick: { show: false }, splitLine: { show: false } };
     return {
-      grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
-      xAxis: { min: -0.5, max: 1.5, interval: 1, axisLabel: { show: false }, splitLine: { show: false } },
-      yAxis: { min: -0.5, max: 1.5, interval: 1, axisLabel: { show: false }, splitLine: { show: false } },
+      grid: { left: 24, right: 8, top: 8, bottom: 24 },
+      xAxis: { min: -0.5, max: 1.5, name: (data.axes || [])[0], nameLocation: "middle", nameGap: 12, ...bare },
+      yAxis: { min: -0.5, max: 1.5, name: (data.axes || [])[1], nameLocation: "middle", nameGap: 12, ...bare },
       tooltip: { formatter: (p) => `${p.data.name}<br>${format(p.data.count, "number")} · ${format(p.data.profit, "money")}` },
       series: [{
         type: "scatter",
@@ -33,7 +34,7 @@
         })),
         symbolSize: (value, p) => 30 + 70 * Math.sqrt(p.data.count / largest),
         label: { show: true, formatter: (p) => `${p.data.name}\n${format(p.data.count, "number")}`, color: "#fff" },
-        markLine: { silent: true, symbol: "none", lineStyle: { color: "#adb5bd" }, data: [{ xAxis: 0.5 }, { yAxis: 0.5 }] },
+        markLine: { silent: true, symbol: "none", label: { show: false }, lineStyle: { color: "#adb5bd" }, data: [{ xAxis: 0.5 }, { yAxis: 0.5 }] },
       }],
     };
   }

@@ -49,6 +49,10 @@ def night():
 
 @pytest.fixture
 def world(org, project_a):
+    return build_world(org, project_a)
+
+
+def build_world(org, project_a) -> dict:
     rep, other_rep = org["rep"], org["other_rep"]
     today = timezone.localdate()
     c1 = CustomerFactory(owner=rep, project=project_a, name="Customer One")
