@@ -31,8 +31,6 @@ Risk level (000): Σ risk_points × (overdue installments, open complaints, brok
     medium from risk_medium points, high from risk_high; the facts that added points are the reasons.
 """
 
-from decimal import Decimal
-
 import numpy as np
 import pandas as pd
 
@@ -102,15 +100,8 @@ def value(facts: pd.DataFrame, gross_profit: pd.Series) -> pd.DataFrame:
     return out
 
 
-def loyalty_band(score) -> str:
-    low, high = definitions.get("loyalty_bands")
-    score = Decimal(str(score))
-    return "high" if score >= high else "medium" if score >= low else "low"
-
-
-def loyalty(facts: pd.DataFrame, history: dict[int, list[float]] | None = None) -> pd.DataFrame:
-    """Loyalty with each factor's contribution; `history` maps a customer id to its earlier loyalty values,
-    oldest first (the previous snapshots), for persistence and slope."""
+def loyalty(facts: pd.DataFrame, history=None) -> pd.DataFrame:
+    """Loyalty with each factor's contribution; `history`: the earlier loyalty values (see persistence)."""
     weights = definitions.get("loyalty_weights")
     caps = definitions.get("loyalty_caps")
     contributions = pd.DataFrame(index=facts.index)
@@ -123,23 +114,50 @@ def loyalty(facts: pd.DataFrame, history: dict[int, list[float]] | None = None) 
     out["loyalty_factors"] = [
         {name: amount for name, amount in records[customer_id].items() if amount} for customer_id in out.index
     ]
-    history = history or {}
-    keep = int(definitions.get("loyalty_history"))
-    nights, slopes = [], []
-    for customer_id, score in zip(out.index, out["loyalty"], strict=True):
-        earlier = history.get(customer_id, [])
-        band = loyalty_band(score)
-        held = 1
-        for previous in reversed(earlier):
-            if loyalty_band(previous) != band:
-                break
-            held += 1
-        nights.append(held)
-        series = [*earlier[-(keep - 1) :], score] if keep > 1 else [score]
-        slopes.append(round(float(np.polyfit(range(len(series)), series, 1)[0]), 3) if len(series) > 1 else 0.0)
+    nights, slopes = persistence(out["loyalty"], history)
     out["loyalty_nights"] = nights
     out["loyalty_slope"] = slopes
     return out
+
+
+def _bands(values: np.ndarray) -> np.ndarray:
+    low, high = (float(bound) for bound in definitions.get("loyalty_bands"))
+    return np.where(values >= high, 2, np.where(values >= low, 1, 0))
+
+
+def persistence(scores: pd.Series, history) -> tuple[np.ndarray, np.ndarray]:
+    """Snapshots in a row the loyalty band has held (today included), and the least-squares slope of loyalty
+    over the last loyalty_history snapshots, for every customer at once (vectorised: a million rows a night).
+
+    `history`: earlier loyalty values, either {customer id: [values, oldest first]} or a DataFrame indexed by
+    customer id with one column per earlier snapshot, oldest first (NaN where the customer was not scored)."""
+    keep = int(definitions.get("loyalty_history"))
+    count = len(scores)
+    if history is None or len(history) == 0 or keep < 2:
+        return np.ones(count, dtype=int), np.zeros(count)
+    earlier = keep - 1
+    if isinstance(history, dict):
+        history = pd.DataFrame.from_dict(
+            {key: ([np.nan] * earlier + list(values))[-earlier:] for key, values in history.items()}, orient="index"
+        )
+    previous = history.reindex(scores.index).to_numpy(dtype=float)[:, -earlier:]
+    if previous.shape[1] < earlier:  # fewer earlier snapshots than kept: pad on the left
+        previous = np.hstack([np.full((count, earlier - previous.shape[1]), np.nan), previous])
+    matrix = np.hstack([previous, scores.to_numpy(dtype=float)[:, None]])
+    present = ~np.isnan(matrix)
+    bands = _bands(np.nan_to_num(matrix, nan=-1.0))
+    same = present & (bands == bands[:, [earlier]])
+    # Consecutive equal bands counted back from today: stop at the first break (or gap).
+    held = np.cumprod(same[:, ::-1], axis=1).sum(axis=1)
+    x = np.broadcast_to(np.arange(earlier + 1, dtype=float), matrix.shape)
+    n = present.sum(axis=1)
+    x_mean = np.where(present, x, 0).sum(axis=1) / n
+    y_mean = np.where(present, matrix, 0).sum(axis=1) / n
+    dx = np.where(present, x - x_mean[:, None], 0)
+    dy = np.where(present, matrix - y_mean[:, None], 0)
+    spread = (dx * dx).sum(axis=1)
+    slope = np.divide((dx * dy).sum(axis=1), spread, out=np.zeros(count), where=spread > 0)
+    return held.astype(int), np.round(slope, 3)
 
 
 def risk(facts: pd.DataFrame) -> pd.DataFrame:
@@ -153,7 +171,7 @@ def risk(facts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def score(facts: pd.DataFrame, history: dict[int, list[float]] | None = None) -> pd.DataFrame:
+def score(facts: pd.DataFrame, history=None) -> pd.DataFrame:
     """Every per-customer score of one chunk (the quadrant is set once all chunks are in: analytics.jobs)."""
     money = profit(facts)
     return pd.concat([money, value(facts, money["gross_profit"]), loyalty(facts, history), risk(facts)], axis=1)

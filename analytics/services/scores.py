@@ -6,7 +6,6 @@ chunk:   facts of customers lo..hi (analytics.facts) → scores → the night's 
 finish:  the value-matrix thresholds per project (medians over all chunks) and the quadrants, one UPDATE each
 """
 
-import csv
 import io
 import json
 import time
@@ -48,16 +47,19 @@ def chunks(run: JobRun) -> list[tuple[int, int]]:
     return jobs.id_ranges(bounds["first"], bounds["last"], int(definitions.get("chunk_size")))
 
 
-def _history(lo: int, hi: int, nights: list[str]) -> dict[int, list[float]]:
+def _history(lo: int, hi: int, nights: list[str]) -> pd.DataFrame | None:
+    """Earlier loyalty of the chunk's customers: one column per earlier night, oldest first."""
     if not nights:
-        return {}
+        return None
     frame = read_frame(
         CustomerScore.objects.filter(customer__pk__range=(lo, hi), night__in=nights)
         .values_list("customer_id", "night", "loyalty")
-        .order_by("customer_id", "night"),
+        .order_by(),
         ["customer_id", "night", "loyalty"],
     )
-    return {int(key): [float(value) for value in group["loyalty"]] for key, group in frame.groupby("customer_id")}
+    frame["loyalty"] = frame["loyalty"].map(float)
+    frame["night"] = frame["night"].map(str)
+    return frame.pivot(index="customer_id", columns="night", values="loyalty").reindex(columns=sorted(nights))
 
 
 def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
@@ -81,19 +83,11 @@ def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
 
 
 def _copy(frame: pd.DataFrame) -> None:
+    out = frame.copy()
+    for name in JSON_COLUMNS:
+        out[name] = out[name].map(lambda value: json.dumps(value, ensure_ascii=False))
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in frame.itertuples(index=False):
-        writer.writerow(
-            [
-                json.dumps(value, ensure_ascii=False)
-                if name in JSON_COLUMNS
-                else (
-                    NULL if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else value
-                )
-                for name, value in zip(COLUMNS, row, strict=True)
-            ]
-        )
+    out.to_csv(buffer, header=False, index=False, na_rep=NULL)
     buffer.seek(0)
     table = CustomerScore._meta.db_table
     with connection.cursor() as cursor:
