@@ -198,7 +198,9 @@ def explain(tree: dict, row) -> tuple[float, list[dict]]:
 
 
 def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.DataFrame:
-    """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained)."""
+    """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained).
+
+    The tree is walked for all rows at once (numpy, one step per level), then each row's path is written out."""
     out = pd.DataFrame({"churn": np.nan, "churn_reasons": [[] for _ in ids]}, index=pd.Index(ids, name="customer_id"))
     if not model.get("trained"):
         return out
@@ -207,8 +209,39 @@ def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.Data
     if opportunities.empty:
         return out
     table = features(lo, hi, day, opportunities)
-    for customer_id, row in table.iterrows():
-        share, path = explain(model["tree"], row)
-        out.at[customer_id, "churn"] = round(share, 3)
-        out.at[customer_id, "churn_reasons"] = path
+    tree = {key: np.asarray(value) for key, value in model["tree"].items()}
+    values = table[FEATURES].to_numpy(dtype=float)
+    rows = np.arange(len(values))
+    node = np.zeros(len(values), dtype=int)
+    steps = []  # per level: (active rows mask, feature index, threshold, value, went left)
+    while True:
+        active = tree["left"][node] != -1
+        if not active.any():
+            break
+        feature = np.where(active, tree["feature"][node], 0)
+        threshold = tree["threshold"][node]
+        value = values[rows, feature]
+        left = value <= threshold
+        steps.append((active, feature, threshold, value, left))
+        node = np.where(active, np.where(left, tree["left"][node], tree["right"][node]), node)
+    shares = tree["churned"][node]
+    paths = [[] for _ in rows]
+    for active, feature, threshold, value, left in steps:
+        for row in np.flatnonzero(active).tolist():
+            paths[row].append(
+                {
+                    "feature": FEATURES[int(feature[row])],
+                    "op": "<=" if left[row] else ">",
+                    "threshold": float(threshold[row]),
+                    "value": float(value[row]),
+                }
+            )
+    positions = out.index.get_indexer(table.index)
+    churn_values = out["churn"].to_numpy(dtype=float).copy()
+    churn_values[positions] = np.round(shares.astype(float), 3)
+    out["churn"] = churn_values
+    reasons = out["churn_reasons"].tolist()
+    for position, path in zip(positions.tolist(), paths, strict=True):
+        reasons[position] = path
+    out["churn_reasons"] = reasons
     return out

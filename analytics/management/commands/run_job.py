@@ -45,7 +45,9 @@ class Command(BaseCommand):
             f"{run.name} {run.night}: {run.status}, {run.rows} rows in {run.chunks} chunks, {wall:.1f} s wall"
         )
         for key, value in sorted(run.figures.items()):
-            if key != "churn":
+            if key == "thresholds":
+                self.stdout.write(f"  thresholds: {len(value)} projects")
+            elif key != "churn":
                 self.stdout.write(f"  {key}: {value}")
         churn = run.figures.get("churn", {})
         if churn:
