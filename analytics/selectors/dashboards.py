@@ -130,7 +130,7 @@ def _build(*, user, kind, project, night) -> dict:
         "risk": _risk(today),
         "profit": _profit_bands(today),
         "loyalty": _loyalty_bands(today),
-        "trend": _trend(scores, night),
+        "trend": _trend(scores, night, whole=reach(user).everything and project is None),
         "top": _top(today),
         "at_risk": _at_risk(today),
     }
@@ -226,22 +226,31 @@ def _loyalty_bands(rows) -> Chart:
     return chart
 
 
-def _trend(scores, night) -> Chart:
-    nights = list(
-        JobRun.objects.filter(name="scores", status=JobRun.Status.SUCCEEDED, night__lte=night)
-        .values_list("night", flat=True)
-        .distinct()
-        .order_by("-night")[:TREND_NIGHTS]
-    )
-    counts = {}
-    for row in (
-        scores.filter(night__in=nights)
-        .exclude(quadrant="")
-        .values("night", "quadrant")
-        .annotate(n=Count("pk"))
-        .order_by()
+def _trend(scores, night, *, whole: bool) -> Chart:
+    """Quadrant counts over the last snapshots. The whole company's are in each run's figures (no scan of
+    millions of rows); a scoped or filtered view counts its own rows."""
+    runs = {}
+    for run in JobRun.objects.filter(name="scores", status=JobRun.Status.SUCCEEDED, night__lte=night).order_by(
+        "-night", "-started_at"
     ):
-        counts[(row["night"], row["quadrant"])] = row["n"]
+        runs.setdefault(run.night, run)
+        if len(runs) == TREND_NIGHTS:
+            break
+    nights = list(runs)
+    counts = {}
+    if whole:
+        for day, run in runs.items():
+            for quadrant, n in run.figures.get("quadrants", {}).items():
+                counts[(day, quadrant)] = n
+    else:
+        for row in (
+            scores.filter(night__in=nights)
+            .exclude(quadrant="")
+            .values("night", "quadrant")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            counts[(row["night"], row["quadrant"])] = row["n"]
     quadrants = CustomerScore.Quadrant.choices
     chart = Chart(
         "trend",

@@ -43,6 +43,11 @@ def test_the_company_dashboard_sums_the_snapshot(scored):
     top = board["charts"]["top"]
     assert [row[0] for row in top.rows] == ["Customer One", "Customer Two"]
     assert rows(board["charts"]["breakdown"])["Project A"][:3] == [4, 2, D("547000.00")]
+    # The company trend comes from the runs' figures; a scoped one counts its rows: the same numbers here.
+    night = board["night"].isoformat()
+    assert board["charts"]["trend"].rows == [[night, 0, 1, 1, 0]]
+    assert dashboard(user=scored["team_lead"], kind="team")["charts"]["trend"].rows == [[night, 0, 1, 1, 0]]
+    assert dashboard(user=scored["south_lead"], kind="team")["charts"]["trend"].rows == [[night, 0, 0, 0, 0]]
 
 
 def test_a_rep_and_a_manager_count_only_their_customers(scored):
