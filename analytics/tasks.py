@@ -26,6 +26,15 @@ def job_failed_task(request, exc, traceback, run_id: int) -> None:
 
 
 @shared_task
+def job_start_task(name: str, night: str, user_id: int | None = None) -> None:
+    """A job started from the job page: prepare (which may train a model) runs on a worker, not in the request."""
+    from django.contrib.auth import get_user_model
+
+    by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    services.job_start(name, datetime.date.fromisoformat(night), by=by)
+
+
+@shared_task
 def nightly_task(night: str | None = None) -> None:
     """Every night: the scores of yesterday's close (the job computes churn and every score in one pass)."""
     day = datetime.date.fromisoformat(night) if night else timezone.localdate() - datetime.timedelta(days=1)
