@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +109,41 @@ def dashboard(*, user, kind: str, project: Project | None = None) -> dict:
     return result
 
 
+def _band_q(field_name: str, low, high) -> Q:
+    condition = Q()
+    if low is not None:
+        condition &= Q(**{f"{field_name}__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{field_name}__lt": high})
+    return condition
+
+
+def _measures() -> dict:
+    """Every count and sum the KPIs and the small charts need, as one aggregate: one pass over the snapshot."""
+    measures = {  # aliases must not be field names: k_ for the KPIs
+        "k_customers": Count("pk"),
+        "k_contracts": Sum("contracts"),
+        "k_gross_profit": Sum("gross_profit"),
+        "k_net_profit": Sum("net_profit"),
+        "k_lifetime_value": Sum("lifetime_value"),
+        "k_high_risk": Count("pk", filter=Q(risk=CustomerScore.Risk.HIGH)),
+    }
+    for value, _label in CustomerScore.Quadrant.choices:
+        measures[f"q_{value}_n"] = Count("pk", filter=Q(quadrant=value))
+        measures[f"q_{value}_profit"] = Sum("net_profit", filter=Q(quadrant=value))
+    for value, _label in CustomerScore.Segment.choices:
+        measures[f"s_{value}_n"] = Count("pk", filter=Q(segment=value))
+        measures[f"s_{value}_current"] = Sum("current_value", filter=Q(segment=value))
+        measures[f"s_{value}_potential"] = Sum("potential_value", filter=Q(segment=value))
+    for value, _label in CustomerScore.Risk.choices:
+        measures[f"r_{value}_n"] = Count("pk", filter=Q(risk=value))
+    for index, (low, high, _label) in enumerate(PROFIT_BANDS):
+        measures[f"p_{index}"] = Count("pk", filter=Q(contracts__gt=0) & _band_q("net_profit", low, high))
+    for index, (low, high) in enumerate(LOYALTY_BANDS):
+        measures[f"l_{index}"] = Count("pk", filter=_band_q("loyalty", low, high))
+    return measures
+
+
 def _build(*, user, kind, project, night) -> dict:
     scores = CustomerScore.objects.visible_to(user)
     if project:
@@ -116,20 +151,14 @@ def _build(*, user, kind, project, night) -> dict:
     if night is None:
         return {"night": None, "charts": {}, "kpis": {}}
     today = scores.filter(night=night)
-    kpis = today.aggregate(
-        customers=Count("pk"),
-        contracts=Sum("contracts"),
-        gross_profit=Sum("gross_profit"),
-        net_profit=Sum("net_profit"),
-        lifetime_value=Sum("lifetime_value"),
-        high_risk=Count("pk", filter=Q(risk=CustomerScore.Risk.HIGH)),
-    )
+    totals = today.aggregate(**_measures())
+    kpis = {key[2:]: value for key, value in totals.items() if key.startswith("k_")}
     charts = {
-        "quadrants": _quadrants(today),
-        "segments": _segments(today),
-        "risk": _risk(today),
-        "profit": _profit_bands(today),
-        "loyalty": _loyalty_bands(today),
+        "quadrants": _quadrants(totals),
+        "segments": _segments(totals),
+        "risk": _risk(totals),
+        "profit": _profit_bands(totals),
+        "loyalty": _loyalty_bands(totals),
         "trend": _trend(scores, night, whole=reach(user).everything and project is None),
         "top": _top(today),
         "at_risk": _at_risk(today),
@@ -138,14 +167,7 @@ def _build(*, user, kind, project, night) -> dict:
     return {"night": night, "kpis": kpis, "charts": charts}
 
 
-def _quadrants(rows) -> Chart:
-    found = {
-        row["quadrant"]: row
-        for row in rows.exclude(quadrant="")
-        .values("quadrant")
-        .annotate(n=Count("pk"), profit=Sum("net_profit"))
-        .order_by()
-    }
+def _quadrants(totals) -> Chart:
     chart = Chart(
         "quadrants",
         _("Value matrix"),
@@ -155,19 +177,12 @@ def _quadrants(rows) -> Chart:
         axes=(_("Net profit →"), _("How demanding →")),
     )
     for value, label in CustomerScore.Quadrant.choices:
-        row = found.get(value, {})
-        chart.rows.append([label, row.get("n", 0), row.get("profit") or Decimal(0)])
+        chart.rows.append([label, totals[f"q_{value}_n"], totals[f"q_{value}_profit"] or Decimal(0)])
         chart.links.append(_customer_list(quadrant=value))
     return chart
 
 
-def _segments(rows) -> Chart:
-    found = {
-        row["segment"]: row
-        for row in rows.values("segment")
-        .annotate(n=Count("pk"), current=Sum("current_value"), potential=Sum("potential_value"))
-        .order_by()
-    }
+def _segments(totals) -> Chart:
     chart = Chart(
         "segments",
         _("Segmentation matrix"),
@@ -176,53 +191,34 @@ def _segments(rows) -> Chart:
          (_("Potential value"), "money")],
     )  # fmt: skip
     for value, label in CustomerScore.Segment.choices:
-        row = found.get(value, {})
-        chart.rows.append([label, row.get("n", 0), row.get("current") or 0, row.get("potential") or 0])
+        chart.rows.append(
+            [label, totals[f"s_{value}_n"], totals[f"s_{value}_current"] or 0, totals[f"s_{value}_potential"] or 0]
+        )
         chart.links.append(_customer_list(segment=value))
     return chart
 
 
-def _risk(rows) -> Chart:
-    found = dict(rows.values_list("risk").annotate(n=Count("pk")).order_by())
+def _risk(totals) -> Chart:
     chart = Chart("risk", _("Risk level"), "pie", [(_("Risk level"), "text"), (_("Customers"), "number")])
     for value, label in CustomerScore.Risk.choices:
-        chart.rows.append([label, found.get(value, 0)])
+        chart.rows.append([label, totals[f"r_{value}_n"]])
         chart.links.append(_customer_list(score_risk=value))
     return chart
 
 
-def _banded(rows, field_name: str, bands) -> dict:
-    whens = []
-    for index, (low, high, *_label) in enumerate(bands):
-        condition = Q()
-        if low is not None:
-            condition &= Q(**{f"{field_name}__gte": low})
-        if high is not None:
-            condition &= Q(**{f"{field_name}__lt": high})
-        whens.append(When(condition, then=Value(index)))
-    return dict(
-        rows.annotate(band=Case(*whens, default=Value(-1), output_field=IntegerField()))
-        .values_list("band")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-
-def _profit_bands(rows) -> Chart:
-    counts = _banded(rows.filter(contracts__gt=0), "net_profit", PROFIT_BANDS)
+def _profit_bands(totals) -> Chart:
     chart = Chart(
         "profit", _("Net profit per customer"), "bar", [(_("Net profit"), "text"), (_("Customers"), "number")]
     )
     for index, (_low, _high, label) in enumerate(PROFIT_BANDS):
-        chart.rows.append([label, counts.get(index, 0)])
+        chart.rows.append([label, totals[f"p_{index}"]])
     return chart
 
 
-def _loyalty_bands(rows) -> Chart:
-    counts = _banded(rows, "loyalty", LOYALTY_BANDS)
+def _loyalty_bands(totals) -> Chart:
     chart = Chart("loyalty", _("Loyalty"), "bar", [(_("Loyalty score"), "text"), (_("Customers"), "number")])
     for index, (low, high) in enumerate(LOYALTY_BANDS):
-        chart.rows.append([f"{low}–{min(high, 100)}", counts.get(index, 0)])
+        chart.rows.append([f"{low}–{min(high, 100)}", totals[f"l_{index}"]])
     return chart
 
 
