@@ -5,7 +5,7 @@ set -u
 NIGHT=$1
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/crm_bench_analytics} REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/5} SECRET_KEY=bench-only-not-secret DEBUG=false
-redis-cli -n 5 flushdb >/dev/null
+redis-cli -u "$REDIS_URL" flushdb >/dev/null
 .venv/bin/celery -A crm_site worker --concurrency=1 --loglevel=INFO --without-gossip --without-mingle --without-heartbeat -n analytics-kill@%h > /tmp/analytics_worker_kill.log 2>&1 &
 WORKER=$!
 sleep 8

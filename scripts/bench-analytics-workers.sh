@@ -5,7 +5,7 @@ set -u
 N=$1; NIGHT=$2
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/crm_bench_analytics} REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/5} SECRET_KEY=bench-only-not-secret DEBUG=false
-redis-cli -n 5 flushdb >/dev/null
+redis-cli -u "$REDIS_URL" flushdb >/dev/null
 .venv/bin/celery -A crm_site worker --concurrency=$N --loglevel=WARNING --without-gossip --without-mingle --without-heartbeat -n analytics-bench@%h > /tmp/analytics_worker_$N.log 2>&1 &
 WORKER=$!
 sleep 8
