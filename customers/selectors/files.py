@@ -114,6 +114,7 @@ def customer_list(
     custom: dict | None = None,
     sort: str = "-created",
     keyed: bool = False,
+    extra: list[Q] | None = None,
 ) -> QuerySet[Customer] | KeyedRows:
     """The files `user` may see, filtered and sorted. With `keyed`, a search bounded to an id list (a phone
     fragment, a whole name in pinyin) comes back as KeyedRows: its ordered ids in one narrow query, so a paginator counts them and
@@ -164,6 +165,8 @@ def customer_list(
         raw = (custom or {}).get(definition.key)
         if raw:
             customers = customers.filter(customfields.filter_q(definition, raw))
+    for condition in extra or ():  # filters other apps add (customers.listfilters)
+        customers = customers.filter(condition)
     customers = customers.order_by(*SORTS.get(sort, SORTS["-created"]))
     if keyed and bounded:
         # Scope and filters are in the keys; the page's rows are then looked up by primary key alone.

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from crm_site import customfields, masking
 from crm_site.models import AccessLog, AuditEntry
 from crm_site.pagination import CappedPaginator
-from customers import sections, selectors, services
+from customers import listfilters, sections, selectors, services
 from customers.forms.files import (
     BulkForm,
     CustomerFilterForm,
@@ -51,7 +51,10 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET or None, user=request.user)
     # keyed: a search resolved to an id list (a phone fragment, a name in pinyin) is counted and ordered in one
     # narrow query, then only the page's rows are loaded.
-    customers = selectors.customer_list(user=request.user, keyed=True, **form.filters())
+    list_filters = listfilters.active(request.GET)
+    customers = selectors.customer_list(
+        user=request.user, keyed=True, extra=[shown["q"] for shown in list_filters], **form.filters()
+    )
     # A search rarely needs an exact count past a thousand matches; refining is the answer.
     paginator = (
         CappedPaginator(customers, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
@@ -68,6 +71,7 @@ def customer_list(request):
     context = {
         "form": form,
         "page": page,
+        "list_filters": list_filters,
         "saved_filters": _saved_filters(request.user),
         "query": request.GET.urlencode(),
         "bulk_form": BulkForm(user=request.user),
