@@ -262,12 +262,15 @@ def test_roles_that_may_view_but_not_close_see_no_close_form(client, customer, r
     assert client.post(reverse("sales:promise-close", args=[promise.pk]), {"status": "kept"}).status_code == 403
 
 
-def test_the_service_manager_outside_the_reps_department_neither_sees_nor_closes(
-    client, customer, rep, service_manager
+def test_the_service_manager_sees_promises_of_served_projects_only_and_closes_none(
+    client, customer, rep, other_rep, service_manager
 ):
+    # His department serves project A (his agent is assigned to it): a broken promise there is his business.
     promise = make_promise(customer, rep)
+    elsewhere = make_promise(CustomerFactory(owner=other_rep, project=ProjectFactory(code="p-y", name="Y")), other_rep)
     client.force_login(service_manager)
-    assert client.get(promise.get_absolute_url()).status_code == 404
+    assert client.get(promise.get_absolute_url()).status_code == 200
+    assert client.get(elsewhere.get_absolute_url()).status_code == 404
     assert client.post(reverse("sales:promise-close", args=[promise.pk]), {"status": "kept"}).status_code == 403
 
 
