@@ -10,6 +10,7 @@ from django.utils import timezone
 from crm_site import customfields
 from crm_site.models import CustomField
 from crm_site.pagination import KeyedRows
+from customers import footprint
 from customers.identity import phone_digits
 from customers.models import Customer, CustomerPhone, Interaction, PurchaseIntent
 
@@ -182,6 +183,12 @@ def customer_get(*, user, pk: int) -> Customer:
     return Customer.objects.visible_to(user).select_related("owner", "team", "project", "referrer").get(pk=pk)
 
 
+def customer_page_get(*, user, pk: int) -> Customer:
+    """customer_get() for the 360 page: with what the file has (customers.footprint), in the same query."""
+    customers = Customer.objects.visible_to(user).select_related("owner", "team", "project", "referrer")
+    return footprint.annotate(customers).get(pk=pk)
+
+
 def customer_by_identity(*, phone: str = "", id_number: str = "") -> Customer | None:
     """The existing file with this normalised phone (any of its numbers) or ID number, whoever owns it."""
     if phone:
@@ -266,6 +273,8 @@ def _interaction_events(customer, limit):
 def _intent_events(customer, limit):
     from django.utils.translation import gettext as _
 
+    if not footprint.has(customer, "intents"):
+        return []
     rows = (
         PurchaseIntent.objects.filter(customer=customer).select_related("recorded_by").order_by("-recorded_at")[:limit]
     )
@@ -290,6 +299,8 @@ def _intent_events(customer, limit):
 def _conflict_events(customer, limit):
     from django.utils.translation import gettext as _
 
+    if not footprint.has(customer, "conflicts"):
+        return []
     rows = customer.conflicts.select_related("claimant").order_by("-claimed_at")[:limit]
     return [
         TimelineEvent(
