@@ -170,6 +170,9 @@ AXES_VERBOSE = False
 # Sessions: absolute 12 h, idle 30 min (crm_site.middleware.IdleTimeoutMiddleware).
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+# Rows of the access log (who saw which unmasked fields) are kept this many days; a nightly job deletes older ones
+# (crm_site.tasks.access_log_purge_task). 0 keeps them for ever.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
