@@ -138,6 +138,14 @@ register(
     Scenario("sales.board.mine", "sales_rep", lambda user: _url("sales:opportunity-board", needs=_opportunities()))
 )
 register(Scenario("sales.orders", "executive", lambda user: _url("sales:order-analysis", needs=_deals())))
+register(
+    Scenario(
+        "sales.funnel_report",
+        "executive",
+        lambda user: _url("sales:funnel-report", needs=_opportunities()),
+        note="this month, every opportunity",
+    )
+)
 register(Scenario("sales.collection", "executive", lambda user: _url("sales:collection-report", needs=_installments())))
 register(Scenario("sales.deals", "sales_rep", lambda user: _url("sales:deal-list", needs=_deals())))
 register(
