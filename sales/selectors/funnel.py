@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from crm_site import reportcache
 from crm_site.models.choices import localized
 from crm_site.scope import reach
 from sales.models import Opportunity, StageChange
@@ -403,3 +404,7 @@ def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, pro
     )
     won = changes.filter(to_stage=Stage.WON).aggregate(n=Count("opportunity", distinct=True))["n"]
     return {"rows": rows, "won": won, "lost_by_reason": by_reason, "lost_by_competitor": by_competitor}
+
+
+# Team boards are cached per scope (sales.views.funnel); these writes change what they show.
+reportcache.watch("sales.funnel", Opportunity, StageChange)

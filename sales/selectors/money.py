@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from crm_site import reportcache
 from sales.models import Deal, Installment, Lease, Payment, Project
 from sales.selectors.grouping import grouped_sums
 
@@ -386,3 +387,7 @@ def customer_payments(*, customer, limit: int = 30) -> QuerySet[Payment]:
         .select_related("installment__deal", "installment__lease", "by")
         .order_by("-received_on", "-id")[:limit]
     )
+
+
+# The collection report is cached per month and scope (sales.views.money); these writes change its facts.
+reportcache.watch("sales.money", Installment, Payment, Deal)
