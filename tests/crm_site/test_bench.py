@@ -24,13 +24,19 @@ from tests.sales.factories import DealFactory, LeaseFactory
 pytestmark = pytest.mark.django_db
 
 
+def name_of(n: int) -> str:
+    """Names of two, three and four characters over ten surnames (Faker's would make the draws vary by run)."""
+    surnames, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋"
+    name = surnames[n % 10] + given[n % 7] + given[(n // 3) % 10]
+    return name[:2] if n % 4 == 0 else name + given[n % 5] if n % 4 == 1 else name
+
+
 @pytest.fixture
 def data(org):
     """40 files of the rep, 10 of another; a few with many contacts; four contracts with payments; a tenant."""
     rep = org["rep"]
-    files = [CustomerFactory(owner=rep) for _ in range(40)] + [
-        CustomerFactory(owner=org["other_rep"]) for _ in range(10)
-    ]
+    files = [CustomerFactory(owner=rep, name=name_of(n)) for n in range(40)]
+    files += [CustomerFactory(owner=org["other_rep"], name=name_of(n)) for n in range(40, 50)]
     now = timezone.now()
     Interaction.objects.bulk_create(
         Interaction(customer=customer, channel="call", direction="out", occurred_at=now, staff=rep, summary="x")
