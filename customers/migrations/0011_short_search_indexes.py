@@ -28,5 +28,5 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("customers", "0009_pool_touch_name_prefix_text_limits")]
+    dependencies = [("customers", "0010_interest_level_names")]
     operations = [migrations.RunPython(create, drop)]
