@@ -33,7 +33,7 @@ PROD_ENV = DEBUG=false HTTPS=true CRM_TESTING=false ALLOWED_HOSTS=crm.example.co
 BENCH_ENV ?= DEBUG=false CRM_TESTING=false MANIFEST_STATIC=false \
 	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')}"
 
-.PHONY: help venv run test check lint format messages bench prod worker beat system-deps clean
+.PHONY: help venv run test check lint format messages bench loadtest prod worker beat system-deps clean
 
 help:
 	@echo "make run       migrate, compile translations, seed demo data, serve on $(HOST):$(PORT) (DEBUG off; DEBUG=true for debug pages)"
@@ -42,6 +42,7 @@ help:
 	@echo "make format    ruff --fix and ruff format"
 	@echo "make messages  update locale/*.po (zh_Hans, en) and compile them"
 	@echo "make bench     seed_bench, then bench"
+	@echo "make loadtest  HTTP load test (gunicorn + locust, loopback) on DATABASE_URL's bench data -> docs/performance.md"
 	@echo "make prod      collectstatic, then gunicorn on $(HOST):$(PORT) (needs SECRET_KEY)"
 	@echo "make worker    Celery worker        make beat    Celery beat (run exactly one)"
 	@echo "make system-deps   Debian packages: chromium, CJK fonts, WeasyPrint libs, gettext"
@@ -108,6 +109,10 @@ messages: venv
 bench: venv
 	$(BENCH_ENV) $(PY) manage.py seed_bench
 	$(BENCH_ENV) $(PY) manage.py bench
+
+# Needs DATABASE_URL (the seed_bench database); USERS, DURATION, LIST_DURATION, USER_RPS, FLOOR: see loadtest/run.sh.
+loadtest: venv
+	VENV=$(VENV) loadtest/run.sh
 
 # --- production-style processes (settings from the environment or .env) --------------------
 

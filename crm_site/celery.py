@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "sales.tasks.registrations_expire_task",
         "schedule": crontab(hour=2, minute=20),
     },
+    # Every night at 03:10: access-log rows older than ACCESS_LOG_RETENTION_DAYS are deleted.
+    "crm-site-access-log-purge": {
+        "task": "crm_site.tasks.access_log_purge_task",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Every night at 03:00: analytics scores the day before (facts → snapshot, churn tree, value matrix).
     "analytics-nightly": {
         "task": "analytics.tasks.nightly_task",

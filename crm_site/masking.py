@@ -111,6 +111,27 @@ def reveal(user, objects, fields, *, purpose: str = AccessLog.Purpose.VIEW, requ
     return objects
 
 
+def access_log_purge(*, days: int | None = None, chunk: int = 10_000) -> int:
+    """Delete access-log rows older than `days` (ACCESS_LOG_RETENTION_DAYS; 0 keeps everything), oldest first in
+    chunks of `chunk` rows, each its own short statement (the log is written by every unmasked page). Returns how
+    many rows went."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    deleted = 0
+    while True:
+        ids = list(AccessLog.objects.filter(at__lt=cutoff).order_by("at").values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return deleted
+        deleted += AccessLog.objects.filter(pk__in=ids)._raw_delete(AccessLog.objects.db)
+
+
 def mask_changes(entries, fields) -> list:
     """Audit entries with the before/after values of sensitive `fields` masked (for viewers who may not see them)."""
     for entry in entries:

@@ -5,7 +5,8 @@ A scenario whose page is not wired yet (NoReverseMatch) or whose data is missing
 
 from django.urls import NoReverseMatch, reverse
 
-from crm_site.bench import Scenario, register
+from crm_site.bench import Scenario, register, sample_ids
+from customers.bench import stratum, weight
 
 
 def _url(name: str, *args, query: str = "", needs=None):
@@ -56,7 +57,75 @@ def _opportunities():
     return Opportunity.objects.all()
 
 
+def _customers_of(model_path: str, column: str):
+    """A stratum of the 360 page: customers of random rows of `model_path` the user may see."""
+
+    def draw(user, rng, n):
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        return sample_ids(model.objects.visible_to(user).filter(**{f"{column}__isnull": False}), rng, n, column)
+
+    return draw
+
+
+def _sales_weight(ids) -> dict:
+    """What the 360 page reads from sales per file: stage changes, deals and payments."""
+    from django.db.models import Count
+
+    from sales.models import Deal, Payment, StageChange
+
+    totals = {}
+    for rows, key in (
+        (StageChange.objects.filter(opportunity__customer_id__in=ids), "opportunity__customer_id"),
+        (Deal.objects.filter(customer_id__in=ids), "customer_id"),
+        (Payment.objects.filter(installment__deal__customer_id__in=ids), "installment__deal__customer_id"),
+        (Payment.objects.filter(installment__lease__tenant_id__in=ids), "installment__lease__tenant_id"),
+    ):
+        for row in rows.order_by().values(key).annotate(n=Count("id")):
+            totals[row[key]] = totals.get(row[key], 0) + row["n"]
+    return totals
+
+
+stratum("with opportunity", _customers_of("sales.Opportunity", "customer_id"))
+stratum("with deal", _customers_of("sales.Deal", "customer_id"))
+stratum("with payments", _customers_of("sales.Payment", "installment__deal__customer_id"))
+stratum("tenant", _customers_of("sales.Lease", "tenant_id"))
+weight(_sales_weight)
+
+
+def _detail(url_name: str, model_path: str):
+    """Pages of random records of `model_path` the user may see."""
+
+    def draw(user, rng, n):
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        try:
+            return [reverse(url_name, args=[pk]) for pk in sample_ids(model.objects.visible_to(user), rng, n)]
+        except NoReverseMatch:
+            return []
+
+    return draw
+
+
+def _grids(user, rng, n):
+    from sales.models import Building
+
+    return [_url("sales:building-grid", pk) for pk in sample_ids(Building.objects.all(), rng, n)]
+
+
 register(Scenario("sales.grid", "sales_rep", _grid, note="2,000-unit building"))
+register(Scenario("sales.grid.any", "sales_rep", draw=_grids, min_distinct=3, note="random buildings"))
+register(Scenario("sales.deal", "sales_rep", draw=_detail("sales:deal-detail", "sales.Deal"), min_distinct=3))
+register(
+    Scenario(
+        "sales.opportunity",
+        "sales_rep",
+        draw=_detail("sales:opportunity-detail", "sales.Opportunity"),
+        min_distinct=3,
+    )
+)
 register(
     Scenario(
         "sales.board.team",
@@ -69,6 +138,14 @@ register(
     Scenario("sales.board.mine", "sales_rep", lambda user: _url("sales:opportunity-board", needs=_opportunities()))
 )
 register(Scenario("sales.orders", "executive", lambda user: _url("sales:order-analysis", needs=_deals())))
+register(
+    Scenario(
+        "sales.funnel_report",
+        "executive",
+        lambda user: _url("sales:funnel-report", needs=_opportunities()),
+        note="this month, every opportunity",
+    )
+)
 register(Scenario("sales.collection", "executive", lambda user: _url("sales:collection-report", needs=_installments())))
 register(Scenario("sales.deals", "sales_rep", lambda user: _url("sales:deal-list", needs=_deals())))
 register(

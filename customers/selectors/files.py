@@ -4,12 +4,14 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from crm_site import customfields
 from crm_site.models import CustomField
 from crm_site.pagination import KeyedRows
+from customers import footprint
 from customers.identity import phone_digits
 from customers.models import Customer, CustomerPhone, Interaction, PurchaseIntent
 
@@ -25,6 +27,9 @@ SORTS = {
     "level": ("level", "-created_at", "-id"),
 }
 MIN_NAME_FRAGMENT = 2  # shorter (one character, a surname such as "赵"): a prefix of the name, see _prefix_q
+# Shorter fragments give pg_trgm no trigram (a 2-character name would scan a million rows): they match as a prefix
+# of the name, of its pinyin or of the pinyin initials, each on its own B-tree (migration 0010).
+SHORT_FRAGMENT = 3
 
 
 def search_q(query: str) -> Q:
@@ -49,10 +54,12 @@ def _search(query: str) -> tuple[Q, bool]:
         return phone_q, ids is not None
     if "@" in query:
         return Q(email__iexact=query), False
-    if len(query) < MIN_NAME_FRAGMENT:
-        return _prefix_q(query), False
     letters = query.replace(" ", "").lower()
-    if not (letters.isascii() and letters.isalpha()):
+    pinyin = letters.isascii() and letters.isalpha()
+    if len(query) < SHORT_FRAGMENT:
+        # "赵", "赵伟" (a whole two-character name), "li" (a surname, or a name in Latin letters), "lw" (initials)
+        return (_prefix_q(query) | _pinyin_q(letters)) if pinyin and len(letters) == 2 else _prefix_q(query), False
+    if not pinyin:
         return Q(name__icontains=query), False
     name_q = Q(name__icontains=query) | _pinyin_q(letters)  # perhaps pinyin
     if len(letters) >= PINYIN_WHOLE_NAME:
@@ -69,7 +76,7 @@ def _prefix_q(fragment: str) -> Q:
     customer_name_prefix_idx index serves on PostgreSQL (ILIKE / UPPER() could not use it); a letter is looked
     up in both cases."""
     q = Q(name__startswith=fragment)
-    for variant in {fragment.lower(), fragment.upper()} - {fragment}:
+    for variant in {fragment.lower(), fragment.upper(), fragment.capitalize()} - {fragment}:
         q |= Q(name__startswith=variant)
     return q
 
@@ -78,8 +85,21 @@ def _pinyin_q(letters: str) -> Q:
     """Files whose name reads `letters` in pinyin: 刘伟 for "liuwei", "liu wei", "wei" or its initials "lw"."""
     if len(letters) >= 3:
         return Q(name_pinyin__contains=letters)
-    # Two letters give no trigram inside a word: a surname ("li") or initials ("lw"), each at a word start.
-    return Q(name_pinyin__startswith=letters) | Q(name_pinyin__contains=f" {letters}")
+    # Two letters give no trigram: a surname ("li") at the start, or the initials ("lw"), each a prefix on its index.
+    return Q(name_pinyin__startswith=letters) | Q(StartsWith(Initials("name_pinyin"), letters))
+
+
+class Initials(Func):
+    """The initials in a stored pinyin ("liuwei lw" -> "lw"): on PostgreSQL the expression of
+    customer_initials_prefix_idx, written out the same so the planner matches it."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="substr(%(expressions)s, instr(%(expressions)s, ' ') + 1)")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="split_part(%(expressions)s, ' ', 2)")
 
 
 SEARCH_ID_LIMIT = 1000
@@ -185,6 +205,12 @@ def customer_get(*, user, pk: int) -> Customer:
     return Customer.objects.visible_to(user).select_related("owner", "team", "project", "referrer").get(pk=pk)
 
 
+def customer_page_get(*, user, pk: int) -> Customer:
+    """customer_get() for the 360 page: with what the file has (customers.footprint), in the same query."""
+    customers = Customer.objects.visible_to(user).select_related("owner", "team", "project", "referrer")
+    return footprint.annotate(customers).get(pk=pk)
+
+
 def customer_by_identity(*, phone: str = "", id_number: str = "") -> Customer | None:
     """The existing file with this normalised phone (any of its numbers) or ID number, whoever owns it."""
     if phone:
@@ -286,6 +312,8 @@ def _intent_events(customer, limit):
 
     from crm_site import formatting
 
+    if not footprint.has(customer, "intents"):
+        return []
     rows = (
         PurchaseIntent.objects.filter(customer=customer).select_related("recorded_by").order_by("-recorded_at")[:limit]
     )
@@ -308,6 +336,8 @@ def _intent_events(customer, limit):
 def _conflict_events(customer, limit):
     from django.utils.translation import gettext as _
 
+    if not footprint.has(customer, "conflicts"):
+        return []
     rows = customer.conflicts.select_related("claimant").order_by("-claimed_at")[:limit]
     return [
         TimelineEvent(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from crm_site import customfields, masking
 from crm_site.models import AccessLog, AuditEntry
 from crm_site.pagination import CappedPaginator
-from customers import listfilters, sections, selectors, services
+from customers import footprint, listfilters, sections, selectors, services
 from customers.forms.files import (
     BulkForm,
     CustomerFilterForm,
@@ -137,28 +137,40 @@ def customer_bulk(request):
 
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_detail(request, pk):
-    customer = get_visible(request, pk)
+    try:
+        customer = selectors.customer_page_get(user=request.user, pk=pk)
+    except Customer.DoesNotExist:
+        raise Http404 from None
     masking.reveal(request.user, [customer], selectors.SENSITIVE_FIELDS, request=request)
-    history = list(
-        AuditEntry.objects.filter(model="customers.customer", object_id=str(customer.pk)).select_related("actor")[:30]
-    )
+    history = []
+    if footprint.has(customer, "history"):
+        history = list(
+            AuditEntry.objects.filter(model="customers.customer", object_id=str(customer.pk)).select_related("actor")[
+                :30
+            ]
+        )
     if not customer.sensitive_visible:
         masking.mask_changes(history, selectors.SENSITIVE_FIELDS)
     phones = list(customer.phones.order_by("-primary", "id"))
     for phone in phones:
         phone.shown = phone.number if customer.unmasked["phone"] else masking.mask_phone(phone.number)
+    has_intents = footprint.has(customer, "intents")
     context = {
         "customer": customer,
         "custom_rows": customfields.display_rows(selectors.ENTITY, customer.custom),
         "history": history,
         "phones": phones,
-        "members": customer.members.all(),
-        "intent": customer.intents.prefetch_related("projects").first(),
-        "intent_count": customer.intents.count(),
-        "open_followups": _open_followups(customer),
+        "members": customer.members.all() if footprint.has(customer, "members") else [],
+        "intent": customer.intents.prefetch_related("projects").first() if has_intents else None,
+        "intent_count": customer.intents.count() if has_intents else 0,
+        "open_followups": _open_followups(customer) if footprint.has(customer, "followups") else [],
         "today": timezone.localdate(),
-        "co_owners": customer.shares.select_related("user"),
-        "conflicts": customer.conflicts.select_related("claimant").order_by("-claimed_at")[:5],
+        "co_owners": customer.shares.select_related("user") if footprint.has(customer, "shares") else [],
+        "conflicts": (
+            customer.conflicts.select_related("claimant").order_by("-claimed_at")[:5]
+            if footprint.has(customer, "conflicts")
+            else []
+        ),
         "timeline": selectors.timeline(customer=customer),
         "sections": sections.sections(customer, request.user),
         "can_edit": request.user.has_perm("customers.change_customer"),

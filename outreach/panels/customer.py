@@ -5,19 +5,34 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record
 
-from customers import sections
+from customers import footprint, sections
 from customers.models import Customer
 from customers.selectors import TimelineEvent, timeline_register
 from outreach.models import ConsentChange, Message
 from outreach.services.consent import record_file_change
 
+footprint.register("outreach.messages", footprint.customer_rows("outreach.Message"))
+footprint.register("outreach.consent", footprint.customer_rows("outreach.ConsentChange"))
+
+
+def _recent_messages(customer, limit: int) -> list[Message]:
+    """The customer's newest `limit` messages, read once per request for the timeline and the section."""
+    cached = getattr(customer, "_recent_messages", None)
+    if cached is None or (cached[0] < limit and len(cached[1]) == cached[0]):
+        rows = []
+        if footprint.has(customer, "outreach.messages"):
+            rows = list(
+                Message.objects.filter(customer=customer)
+                .select_related("by", "send__announcement")
+                .order_by("-created_at", "-id")[:limit]
+            )
+        cached = (limit, rows)
+        customer._recent_messages = cached
+    return cached[1][:limit]
+
 
 def message_events(customer, limit) -> list[TimelineEvent]:
-    rows = (
-        Message.objects.filter(customer=customer)
-        .select_related("by", "send__announcement")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    rows = _recent_messages(customer, limit)
     events = []
     for message in rows:
         announcement = getattr(message.send, "announcement", None) if message.send_id else None
@@ -32,6 +47,8 @@ def message_events(customer, limit) -> list[TimelineEvent]:
 
 
 def consent_events(customer, limit) -> list[TimelineEvent]:
+    if not footprint.has(customer, "outreach.consent"):
+        return []
     rows = ConsentChange.objects.filter(customer=customer).select_related("by").order_by("-at")[:limit]
     return [
         TimelineEvent(
@@ -52,7 +69,7 @@ def messages_section(customer, user) -> dict | None:
         return None
     return {
         "customer": customer,
-        "messages": list(Message.objects.filter(customer=customer).order_by("-created_at", "-id")[:5]),
+        "messages": _recent_messages(customer, 5),
         "send_url": reverse("outreach:customer-message", args=[customer.pk]) if may_send else "",
     }
 

@@ -1,15 +1,13 @@
-"""Which kinds of sales rows a customer has, read in one query and kept on the customer for the request.
+"""Which kinds of sales rows a customer has, from the marks the 360 page reads with the file (customers.footprint).
 
-The 360 page asks every part of sales for timeline events and its section; most files never reach a deal, so
-one EXISTS query lets those parts skip their own queries.
+The 360 page asks every part of sales for timeline events and its section; most files never reach a deal, so the
+file's EXISTS marks let those parts skip their own queries.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
-
-from customers.models import Customer
-from sales.models import CampaignLead, CompetitorMove, Lease, Opportunity, PartnerRegistration, Promise
+from customers import footprint
+from customers.footprint import customer_rows
 
 
 @dataclass(frozen=True)
@@ -20,26 +18,21 @@ class Footprint:
     marketing: bool  # partner registrations, competitor moves, the campaign lead
 
 
+footprint.register("sales.opportunities", customer_rows("sales.Opportunity"))
+footprint.register("sales.leases", customer_rows("sales.Lease", "tenant"))
+footprint.register("sales.promises", customer_rows("sales.Promise"))
+footprint.register("sales.registrations", customer_rows("sales.PartnerRegistration"))
+footprint.register("sales.competitors", customer_rows("sales.CompetitorMove"))
+footprint.register("sales.campaigns", customer_rows("sales.CampaignLead"))
+
+
 def sales_footprint(customer) -> Footprint:
-    cached = getattr(customer, "_sales_footprint", None)
-    if cached is not None:
-        return cached
-    mine = {"customer": OuterRef("pk")}
-    row = (
-        Customer.objects.filter(pk=customer.pk)
-        .values("pk")
-        .annotate(
-            o=Exists(Opportunity.objects.filter(**mine)),
-            le=Exists(Lease.objects.filter(tenant=OuterRef("pk"))),
-            p=Exists(Promise.objects.filter(**mine)),
-            r=Exists(PartnerRegistration.objects.filter(**mine)),
-            m=Exists(CompetitorMove.objects.filter(**mine)),
-            c=Exists(CampaignLead.objects.filter(**mine)),
-        )
-        .first()
+    def has(key):
+        return footprint.has(customer, f"sales.{key}")
+
+    return Footprint(
+        has("opportunities"),
+        has("leases"),
+        has("promises"),
+        has("registrations") or has("competitors") or has("campaigns"),
     )
-    result = Footprint(False, False, False, False)
-    if row is not None:
-        result = Footprint(row["o"], row["le"], row["p"], row["r"] or row["m"] or row["c"])
-    customer._sales_footprint = result
-    return result

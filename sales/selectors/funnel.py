@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from crm_site import reportcache
 from crm_site.models.choices import localized
 from crm_site.scope import reach
 from sales.models import Opportunity, StageChange
@@ -295,6 +296,35 @@ def _median(durations: QuerySet) -> float | None:
     return round(seconds / 86400, 1)
 
 
+def _median_days_by_stage(*, opportunities, start, end) -> dict[str, float] | None:
+    """{stage: median days from entering it in [start, end) to the opportunity's next change} in one statement
+    on PostgreSQL (None elsewhere: the caller reads each stage's median on its own).
+
+    Each change's next one is the first later instant of the same opportunity (LEAD over its distinct change
+    times since `start`: a change in the period can only be followed by a later one), then percentile_cont per
+    stage. Per stage and row, a correlated "next change" subquery read the whole period three times (count, two
+    middle rows): eight stages took 20-45 s on the 1.4M stage changes of the bench data.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    scope_sql, scope_params = opportunities.order_by().values("pk").query.sql_with_params()
+    sql = f"""
+        WITH times AS (
+            SELECT opportunity_id, at, LEAD(at) OVER (PARTITION BY opportunity_id ORDER BY at) AS next_at
+            FROM (SELECT DISTINCT opportunity_id, at FROM sales_stagechange
+                  WHERE at >= %s AND opportunity_id IN ({scope_sql})) AS distinct_times
+        )
+        SELECT change.to_stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM times.next_at - change.at))
+        FROM sales_stagechange AS change
+        JOIN times ON times.opportunity_id = change.opportunity_id AND times.at = change.at
+        WHERE change.at >= %s AND change.at < %s AND times.next_at IS NOT NULL
+        GROUP BY change.to_stage
+    """  # noqa: S608 - the SQL of a queryset, parameters bound
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, *scope_params, start, end])
+        return {stage: round(float(seconds) / 86400, 1) for stage, seconds in cursor.fetchall()}
+
+
 def _distinct_count(*querysets) -> int:
     """How many distinct ids the single-column querysets give together (one UNION statement)."""
     first, *rest = querysets
@@ -347,18 +377,23 @@ def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, pro
     following = StageChange.objects.filter(opportunity=OuterRef("opportunity"), at__gt=OuterRef("at")).order_by(
         "at", "id"
     )
+    medians = _median_days_by_stage(opportunities=opportunities, start=start, end=end)
     rows = []
     for stage in Opportunity.ORDER:
         entered, in_stage, advanced = _stage_flow(
             stage=stage, opportunities=opportunities, changes=changes, start=start, end=end
         )
-        durations = (
-            changes.filter(to_stage=stage)
-            .annotate(next_at=Subquery(following.values("at")[:1]))
-            .exclude(next_at=None)
-            .annotate(duration=ExpressionWrapper(F("next_at") - F("at"), output_field=DurationField()))
-        )
-        rows.append(FunnelRow(stage, Stage(stage).label, entered, advanced, _median(durations), in_stage))
+        if medians is not None:
+            median = medians.get(stage)
+        else:
+            durations = (
+                changes.filter(to_stage=stage)
+                .annotate(next_at=Subquery(following.values("at")[:1]))
+                .exclude(next_at=None)
+                .annotate(duration=ExpressionWrapper(F("next_at") - F("at"), output_field=DurationField()))
+            )
+            median = _median(durations)
+        rows.append(FunnelRow(stage, Stage(stage).label, entered, advanced, median, in_stage))
     lost = opportunities.filter(stage=Stage.LOST, closed_at__gte=start, closed_at__lt=end).order_by()
     by_reason = [
         {"label": localized(row["lost_reason__label_en"] or "", row["lost_reason__label_zh"] or ""), "n": row["n"]}
@@ -369,3 +404,7 @@ def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, pro
     )
     won = changes.filter(to_stage=Stage.WON).aggregate(n=Count("opportunity", distinct=True))["n"]
     return {"rows": rows, "won": won, "lost_by_reason": by_reason, "lost_by_competitor": by_competitor}
+
+
+# Team boards are cached per scope (sales.views.funnel); these writes change what they show.
+reportcache.watch("sales.funnel", Opportunity, StageChange)

@@ -7,7 +7,7 @@ changes, commissions) stays attributed to whoever did it.
 
 from django.db.models import F, Q, QuerySet
 
-from crm_site import audit
+from crm_site import audit, reportcache
 from crm_site.scope import staff_profile
 from sales.models import (
     CampaignLead,
@@ -55,11 +55,15 @@ def open_records_move(*, customer_ids, to_user, by, reason: str) -> dict[str, in
         rows.model.objects.filter(pk__in=list(changes)).update(owner=to_user, **extra)
         audit.record_many(actor=by, model=rows.model._meta.label_lower, changes_by_id=changes, reason=reason)
         moved[str(rows.model._meta.verbose_name_plural)] = len(changes)
+    if moved:  # bulk updates send no post_save: the cached boards and reports start afresh
+        reportcache.changed("sales.funnel")
+        reportcache.changed("sales.money")
     return moved
 
 
 def customer_rows_merge(*, keep, merge) -> None:
     """Point every sales row of the duplicate `merge` at `keep` (before the duplicate is deleted)."""
+    reportcache.changed("sales.funnel")
     Opportunity.objects.filter(customer=merge).update(customer=keep)
     Deal.objects.filter(customer=merge).update(customer=keep)
     Promise.objects.filter(customer=merge).update(customer=keep)

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_site import reportcache
 from crm_site.forms import add_service_errors
 from crm_site.pagination import keyed_page
 from crm_site.spreadsheets import csv_lines
@@ -163,7 +164,12 @@ def collection_report(request):
     project = None
     if form.is_bound and form.is_valid():
         month, project = form.cleaned_data["month"], form.cleaned_data["project"]
-    report = selectors.collection_report(user=request.user, month=month, project=project)
+    report = reportcache.cached(
+        "sales.money",
+        ("collection", month, project.pk if project else None),
+        request.user,
+        lambda: selectors.collection_report(user=request.user, month=month, project=project),
+    )
     if request.GET.get("format") == "csv":
         return _csv_response(selectors.collection_csv_rows(report), f"collection-{month:%Y-%m}.csv")
     return render(

@@ -4,17 +4,26 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from customers import footprint
 from customers.sections import register as section_register
 from customers.selectors import TimelineEvent, timeline_register
 from service.models import Callback, CertificateCase, SurveyInvite, Ticket
 
+# What the 360 page asks of service, read with the file (customers.footprint): most files have none of it.
+footprint.register("service.tickets", footprint.customer_rows("service.Ticket"))
+footprint.register("service.callbacks", footprint.customer_rows("service.Callback", done_at__isnull=False))
+footprint.register("service.surveys", footprint.customer_rows("service.SurveyInvite", answered_at__isnull=False))
+footprint.register("service.certificates", footprint.customer_rows("service.CertificateCase"))
+
 
 def _ticket_events(customer, limit):
-    rows = (
-        Ticket.objects.filter(customer=customer)
-        .select_related("created_by", "assignee")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    rows = []
+    if footprint.has(customer, "service.tickets"):
+        rows = (
+            Ticket.objects.filter(customer=customer)
+            .select_related("created_by", "assignee")
+            .order_by("-created_at", "-id")[:limit]
+        )
     events = []
     for ticket in rows:
         url = ticket.get_absolute_url()
@@ -29,15 +38,15 @@ def _ticket_events(customer, limit):
         if ticket.resolved_at:
             done = _("Ticket #%(number)d resolved") % {"number": ticket.pk}
             events.append(TimelineEvent(ticket.resolved_at, "ticket", done, "", ticket.assignee, url))
-    for callback in Callback.objects.filter(customer=customer, done_at__isnull=False).select_related("done_by")[:limit]:
+    callbacks = Callback.objects.filter(customer=customer, done_at__isnull=False).select_related("done_by")
+    for callback in callbacks[:limit] if footprint.has(customer, "service.callbacks") else []:
         title = _("Callback: %(reason)s") % {"reason": callback.get_reason_display()}
         detail = (
             _("score %(score)s/5") % {"score": callback.score} if callback.score else callback.get_outcome_display()
         )
         events.append(TimelineEvent(callback.done_at, "ticket", title, detail, callback.done_by, ""))
-    for invite in SurveyInvite.objects.filter(customer=customer, answered_at__isnull=False).select_related("survey")[
-        :limit
-    ]:
+    invites = SurveyInvite.objects.filter(customer=customer, answered_at__isnull=False).select_related("survey")
+    for invite in invites[:limit] if footprint.has(customer, "service.surveys") else []:
         title = _("Survey answered: %(survey)s") % {"survey": invite.survey.title_en}
         events.append(TimelineEvent(invite.answered_at, "ticket", title, "", None, ""))
     return events
@@ -46,13 +55,16 @@ def _ticket_events(customer, limit):
 def service_section(customer, user):
     if not user.has_perm("service.view_ticket"):
         return None
-    tickets = list(
-        Ticket.objects.visible_to(user)
-        .filter(customer=customer)
-        .select_related("category")
-        .order_by("-created_at")[:10]
-    )
-    cases = list(CertificateCase.objects.filter(customer=customer).select_related("stage", "unit__building"))
+    tickets, cases = [], []
+    if footprint.has(customer, "service.tickets"):
+        tickets = list(
+            Ticket.objects.visible_to(user)
+            .filter(customer=customer)
+            .select_related("category")
+            .order_by("-created_at")[:10]
+        )
+    if footprint.has(customer, "service.certificates"):
+        cases = list(CertificateCase.objects.filter(customer=customer).select_related("stage", "unit__building"))
     if not tickets and not cases and not user.has_perm("service.add_ticket"):
         return None
     add_url = ""

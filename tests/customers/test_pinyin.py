@@ -104,7 +104,10 @@ def searched(client, user, query):
         ("liu", {"刘伟", "Emma Liu"}),  # the name itself still matches
         ("lw", {"刘伟", "李文"}),  # initials
         ("zzw", {"曾志伟"}),
-        ("li", {"李文", "刘伟", "Emma Liu"}),  # two letters: the start of the pinyin or of the initials
+        # Two letters: a prefix of the name, its pinyin or its initials (indexed; pg_trgm has no trigram for them),
+        # so a later word of a Latin name is not found by two letters: "liu" finds Emma Liu.
+        ("li", {"李文", "刘伟"}),
+        ("Em", {"Emma Liu"}),
         ("oyn", {"欧阳娜娜"}),
         ("刘伟", {"刘伟"}),
         ("chen jing x", set()),

@@ -74,3 +74,35 @@ def test_a_nul_in_the_global_search_is_dropped(client, rep, people):
     client.force_login(rep)
     response = client.get(reverse("search"), {"q": "赵\x00"})
     assert response.status_code == 200 and "赵伟" in response.content.decode()
+
+
+def test_two_characters_are_a_prefix_of_the_name_not_a_scan(rep):
+    for name in ("赵伟", "赵伟明", "李赵伟", "王丽"):
+        CustomerFactory(owner=rep, name=name)
+    found = set(Customer.objects.visible_to(rep).filter(selectors.search_q("赵伟")).values_list("name", flat=True))
+    assert found == {"赵伟", "赵伟明"}
+    sql = str(Customer.objects.filter(selectors.search_q("赵伟")).query)
+    assert "LIKE" in sql and "UPPER" not in sql and "%赵伟%" not in sql
+
+
+def test_two_letters_match_the_pinyin_and_the_initials_through_their_prefix_indexes(rep):
+    for name in ("刘伟", "李文", "Lisa Wong", "王丽"):
+        CustomerFactory(owner=rep, name=name)
+    found = set(Customer.objects.visible_to(rep).filter(selectors.search_q("lw")).values_list("name", flat=True))
+    assert found == {"刘伟", "李文"}  # liuwei lw, liwen lw
+    found = set(Customer.objects.filter(selectors.search_q("li")).values_list("name", flat=True))
+    assert found == {"李文", "刘伟", "Lisa Wong"}  # liwen, liuwei, the name itself
+    sql = str(Customer.objects.filter(selectors.search_q("lw")).query)
+    assert "%lw" not in sql and "% lw" not in sql  # no infix pattern: every branch is a prefix
+
+
+def test_the_short_search_indexes_exist_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert selectors.search_q("lw")  # SQLite has no pattern operators: the same prefixes, unindexed
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'customers_customer'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"customer_name_prefix_idx", "customer_pinyin_prefix_idx", "customer_initials_prefix_idx"} <= names

@@ -1,0 +1,67 @@
+"""Reports cached per period and scope: one entry per reach and parts, a new one after a write of the facts,
+viewers of another scope never share it; the team board and the collection report use it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crm_site import reportcache
+from sales.models import Opportunity
+from tests.factories import CustomerFactory
+from tests.sales.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def counter():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
+
+
+def test_an_entry_per_reach_and_parts_until_the_facts_change(rep, other_rep, executive):
+    calls, compute = counter()
+    assert reportcache.cached("t", ("may",), rep, compute) == 1
+    assert reportcache.cached("t", ("may",), rep, compute) == 1
+    assert reportcache.cached("t", ("june",), rep, compute) == 2
+    assert reportcache.cached("t", ("may",), other_rep, compute) == 3  # another scope
+    assert reportcache.cached("t", ("may",), executive, compute) == 4
+    reportcache.changed("t")
+    assert reportcache.cached("t", ("may",), rep, compute) == 5
+
+
+def test_zero_seconds_turns_it_off(rep, settings):
+    settings.REPORT_CACHE_SECONDS = 0
+    calls, compute = counter()
+    reportcache.cached("t", (), rep, compute)
+    reportcache.cached("t", (), rep, compute)
+    assert len(calls) == 2
+
+
+def test_a_stage_change_shows_on_the_cached_team_board(client, org):
+    lead = org["team_lead"]
+    opportunity = OpportunityFactory(customer=CustomerFactory(owner=org["rep"]))
+    client.force_login(lead)
+    url = reverse("sales:opportunity-board") + "?who=team"
+    first = client.get(url)
+    lead_column = next(column for column in first.context["columns"] if column.stage == Opportunity.Stage.LEAD)
+    assert lead_column.count == 1
+    opportunity.stage = Opportunity.Stage.VISITED
+    opportunity.save()
+    second = client.get(url)
+    counts = {column.stage: column.count for column in second.context["columns"]}
+    assert counts[Opportunity.Stage.LEAD] == 0 and counts[Opportunity.Stage.VISITED] == 1
+
+
+def test_the_collection_report_is_read_once_per_month_and_scope(client, executive):
+    client.force_login(executive)
+    url = reverse("sales:collection-report")
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not any("sales_installment" in query["sql"] for query in queries)
