@@ -1,0 +1,10 @@
+"""Members in the top navigation: the lookup box, the member list, referrals; the dashboard under Reports."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm_site.navigation import NavItem, add, menu
+
+menu("members", NavItem(_("Members"), "members:member-lookup", "person-vcard"), 45)
+add("members", NavItem(_("Member lookup"), "members:member-lookup", "upc-scan", "members.view_member"), 10)
+add("members", NavItem(_("Members"), "members:member-list", "people", "members.view_member"), 20)
+add("members", NavItem(_("Referrals"), "members:referral-list", "person-plus", "members.view_referral"), 30)

@@ -1,0 +1,109 @@
+"""Reads of the member club: the lookup box, the member list, the member page."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from customers.identity import normalize_phone
+from customers.models import CustomerPhone
+from members.models import LedgerEntry, Member, Referral, TierChange
+from members.services.ledger import ExpiringLot, available, expiring
+from members.services.tiers import qualifying_points
+from sales.models import Deal, Promise
+
+CARD = re.compile(r"^\d{12}$")
+NUMBER = re.compile(r"^[Mm]\d{8}$")
+
+
+def member_lookup(*, user, query: str) -> Member | None:
+    """The member a card number, member number or phone number names, if the user may see them (one query
+    after the phone is normalised: each way is a unique index)."""
+    text = re.sub(r"[\s\-]", "", (query or "").strip())[:30]
+    if not text:
+        return None
+    members = Member.objects.visible_to(user).select_related("customer", "tier")
+    if CARD.match(text):
+        return members.filter(card_no=text).first()
+    if NUMBER.match(text):
+        return members.filter(number=text.upper()).first()
+    try:
+        phone = normalize_phone(text)
+    except ValidationError:
+        return None
+    customer_id = CustomerPhone.objects.filter(number=phone).values_list("customer_id", flat=True).first()
+    if customer_id is None:
+        return None
+    return members.filter(customer_id=customer_id).first()
+
+
+def member_list(
+    *, user, tier=None, status: str = "", project=None, search: str = "", joined_from=None, joined_to=None
+) -> QuerySet[Member]:
+    members = Member.objects.visible_to(user).select_related("customer", "tier")
+    if tier is not None:
+        members = members.filter(tier=tier)
+    if status:
+        members = members.filter(status=status)
+    if project is not None:
+        members = members.filter(customer__project=project)
+    if joined_from:
+        members = members.filter(joined_on__gte=joined_from)
+    if joined_to:
+        members = members.filter(joined_on__lte=joined_to)
+    if search:
+        members = members.filter(customer__name__startswith=search)
+    return members.order_by("-joined_on", "-id")
+
+
+def member_get(*, user, pk: int) -> Member | None:
+    return (
+        Member.objects.visible_to(user)
+        .select_related("customer__owner", "customer__project", "tier")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class MemberPage:
+    member: Member
+    available: int
+    qualifying_points: int
+    expiring: list[ExpiringLot]
+    entries: list[LedgerEntry]
+    tier_changes: list[TierChange]
+    deals: list[Deal]
+    referrals: list[Referral]
+    promises: list[Promise] = field(default_factory=list)
+
+
+def member_page(*, member: Member, user) -> MemberPage:
+    """What the member page shows, in a fixed number of queries whatever the member's history."""
+    return MemberPage(
+        member=member,
+        available=available(member),
+        qualifying_points=qualifying_points(member),
+        expiring=expiring(member),
+        entries=list(member.entries.select_related("by").order_by("-created_at", "-id")[:20]),
+        tier_changes=list(member.tier_changes.select_related("from_tier", "to_tier", "by")[:10]),
+        deals=list(
+            Deal.objects.contracts().filter(customer_id=member.customer_id).select_related("unit", "project")[:10]
+        ),
+        referrals=list(
+            Referral.objects.filter(referrer_id=member.customer_id).select_related("referred", "project")[:20]
+        ),
+        promises=list(
+            Promise.objects.visible_to(user).filter(customer_id=member.customer_id).open().order_by("due_on")[:10]
+        ),
+    )
+
+
+def referral_list(*, user, status: str = "", project=None) -> QuerySet[Referral]:
+    rows = Referral.objects.visible_to(user).select_related("referrer", "referred", "project", "deal")
+    if status:
+        rows = rows.filter(status=status)
+    if project is not None:
+        rows = rows.filter(project=project)
+    return rows.order_by("-created_at", "-id")
