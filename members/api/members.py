@@ -4,7 +4,7 @@ referrals. Scoped like the pages; a rule the service refuses is a 422 with the r
 import datetime
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -120,7 +120,7 @@ def enrol_member(request, payload: EnrolIn):
         raise ApiError(
             409, {"detail": "This customer is already a member.", "errors": {"customer_id": [already.member.number]}}
         ) from None
-    return 201, selectors.member_get(user=request.user, pk=member.pk)
+    return Status(201, selectors.member_get(user=request.user, pk=member.pk))
 
 
 @router.get("/{member_id}/ledger/", response=list[EntryOut])
@@ -145,8 +145,8 @@ def earn_points(request, member_id: int, payload: PointsIn):
     require_perm(request, "members.adjust_points")
     member = _member(request, member_id)
     key = _keyed(request, payload.idempotency_key, member, LedgerEntry.Kind.EARN, payload.amount)
-    return 201, services.points_earn(
-        member=member, amount=payload.amount, reason=payload.reason, by=request.user, key=key
+    return Status(
+        201, services.points_earn(member=member, amount=payload.amount, reason=payload.reason, by=request.user, key=key)
     )
 
 
@@ -155,8 +155,9 @@ def spend_points(request, member_id: int, payload: PointsIn):
     require_perm(request, "members.add_ledgerentry")
     member = _member(request, member_id)
     key = _keyed(request, payload.idempotency_key, member, LedgerEntry.Kind.SPEND, -payload.amount)
-    return 201, services.points_spend(
-        member=member, amount=payload.amount, reason=payload.reason, by=request.user, key=key
+    return Status(
+        201,
+        services.points_spend(member=member, amount=payload.amount, reason=payload.reason, by=request.user, key=key),
     )
 
 
@@ -175,4 +176,4 @@ def create_referral(request, member_id: int, payload: ReferralIn):
     referral = services.referral_create(
         referrer=member.customer, name=payload.name, phone=payload.phone, by=request.user
     )
-    return 201, referral
+    return Status(201, referral)
