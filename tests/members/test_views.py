@@ -119,3 +119,4 @@ def test_the_member_page_in_chinese(client, member_staff, member):
     response = client.get(member.get_absolute_url(), headers={"accept-language": "zh-hans"})
     content = response.content.decode()
     assert "银卡" in content
+    assert "可用积分" in content
