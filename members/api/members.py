@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from crm_site.api.common import ApiError, PageNumberPagination, require_perm
+from crm_site.api.errors import ErrorDetail
 from customers.models import Customer
 from members import selectors, services
 from members.models import LedgerEntry, Member, Referral
@@ -86,7 +87,7 @@ def _member(request, member_id: int) -> Member:
     return member
 
 
-@router.get("/lookup/", response=MemberOut)
+@router.get("/lookup/", response={200: MemberOut, 404: ErrorDetail})
 def lookup_member(request, query: Query[LookupQuery]):
     require_perm(request, "members.view_member")
     member = selectors.member_lookup(user=request.user, query=query.q)
@@ -108,7 +109,7 @@ def get_member(request, member_id: int):
     return _member(request, member_id)
 
 
-@router.post("/", response={201: MemberOut})
+@router.post("/", response={201: MemberOut, 404: ErrorDetail})
 def enrol_member(request, payload: EnrolIn):
     require_perm(request, "members.add_member")
     customer = Customer.objects.visible_to(request.user).filter(pk=payload.customer_id).first()
