@@ -8,3 +8,5 @@ menu("members", NavItem(_("Members"), "members:member-lookup", "person-vcard"), 
 add("members", NavItem(_("Member lookup"), "members:member-lookup", "upc-scan", "members.view_member"), 10)
 add("members", NavItem(_("Members"), "members:member-list", "people", "members.view_member"), 20)
 add("members", NavItem(_("Referrals"), "members:referral-list", "person-plus", "members.view_referral"), 30)
+add("members", NavItem(_("Events"), "members:event-list", "calendar-event", "members.view_clubevent"), 40)
+add("members", NavItem(_("Redemptions"), "members:redemption-list", "gift", "members.view_redemption"), 50)

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 
 from customers.identity import normalize_phone
 from customers.models import CustomerPhone
-from members.models import LedgerEntry, Member, Referral, TierChange
+from members.models import EventRegistration, LedgerEntry, Member, Referral, TierChange
+from members.selectors.events import benefits_for
 from members.services.ledger import ExpiringLot, available, expiring
 from members.services.tiers import qualifying_points
 from sales.models import Deal, Promise
@@ -77,6 +78,9 @@ class MemberPage:
     deals: list[Deal]
     referrals: list[Referral]
     promises: list[Promise] = field(default_factory=list)
+    redemptions: list = field(default_factory=list)
+    attended: list = field(default_factory=list)
+    benefits: list = field(default_factory=list)
 
 
 def member_page(*, member: Member, user) -> MemberPage:
@@ -97,6 +101,13 @@ def member_page(*, member: Member, user) -> MemberPage:
         promises=list(
             Promise.objects.visible_to(user).filter(customer_id=member.customer_id).open().order_by("due_on")[:10]
         ),
+        redemptions=list(member.redemptions.select_related("benefit").order_by("-created_at", "-id")[:10]),
+        attended=list(
+            EventRegistration.objects.filter(customer_id=member.customer_id, checked_in_at__isnull=False)
+            .select_related("event")
+            .order_by("-checked_in_at")[:10]
+        ),
+        benefits=benefits_for(member),
     )
 
 
@@ -107,3 +118,21 @@ def referral_list(*, user, status: str = "", project=None) -> QuerySet[Referral]
     if project is not None:
         rows = rows.filter(project=project)
     return rows.order_by("-created_at", "-id")
+
+
+def customer_by_number(*, user, query: str):
+    """The customer a card, member or phone number names (prospects have only a phone), within the scope."""
+    from customers.models import Customer
+
+    member = member_lookup(user=user, query=query)
+    if member is not None:
+        return member.customer
+    text = re.sub(r"[\s\-]", "", (query or "").strip())[:30]
+    try:
+        phone = normalize_phone(text)
+    except ValidationError:
+        return None
+    customer_id = CustomerPhone.objects.filter(number=phone).values_list("customer_id", flat=True).first()
+    if customer_id is None:
+        return None
+    return Customer.objects.visible_to(user).filter(pk=customer_id).first()

@@ -1,6 +1,8 @@
 """Writes of the member club, one module per part."""
 
+from .benefits import redemption_cancel, redemption_create, redemption_fulfil
 from .contracts import contract_cancelled, contract_points, contract_signed
+from .events import event_cancel_registration, event_check_in, event_create, event_register
 from .ledger import (
     available,
     balances_reconcile,
@@ -22,6 +24,13 @@ __all__ = [
     "available",
     "balances_reconcile",
     "contract_cancelled",
+    "event_cancel_registration",
+    "event_check_in",
+    "event_create",
+    "event_register",
+    "redemption_cancel",
+    "redemption_create",
+    "redemption_fulfil",
     "contract_points",
     "contract_signed",
     "expiring",

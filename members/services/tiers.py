@@ -58,7 +58,7 @@ def _change(member: Member, to_tier: Tier, *, reason: str, points: int, units: i
 @transaction.atomic
 def tier_promote(*, member: Member, by=None, now=None) -> bool:
     """Move the member up at once if they are owed a higher tier; True if they were promoted."""
-    member = Member.objects.select_for_update().select_related("tier").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("tier").get(pk=member.pk)
     points, units = qualifying_points(member, now=now), units_owned(member.customer_id)
     owed = tier_owed(points=points, units=units)
     if owed is None or owed.rank <= member.tier.rank:
@@ -76,7 +76,9 @@ def tiers_review(*, now=None) -> dict:
     for start in range(0, len(ids), 500):
         with transaction.atomic():
             for member in (
-                Member.objects.select_for_update().select_related("tier").filter(pk__in=ids[start : start + 500])
+                Member.objects.select_for_update(of=("self",))
+                .select_related("tier")
+                .filter(pk__in=ids[start : start + 500])
             ):
                 points, units = qualifying_points(member, now=now), units_owned(member.customer_id)
                 owed = tier_owed(points=points, units=units, tiers=tiers)

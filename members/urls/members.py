@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import members, referrals
+from members.views import events, members, referrals
 
 urlpatterns = [
     path("", members.member_lookup, name="member-lookup"),
@@ -10,4 +10,12 @@ urlpatterns = [
     path("<int:pk>/refer/", members.referral_create, name="referral-create"),
     path("enrol/<int:customer_pk>/", members.member_enrol, name="member-enrol"),
     path("referrals/", referrals.referral_list, name="referral-list"),
+    path("<int:pk>/redeem/", events.redeem, name="redeem"),
+    path("redemptions/", events.redemption_list, name="redemption-list"),
+    path("redemptions/<int:pk>/fulfil/", events.redemption_fulfil, name="redemption-fulfil"),
+    path("events/", events.event_list, name="event-list"),
+    path("events/new/", events.event_create, name="event-create"),
+    path("events/<int:pk>/", events.event_detail, name="event-detail"),
+    path("events/<int:pk>/register/", events.event_register, name="event-register"),
+    path("events/<int:pk>/check-in/", events.event_check_in, name="event-check-in"),
 ]

@@ -70,6 +70,7 @@ def member_detail(request, pk):
         "adjust_form": AdjustForm(),
         "can_adjust": request.user.has_perm("members.adjust_points"),
         "can_refer": request.user.has_perm("members.add_referral"),
+        "can_redeem": request.user.has_perm("members.add_redemption"),
     }
     return render(request, "members/member_detail.html", context)
 

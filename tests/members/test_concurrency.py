@@ -76,3 +76,36 @@ def test_concurrent_awards_with_one_key_write_one_entry(rep):
     assert len({entry.pk for entry in results}) == 1
     member.refresh_from_db()
     assert member.balance == 100
+
+
+def test_concurrent_redemptions_of_the_last_item_let_one_through(rep, member_staff):
+    from members.models import Benefit, Redemption
+
+    benefit = Benefit.objects.create(name="Design", name_zh="设计", points_price=100, stock=1)
+    members = []
+    for _ in range(4):
+        member = services.member_enrol(customer=CustomerFactory(owner=rep), by=rep)
+        services.points_earn(member=member, amount=100, reason="seed")
+        members.append(member)
+
+    def redeem(member):
+        return lambda: services.redemption_create(member=member, benefit=benefit, by=member_staff)
+
+    results, errors = race(*[redeem(member) for member in members])
+    assert all(error is None or isinstance(error, ValidationError) for error in errors), errors
+    assert Redemption.objects.count() == 1
+    benefit.refresh_from_db()
+    assert benefit.stock == 0
+    assert sum(Member.objects.filter(pk__in=[m.pk for m in members]).values_list("balance", flat=True)) == 300
+
+
+def test_concurrent_registrations_never_overbook(rep, member_staff):
+    event = services.event_create(by=member_staff, title="Forum", starts_at=timezone.now(), place="Hall", capacity=3)
+    guests = [CustomerFactory(owner=rep) for _ in range(6)]
+    _results, errors = race(
+        *[(lambda guest=guest: services.event_register(event=event, customer=guest)) for guest in guests]
+    )
+    assert errors == [None] * 6
+    statuses = sorted(event.registrations.values_list("status", flat=True))
+    assert statuses.count("registered") == 3
+    assert statuses.count("waitlisted") == 3
