@@ -43,6 +43,11 @@ app.conf.beat_schedule = {
         "task": "members.tasks.balances_reconcile_task",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Every morning at 08:30: birthday and purchase-anniversary greetings to members who consented.
+    "members-greetings": {
+        "task": "members.tasks.greetings_send_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # Once a year, on 1 January at 04:00: the tier review (the only time a member moves down a tier).
     "members-tiers-review": {
         "task": "members.tasks.tiers_review_task",

@@ -57,3 +57,12 @@ def tiers_review_task() -> dict:
     from members import services
 
     return services.tiers_review()
+
+
+@shared_task
+def greetings_send_task() -> dict:
+    from django.utils import timezone
+
+    from members import services
+
+    return services.greetings_send(day=timezone.localdate())

@@ -80,3 +80,15 @@ class ReferralFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {"status": self.cleaned_data["status"], "project": self.cleaned_data["project"]}
+
+
+class DashboardFilterForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.order_by("name"), required=False, empty_label=_("Any")
+    )
+    tier = forms.ModelChoiceField(label=_("Tier"), queryset=Tier.objects.all(), required=False, empty_label=_("Any"))
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"project": None, "tier": None}
+        return {"project": self.cleaned_data["project"], "tier": self.cleaned_data["tier"]}

@@ -10,3 +10,6 @@ add("members", NavItem(_("Members"), "members:member-list", "people", "members.v
 add("members", NavItem(_("Referrals"), "members:referral-list", "person-plus", "members.view_referral"), 30)
 add("members", NavItem(_("Events"), "members:event-list", "calendar-event", "members.view_clubevent"), 40)
 add("members", NavItem(_("Redemptions"), "members:redemption-list", "gift", "members.view_redemption"), 50)
+add("members", NavItem(_("Greetings"), "members:greetings", "balloon-heart", "members.view_member"), 60)
+# The dashboard sits in the shared Reports menu (executives and marketing).
+add("reports", NavItem(_("Member dashboard"), "members:dashboard", "person-vcard", "members.view_member_dashboard"), 60)

@@ -1,6 +1,7 @@
 """Writes of the member club, one module per part."""
 
 from .benefits import redemption_cancel, redemption_create, redemption_fulfil
+from .care import greetings_send
 from .contracts import contract_cancelled, contract_points, contract_signed
 from .events import event_cancel_registration, event_check_in, event_create, event_register
 from .ledger import (
@@ -28,6 +29,7 @@ __all__ = [
     "event_check_in",
     "event_create",
     "event_register",
+    "greetings_send",
     "redemption_cancel",
     "redemption_create",
     "redemption_fulfil",

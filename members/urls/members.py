@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import events, members, referrals
+from members.views import dashboard, events, members, referrals
 
 urlpatterns = [
     path("", members.member_lookup, name="member-lookup"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/redeem/", events.redeem, name="redeem"),
     path("redemptions/", events.redemption_list, name="redemption-list"),
     path("redemptions/<int:pk>/fulfil/", events.redemption_fulfil, name="redemption-fulfil"),
+    path("dashboard/", dashboard.member_dashboard, name="dashboard"),
+    path("care/", members.greetings_list, name="greetings"),
     path("events/", events.event_list, name="event-list"),
     path("events/new/", events.event_create, name="event-create"),
     path("events/<int:pk>/", events.event_detail, name="event-detail"),

@@ -1,5 +1,7 @@
 """Member pages: the lookup box, the member list, the member page (card, balance, ledger), enrol, adjust."""
 
+import datetime
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -128,3 +130,19 @@ def referral_create(request, pk):
             messages.success(request, _("Referral of %(name)s registered.") % {"name": referral.referred.name})
             return redirect(member.get_absolute_url())
     return render(request, "members/referral_form.html", {"member": member, "form": form})
+
+
+@permission_required("members.view_member", raise_exception=True)
+def greetings_list(request):
+    """Whom to greet today and in the coming week (member staff: everyone; reps: their own customers)."""
+    from django.utils import timezone
+
+    from members.selectors.care import greetings_due
+
+    today = timezone.localdate()
+    user = None if request.user.has_perm("members.view_member_dashboard") else request.user
+    days = []
+    for offset in range(7):
+        day = today + datetime.timedelta(days=offset)
+        days.append((day, greetings_due(day=day, user=user)))
+    return render(request, "members/greetings.html", {"days": days})
