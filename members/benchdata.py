@@ -60,7 +60,19 @@ def generate(*, members: int, entries: int, log=print) -> None:
                     kind = "earn"
                     expires = add_months(timezone.localdate(created), EXPIRY_MONTHS).isoformat()
                 balance += amount
-                yield (str(member_id), kind, str(amount), "", "bench", "", r"\N", "", expires, created.isoformat(), r"\N")
+                yield (
+                    str(member_id),
+                    kind,
+                    str(amount),
+                    "",
+                    "bench",
+                    "",
+                    r"\N",
+                    "",
+                    expires,
+                    created.isoformat(),
+                    r"\N",
+                )
             balances[member_id] = balance
 
     started = time.perf_counter()
@@ -68,8 +80,20 @@ def generate(*, members: int, entries: int, log=print) -> None:
     with indexes_dropped(member_table):
         rate = copy_rows(
             member_table,
-            ["id", "customer_id", "number", "card_no", "joined_on", "channel", "tier_id", "status", "balance",
-             "last_activity_at", "created_at", "created_by_id"],
+            [
+                "id",
+                "customer_id",
+                "number",
+                "card_no",
+                "joined_on",
+                "channel",
+                "tier_id",
+                "status",
+                "balance",
+                "last_activity_at",
+                "created_at",
+                "created_by_id",
+            ],
             member_rows(),
             total=len(customer_ids),
         )
@@ -77,8 +101,19 @@ def generate(*, members: int, entries: int, log=print) -> None:
     with indexes_dropped(ledger_table):
         rate = copy_rows(
             ledger_table,
-            ["member_id", "kind", "amount", "rule", "reason", "source_type", "source_id", "key", "expires_on",
-             "created_at", "by_id"],
+            [
+                "member_id",
+                "kind",
+                "amount",
+                "rule",
+                "reason",
+                "source_type",
+                "source_id",
+                "key",
+                "expires_on",
+                "created_at",
+                "by_id",
+            ],
             ledger_rows(),
             total=len(customer_ids) * per_member,
         )
@@ -91,7 +126,7 @@ def generate(*, members: int, entries: int, log=print) -> None:
         )
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{member_table}', 'id'), (SELECT MAX(id) FROM {member_table}))"
+                f"SELECT setval(pg_get_serial_sequence('{member_table}', 'id'), (SELECT MAX(id) FROM {member_table}))"  # noqa: S608
             )
     analyze(member_table, ledger_table)
     log(f"members bench data in {time.perf_counter() - started:.1f}s")

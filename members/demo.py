@@ -19,14 +19,36 @@ BENEFITS = [
 ]
 
 
+DESK_USER = "desk.he"
+
+
+def _desk_user():
+    """The member desk's demo login (role member_service, password crm_site.seeding.DEMO_PASSWORD)."""
+    from crm_site.roles import assign_role
+    from crm_site.seeding import DEMO_PASSWORD
+
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=DESK_USER, defaults={"first_name": "Min 何敏", "last_name": "He", "email": "desk.he@example.com"}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    assign_role(user, "member_service")
+    return user
+
+
 def seed(stdout) -> None:
     User = get_user_model()
-    staff = User.objects.filter(is_superuser=True).first() or User.objects.order_by("id").first()
+    desk = _desk_user()
+    staff = User.objects.filter(is_superuser=True).first() or desk
     for deal in Deal.objects.contracts().select_related("customer")[:200]:
         services.contract_signed(deal=deal)
-    desk = [] if Member.objects.filter(channel=Member.Channel.DESK).exists() else Customer.objects.filter(
-        membership__isnull=True
-    ).order_by("id")[:20]
+    desk = (
+        []
+        if Member.objects.filter(channel=Member.Channel.DESK).exists()
+        else Customer.objects.filter(membership__isnull=True).order_by("id")[:20]
+    )
     for customer in desk:
         member = services.member_ensure(customer=customer, by=staff)
         services.points_earn(member=member, amount=500, reason="Welcome", key=f"demo:welcome:{member.pk}")

@@ -19,16 +19,28 @@ def test_the_demo_seed_twice_changes_nothing(rep, admin_user, project_a):
         customer = CustomerFactory(owner=rep)
         DealFactory(
             opportunity=OpportunityFactory(customer=customer, project=project_a),
-            stage="contract", price=Decimal("3000000"), contract_no=f"HT-D{number}",
+            stage="contract",
+            price=Decimal("3000000"),
+            contract_no=f"HT-D{number}",
         )
     for _ in range(5):
         CustomerFactory(owner=rep)
     demo.seed(StringIO())
-    counts = [Member.objects.count(), LedgerEntry.objects.count(), Benefit.objects.count(),
-              ClubEvent.objects.count(), Referral.objects.count()]
+    counts = [
+        Member.objects.count(),
+        LedgerEntry.objects.count(),
+        Benefit.objects.count(),
+        ClubEvent.objects.count(),
+        Referral.objects.count(),
+    ]
     demo.seed(StringIO())
-    assert counts == [Member.objects.count(), LedgerEntry.objects.count(), Benefit.objects.count(),
-                      ClubEvent.objects.count(), Referral.objects.count()]
+    assert counts == [
+        Member.objects.count(),
+        LedgerEntry.objects.count(),
+        Benefit.objects.count(),
+        ClubEvent.objects.count(),
+        Referral.objects.count(),
+    ]
     assert counts[0] >= 8 and counts[3] == 1 and counts[4] == 1
     assert services.balances_reconcile() == []
 
