@@ -7,7 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
     # Mounted by crm_site (urls.py, api): the foundation names no domain app.
     url_modules = [("members/", "members.urls")]
-    api_routers = [("/members/", "members.api.members.router")]
+    # The events router first: its fixed paths (/events/, /benefits/) must not be read as a member id.
+    api_routers = [("/members/", "members.api.events.router"), ("/members/", "members.api.members.router")]
 
     def ready(self):
         from members import (

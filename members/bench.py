@@ -25,15 +25,15 @@ def _with(build):
     return url
 
 
-register(Scenario("members.lookup_card", "marketing", _with(lambda m: f"/members/?q={m.card_no}"), note="302"))
+register(Scenario("members.lookup_card", "executive", _with(lambda m: f"/members/?q={m.card_no}"), note="302"))
 register(
-    Scenario("members.lookup_phone", "marketing", _with(lambda m: f"/members/?q={quote(m.customer.phone)}"), note="302")
+    Scenario("members.lookup_phone", "executive", _with(lambda m: f"/members/?q={quote(m.customer.phone)}"), note="302")
 )
-register(Scenario("members.page", "marketing", _with(lambda m: f"/members/{m.pk}/")))
-register(Scenario("members.list", "marketing", lambda user: "/members/list/"))
+register(Scenario("members.page", "executive", _with(lambda m: f"/members/{m.pk}/")))
+register(Scenario("members.list", "executive", lambda user: "/members/list/"))
 register(Scenario("members.list_rep", "sales_rep", lambda user: "/members/list/", note="own customers only"))
-register(Scenario("members.list_tier", "marketing", lambda user: "/members/list/?tier=2&status=active"))
+register(Scenario("members.list_tier", "executive", lambda user: "/members/list/?tier=2&status=active"))
 register(Scenario("members.dashboard", "executive", lambda user: "/members/dashboard/"))
 register(
-    Scenario("api.members.lookup", "marketing", _with(lambda m: f"/api/v1/members/lookup/?q={m.card_no}"), api=True)
+    Scenario("api.members.lookup", "executive", _with(lambda m: f"/api/v1/members/lookup/?q={m.card_no}"), api=True)
 )

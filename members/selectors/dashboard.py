@@ -76,7 +76,9 @@ def dashboard(*, user, project=None, tier=None, now=None) -> dict[str, Table]:
     cutoff = now - datetime.timedelta(days=rules.dormant_days)
     activity = members.aggregate(
         total=Count("id"),
-        active=Count("id", filter=Q(last_activity_at__gte=cutoff) | Q(customer__last_contact_at__gte=cutoff)),
+        # last_activity_at moves with every ledger entry (events attended earn points) and every logged contact
+        # (members.receivers): one table, no join to the customer files.
+        active=Count("id", filter=Q(last_activity_at__gte=cutoff)),
         points=Sum("balance"),
     )
     active, total = activity["active"], activity["total"]

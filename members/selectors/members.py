@@ -4,10 +4,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
+from crm_site.scope import reach
 from customers.identity import normalize_phone
-from customers.models import CustomerPhone
+from customers.models import Customer, CustomerPhone
 from members.models import EventRegistration, LedgerEntry, Member, Referral, TierChange
 from members.selectors.events import benefits_for
 from members.services.ledger import ExpiringLot, available, expiring
@@ -39,10 +40,24 @@ def member_lookup(*, user, query: str) -> Member | None:
     return members.filter(customer_id=customer_id).first()
 
 
+SCOPED_IDS = 20_000  # a scope of up to this many customer files is resolved to their ids first
+
+
+def _scoped_members(user) -> tuple[QuerySet[Member], bool]:
+    """The members `user` may see, and whether the scope was resolved to a (small) list of customer ids."""
+    if reach(user).everything:
+        return Member.objects.all(), False
+    ids = list(Customer.objects.visible_to(user).order_by().values_list("pk", flat=True)[: SCOPED_IDS + 1])
+    if len(ids) <= SCOPED_IDS:
+        return Member.objects.filter(customer_id__in=ids), True
+    return Member.objects.visible_to(user), False
+
+
 def member_list(
     *, user, tier=None, status: str = "", project=None, search: str = "", joined_from=None, joined_to=None
 ) -> QuerySet[Member]:
-    members = Member.objects.visible_to(user).select_related("customer", "tier")
+    members, resolved = _scoped_members(user)
+    members = members.select_related("customer", "tier")
     if tier is not None:
         members = members.filter(tier=tier)
     if status:
@@ -55,7 +70,11 @@ def member_list(
         members = members.filter(joined_on__lte=joined_to)
     if search:
         members = members.filter(customer__name__startswith=search)
-    return members.order_by("-joined_on", "-id")
+    if not resolved:
+        return members.order_by("-joined_on", "-id")
+    # A rep's few hundred members are found by customer id and sorted: ordered by the joined index, PostgreSQL
+    # would walk all 300,000 members and drop the unseen ones (450 ms). NULLS LAST is an order the index cannot give.
+    return members.order_by(F("joined_on").desc(nulls_last=True), F("id").desc(nulls_last=True))
 
 
 def member_get(*, user, pk: int) -> Member | None:

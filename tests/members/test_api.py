@@ -80,3 +80,30 @@ def test_referrals_through_the_api(client, member, member_staff):
     assert refused.status_code == 422
     assert "already a customer" in refused.content.decode()
     assert call("get", f"/{member.pk}/referrals/").json()["count"] == 1
+
+
+def test_redeem_register_and_check_in_through_the_api(client, member, member_staff):
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import Benefit
+
+    services.points_earn(member=member, amount=500, reason="x")
+    benefit = Benefit.objects.create(name="Voucher", name_zh="券", points_price=200, stock=1)
+    event = services.event_create(
+        by=member_staff, title="Forum", starts_at=timezone.now() + datetime.timedelta(days=1), place="Hall", capacity=5
+    )
+    call = api(client, member_staff)
+    assert [item["id"] for item in call("get", "/benefits/").json()["items"]] == [benefit.pk]
+    assert call("post", f"/{member.pk}/redemptions/", {"benefit_id": benefit.pk}).status_code == 201
+    assert call("post", f"/{member.pk}/redemptions/", {"benefit_id": benefit.pk}).status_code == 422  # out of stock
+    assert call("get", "/events/").json()["items"][0]["capacity"] == 5
+    registered = call("post", f"/events/{event.pk}/registrations/", {"number": member.card_no})
+    assert registered.json()["status"] == "registered"
+    checked = call("post", f"/events/{event.pk}/check-in/", {"number": member.customer.phone})
+    assert checked.status_code == 200
+    assert checked.json()["checked_in_at"] is not None
+    assert call("post", f"/events/{event.pk}/check-in/", {"number": "000000000000"}).status_code == 404
+    member.refresh_from_db()
+    assert member.balance == 500 - 200 + 100
