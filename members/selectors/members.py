@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, QuerySet
 
 from crm_site.scope import reach
@@ -40,17 +41,21 @@ def member_lookup(*, user, query: str) -> Member | None:
     return members.filter(customer_id=customer_id).first()
 
 
-SCOPED_IDS = 20_000  # a scope of up to this many customer files is resolved to their ids first
-
-
 def _scoped_members(user) -> tuple[QuerySet[Member], bool]:
-    """The members `user` may see, and whether the scope was resolved to a (small) list of customer ids."""
+    """The members `user` may see, and whether the scope was narrowed to the user's customer files first.
+
+    On PostgreSQL `customer_id = ANY(ARRAY(<the visible customers>))`: the planner then probes the members' unique
+    customer index once per customer (a rep: ~2,500 probes) instead of joining all 300,000 members; elsewhere the
+    ids are read first (SQLite, small data).
+    """
     if reach(user).everything:
         return Member.objects.all(), False
-    ids = list(Customer.objects.visible_to(user).order_by().values_list("pk", flat=True)[: SCOPED_IDS + 1])
-    if len(ids) <= SCOPED_IDS:
-        return Member.objects.filter(customer_id__in=ids), True
-    return Member.objects.visible_to(user), False
+    customers = Customer.objects.visible_to(user).order_by().values("pk")
+    if connection.vendor == "postgresql":
+        sql, params = customers.query.sql_with_params()
+        column = f'"{Member._meta.db_table}"."customer_id"'
+        return Member.objects.extra(where=[f"{column} = ANY(ARRAY({sql}))"], params=params), True  # noqa: S610
+    return Member.objects.filter(customer_id__in=list(customers.values_list("pk", flat=True))), True
 
 
 def member_list(
