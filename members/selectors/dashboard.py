@@ -112,6 +112,28 @@ def dashboard(*, user, project=None, tier=None, now=None) -> dict[str, Table]:
         [_("Referrals"), _("Signed a contract"), _("Conversion"), _("Rewarded"), _("Reversed"), _("Partner paid")],
         [[counts["total"], counts["converted"], rate, counts["rewarded"], counts["reversed"], counts["partner"]]],
     )
+    by = {"converted": Count("id", filter=~Q(status=Referral.Status.OPEN))}
+    for key, status in (("rewarded", Referral.Status.REWARDED), ("reversed", Referral.Status.REVERSED)):
+        by[key] = Count("id", filter=Q(status=status))
+    header = [_("Referrals"), _("Signed a contract"), _("Rewarded"), _("Reversed")]
+    tables["referrers"] = Table(
+        "referrers",
+        _("Referrals by referrer"),
+        [_("Referrer"), *header],
+        [
+            [row["referrer__name"], row["total"], row["converted"], row["rewarded"], row["reversed"]]
+            for row in referrals.values("referrer__name").annotate(total=Count("id"), **by).order_by("-total")[:20]
+        ],
+    )
+    tables["referral_projects"] = Table(
+        "referral_projects",
+        _("Referrals by project"),
+        [_("Project"), *header],
+        [
+            [row["project__name"] or "—", row["total"], row["converted"], row["rewarded"], row["reversed"]]
+            for row in referrals.values("project__name").annotate(total=Count("id"), **by).order_by("-total")[:20]
+        ],
+    )
     tables["events"] = Table(
         "events",
         _("Upcoming events"),

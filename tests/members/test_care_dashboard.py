@@ -120,3 +120,13 @@ def test_the_dashboard_is_scoped_and_exports_what_it_shows(client, rep, other_re
     client.force_login(org["marketing"])
     assert client.get(reverse("members:dashboard")).status_code == 200
     assert Member.objects.count() == 2
+
+
+def test_the_referral_report_by_referrer_and_project(client, rep, executive, project_a):
+    member = enrolled(rep, name="Referrer Ren")
+    services.referral_create(referrer=member.customer, name="A", phone="13911110001", by=rep, project=project_a)
+    services.referral_create(referrer=member.customer, name="B", phone="13911110002", by=rep)
+    client.force_login(executive)
+    tables = {table.key: table for table in client.get(reverse("members:dashboard")).context["tables"]}
+    assert tables["referrers"].rows == [["Referrer Ren", 2, 0, 0, 0]]
+    assert sorted(tables["referral_projects"].rows) == sorted([["Project A", 1, 0, 0, 0], ["—", 1, 0, 0, 0]])
