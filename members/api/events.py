@@ -41,7 +41,7 @@ class RedemptionOut(Schema):
     created_at: datetime.datetime
 
 
-class EventOut(Schema):
+class ClubEventOut(Schema):
     id: int
     title: str
     kind: str
@@ -56,7 +56,7 @@ class GuestIn(Schema):
     number: str = Field(min_length=1, max_length=30, description="The guest's card, member or phone number.")
 
 
-class RegistrationOut(Schema):
+class EventRegistrationOut(Schema):
     id: int
     event_id: int
     customer_id: int
@@ -81,7 +81,7 @@ def redeem(request, member_id: int, payload: RedemptionIn):
     return Status(201, services.redemption_create(member=member, benefit=benefit, by=request.user))
 
 
-@router.get("/events/", response=list[EventOut])
+@router.get("/events/", response=list[ClubEventOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_events(request):
     require_perm(request, "members.view_clubevent")
@@ -96,14 +96,14 @@ def _guest(request, event_id: int, number: str):
     return event, customer
 
 
-@router.post("/events/{event_id}/registrations/", response={201: RegistrationOut})
+@router.post("/events/{event_id}/registrations/", response={201: EventRegistrationOut})
 def register(request, event_id: int, payload: GuestIn):
     require_perm(request, "members.add_eventregistration")
     event, customer = _guest(request, event_id, payload.number)
     return Status(201, services.event_register(event=event, customer=customer, by=request.user))
 
 
-@router.post("/events/{event_id}/check-in/", response={200: RegistrationOut})
+@router.post("/events/{event_id}/check-in/", response={200: EventRegistrationOut})
 def check_in(request, event_id: int, payload: GuestIn):
     require_perm(request, "members.change_clubevent")
     event, customer = _guest(request, event_id, payload.number)

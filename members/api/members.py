@@ -17,7 +17,7 @@ from members.models import LedgerEntry, Member, Referral
 router = Router(tags=["members"])
 
 
-class MemberOut(Schema):
+class ClubMemberOut(Schema):
     id: int
     customer_id: int
     name: str
@@ -42,7 +42,7 @@ class EnrolIn(Schema):
 
 
 class LookupQuery(Schema):
-    q: str = Field(min_length=1, max_length=30, description="A card number, member number or phone number.")
+    q: str = Field("", max_length=30, description="A card number, member number or phone number.")
 
 
 class EntryOut(Schema):
@@ -87,7 +87,7 @@ def _member(request, member_id: int) -> Member:
     return member
 
 
-@router.get("/lookup/", response={200: MemberOut, 404: ErrorDetail})
+@router.get("/lookup/", response={200: ClubMemberOut, 404: ErrorDetail})
 def lookup_member(request, query: Query[LookupQuery]):
     require_perm(request, "members.view_member")
     member = selectors.member_lookup(user=request.user, query=query.q)
@@ -96,20 +96,20 @@ def lookup_member(request, query: Query[LookupQuery]):
     return member
 
 
-@router.get("/", response=list[MemberOut])
+@router.get("/", response=list[ClubMemberOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_members(request):
     require_perm(request, "members.view_member")
     return selectors.member_list(user=request.user)
 
 
-@router.get("/{member_id}/", response=MemberOut)
+@router.get("/{member_id}/", response=ClubMemberOut)
 def get_member(request, member_id: int):
     require_perm(request, "members.view_member")
     return _member(request, member_id)
 
 
-@router.post("/", response={201: MemberOut, 404: ErrorDetail})
+@router.post("/", response={201: ClubMemberOut, 404: ErrorDetail})
 def enrol_member(request, payload: EnrolIn):
     require_perm(request, "members.add_member")
     customer = Customer.objects.visible_to(request.user).filter(pk=payload.customer_id).first()

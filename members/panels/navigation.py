@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from crm_site import home
 from crm_site.navigation import NavItem, add, menu
 
 menu("members", NavItem(_("Members"), "members:member-lookup", "person-vcard"), 45)
@@ -14,6 +13,3 @@ add("members", NavItem(_("Redemptions"), "members:redemption-list", "gift", "mem
 add("members", NavItem(_("Greetings"), "members:greetings", "balloon-heart", "members.view_member"), 60)
 # The dashboard sits in the shared Reports menu (executives and marketing).
 add("reports", NavItem(_("Member dashboard"), "members:dashboard", "person-vcard", "members.view_member_dashboard"), 60)
-
-# The member desk lands on the lookup box (roles whose own pages come first register a lower order).
-home.register(permission="members.adjust_points", url_name="members:member-lookup", order=60)

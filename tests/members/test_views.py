@@ -120,10 +120,3 @@ def test_the_member_page_in_chinese(client, member_staff, member):
     content = response.content.decode()
     assert "银卡" in content
     assert "可用积分" in content
-
-
-def test_member_desk_staff_land_on_the_lookup_box(client, member_staff):
-    client.force_login(member_staff)
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response.url == reverse("members:member-lookup")
