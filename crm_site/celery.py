@@ -28,6 +28,16 @@ app.conf.beat_schedule = {
         "task": "sales.tasks.registrations_expire_task",
         "schedule": crontab(hour=2, minute=20),
     },
+    # Every 5 minutes: breached tickets are escalated to the service manager (once each); agents hear of
+    # tickets passing the near-breach share.
+    "service-escalate": {
+        "task": "service.tasks.escalate_breached_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "service-near-breach": {
+        "task": "service.tasks.near_breach_notify_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Every minute: scheduled sends that are due start; stalled deliveries (messages, webhooks) carry on.
     "outreach-tick": {
         "task": "outreach.tasks.outreach_tick_task",

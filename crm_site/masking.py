@@ -3,6 +3,8 @@ view is written to the access log.
 
 A viewer sees a record's sensitive fields when their role has `crm_site.view_sensitive`, or when
 they own the record (a rep must be able to call their own customer). Either way the view is logged.
+One field may be opened to a further permission (`allow_field("phone", "service.call_customer")`: service
+staff must call the buyers they serve, yet see no ID number or income); those views are logged too.
 """
 
 from crm_site.models import AccessLog
@@ -38,6 +40,23 @@ def mask_text(value) -> str:
 MASKERS = {"phone": mask_phone, "id_number": mask_id_number}
 
 
+FIELD_PERMISSIONS: dict[str, list[str]] = {}
+
+
+def allow_field(field: str, permission: str) -> None:
+    """Holders of `permission` see `field` unmasked (on records in their scope), whatever else is masked."""
+    permissions = FIELD_PERMISSIONS.setdefault(field, [])
+    if permission not in permissions:
+        permissions.append(permission)
+
+
+def may_see_field(user, field: str, obj=None, owner_field: str = "owner_id") -> bool:
+    """Whether `user` sees this one field of `obj` unmasked."""
+    if may_see(user, obj, owner_field):
+        return True
+    return user.is_authenticated and any(user.has_perm(permission) for permission in FIELD_PERMISSIONS.get(field, ()))
+
+
 def may_see(user, obj=None, owner_field: str = "owner_id") -> bool:
     """Whether `user` sees `obj`'s sensitive fields unmasked."""
     if not user.is_authenticated:
@@ -54,6 +73,8 @@ def masked(field: str, value) -> str:
 def reveal(user, objects, fields, *, purpose: str = AccessLog.Purpose.VIEW, request=None, owner_field="owner_id"):
     """Set `obj.shown[field]` to the value or its mask for each object; log the unmasked ones.
 
+    `obj.sensitive_visible` tells whether every sensitive field is open, `obj.unmasked[field]` each field.
+
     One INSERT for the whole batch, whatever the number of objects.
     """
     logs = []
@@ -62,10 +83,13 @@ def reveal(user, objects, fields, *, purpose: str = AccessLog.Purpose.VIEW, requ
         visible = may_see(user, obj, owner_field)
         obj.shown = {}
         obj.sensitive_visible = visible
+        obj.unmasked = {}
         revealed = []
         for field in fields:
             value = getattr(obj, field, "")
-            if visible:
+            field_visible = visible or may_see_field(user, field, obj, owner_field)
+            obj.unmasked[field] = field_visible
+            if field_visible:
                 obj.shown[field] = "" if value is None else value
                 if value not in (None, ""):
                     revealed.append(field)

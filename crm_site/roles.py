@@ -135,7 +135,7 @@ ROLES = [
     Role(
         "service_manager",
         _("Service manager"),
-        Scope.DEPARTMENT_TREE,
+        Scope.SERVED_PROJECTS,
         (*DIRECTORY, "customers.view_customer", "sales.view_project", "sales.view_deal", "sales.view_promise"),
     ),
     Role(

@@ -7,12 +7,20 @@ A staff member's data scope (StaffProfile.scope) names the rows they may read:
 - department: own + rows owned by members of their own team/department;
 - department_tree: own + rows owned by members of their team and every team below it;
 - projects: own + rows attached to the projects they are assigned to;
+- served_projects: own + rows attached to every project a member of their team (or a team below it) is
+  assigned to: the projects their department serves (a service manager);
 - all: every row (executives, admins, superusers).
+
+Rows may also be reached through another app's relation to the covered projects or to the user (a customer
+holding a contract or a ticket in a served project, a ticket assigned to the user): an app declares it with
+`relate("customers.Customer", provider)`, `provider(user, reach) -> ids`; querysets add `related_q(user, label)`.
+crm_site names no domain app: the providers live in the apps that own the relations.
 
 Each model with owned rows offers `Model.objects.visible_to(user)`, built on `scope_q`.
 The computed sets are memoised on the user object, so one request pays for them once.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -78,6 +86,14 @@ def reach(user) -> Reach:
             team_ids = subtree_ids([staff.team_id])
         elif staff.scope == Scope.PROJECTS:
             project_ids = set(staff.projects.values_list("id", flat=True))
+        elif staff.scope == Scope.SERVED_PROJECTS:
+            team_ids = served_teams = subtree_ids([staff.team_id]) if staff.team_id else set()
+            project_ids = set(staff.projects.values_list("id", flat=True))
+            project_ids |= set(
+                StaffProfile.projects.through.objects.filter(staffprofile__team_id__in=served_teams).values_list(
+                    "project_id", flat=True
+                )
+            )
         user_ids = {user.pk}
         if team_ids:
             user_ids |= set(StaffProfile.objects.filter(team_id__in=team_ids).values_list("user_id", flat=True))
@@ -97,6 +113,43 @@ def scope_q(user, *, owner_field: str = "owner", project_field: str | None = Non
     if project_field and covered.project_ids:
         q |= Q(**{f"{project_field}__in": sorted(covered.project_ids)})
     return q
+
+
+RELATED: dict[str, list[Callable]] = {}
+
+
+def relate(label: str, provider: Callable) -> None:
+    """Rows of model `label` a user also reaches: `provider(user, reach) -> iterable of primary keys`."""
+    providers = RELATED.setdefault(label, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def related_ids(user, label: str) -> frozenset:
+    """The extra rows of `label` the registered relations give `user` (memoised on the user)."""
+    cache = getattr(user, "_crm_related", None)
+    if cache is None:
+        cache = {}
+        if user.is_authenticated:
+            user._crm_related = cache
+    if label in cache:
+        return cache[label]
+    covered = reach(user)
+    ids: set = set()
+    if user.is_authenticated and user.is_active and not covered.everything:
+        for provider in RELATED.get(label, []):
+            ids.update(provider(user, covered))
+    cache[label] = frozenset(ids)
+    return cache[label]
+
+
+def related_q(user, label: str) -> Q | None:
+    """A Q for the rows of `label` reached through registered relations, or None when there are none.
+
+    The ids are resolved first: an OR with a subquery would keep PostgreSQL from the owner index.
+    """
+    ids = related_ids(user, label)
+    return Q(pk__in=sorted(ids)) if ids else None
 
 
 def team_q(user, *, team_field: str = "pk") -> Q:

@@ -65,6 +65,7 @@ class StaffProfile(models.Model):
         DEPARTMENT = "department", _("Own department")
         DEPARTMENT_TREE = "department_tree", _("Department and sub-departments")
         PROJECTS = "projects", _("Assigned projects")
+        SERVED_PROJECTS = "served_projects", _("Projects the department serves")
         ALL = "all", _("All records")
 
     user = models.OneToOneField(

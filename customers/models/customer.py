@@ -21,7 +21,7 @@ class CustomerQuerySet(ScopedQuerySet):
         The extra sets are resolved to id lists first: an OR with a subquery would stop PostgreSQL
         from using the owner index on a million rows.
         """
-        from crm_site.scope import reach, scope_q
+        from crm_site.scope import reach, related_q, scope_q
 
         covered = reach(user)
         if covered.everything:
@@ -37,6 +37,9 @@ class CustomerQuerySet(ScopedQuerySet):
                 q |= models.Q(pk__in=shared)
         if covered.team_ids:
             q |= models.Q(owner__isnull=True, team_id__in=sorted(covered.team_ids))
+        related = related_q(user, "customers.Customer")
+        if related is not None:
+            q |= related
         return self.filter(q)
 
     def in_pool(self):

@@ -138,7 +138,7 @@ def customer_detail(request, pk):
         masking.mask_changes(history, selectors.SENSITIVE_FIELDS)
     phones = list(customer.phones.order_by("-primary", "id"))
     for phone in phones:
-        phone.shown = phone.number if customer.sensitive_visible else masking.mask_phone(phone.number)
+        phone.shown = phone.number if customer.unmasked["phone"] else masking.mask_phone(phone.number)
     context = {
         "customer": customer,
         "custom_rows": customfields.display_rows(selectors.ENTITY, customer.custom),

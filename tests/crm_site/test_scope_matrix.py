@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 
 from crm_site.models import StaffProfile
 from customers.models import Customer
+from sales.models import Deal
 from tests.factories import CustomerFactory
+from tests.sales.factories import DealFactory, OpportunityFactory
 
 User = get_user_model()
 
@@ -23,7 +25,10 @@ RECORDS = {
     "other_team": ("other_rep", "13800135303", False),
     "team_lead_own": ("team_lead", "13800135404", False),
     "project_a": ("other_rep", "13800135505", True),
+    # a buyer holding a contract in project_a (the file itself names no project): service staff serve them
+    "buyer_in_a": ("other_rep", "13800135606", False),
 }
+BUYERS_IN_PROJECT_A = {"buyer_in_a"}
 ALL_RECORDS = frozenset(RECORDS)
 COMMON_FRAGMENT = "00135"  # a part of every phone above
 
@@ -31,15 +36,15 @@ EXPECTED_VISIBLE = {
     # own: only what they own
     "rep": {"rep_own"},
     "other_rep_same_team": {"teammate"},
-    "other_rep": {"other_team", "project_a"},
+    "other_rep": {"other_team", "project_a", "buyer_in_a"},
     # subordinates: own + members of the teams they manage, recursively
     "team_lead": {"rep_own", "teammate", "team_lead_own"},
-    "south_lead": {"other_team", "project_a"},
+    "south_lead": {"other_team", "project_a", "buyer_in_a"},
     "director": set(ALL_RECORDS),  # manages Sales Department, so North and South below it
-    # projects: own + rows attached to their projects
-    "service_agent": {"project_a"},
-    # department_tree of Customer Service: nobody there owns any of these
-    "service_manager": set(),
+    # projects: own + rows attached to their projects + customers holding a contract there (crm_site.scope.relate)
+    "service_agent": {"project_a", "buyer_in_a"},
+    # served_projects: the projects the members of Customer Service are assigned to (the agent's project_a)
+    "service_manager": {"project_a", "buyer_in_a"},
     # all
     "executive": set(ALL_RECORDS),
     "marketing": set(ALL_RECORDS),
@@ -71,6 +76,9 @@ def records(org, project_a):
             team=owner.staff.team,
             project=project_a if on_project else None,
         )
+        if label in BUYERS_IN_PROJECT_A:
+            opportunity = OpportunityFactory(customer=made[label], project=project_a)
+            DealFactory(opportunity=opportunity, stage=Deal.Stage.CONTRACT, contract_no=f"HT-{label}")
     return made
 
 
@@ -215,7 +223,7 @@ def test_department_tree_scope_reaches_every_team_below_the_own(org, records):
 def test_department_tree_scope_of_a_leaf_team_equals_its_members(org, records):
     other_rep = set_scope(org["other_rep"], StaffProfile.Scope.DEPARTMENT_TREE)
     visible = set(Customer.objects.visible_to(other_rep).values_list("pk", flat=True))
-    assert labels_of(visible, records) == {"other_team", "project_a"}
+    assert labels_of(visible, records) == {"other_team", "project_a", "buyer_in_a"}  # other_rep owns all three
 
 
 def test_department_scope_applies_to_the_pages_too(client, org, records):
@@ -237,7 +245,7 @@ def test_projects_scope_includes_records_the_agent_owns(org, records):
     agent = fresh(org["service_agent"])
     own = CustomerFactory(name="Agent's own", phone="13800136606", owner=agent, team=agent.staff.team)
     visible = set(Customer.objects.visible_to(agent).values_list("pk", flat=True))
-    assert visible == {records["project_a"].pk, own.pk}
+    assert visible == {records["project_a"].pk, records["buyer_in_a"].pk, own.pk}
 
 
 def test_inactive_user_sees_no_customers(org, records):

@@ -60,8 +60,8 @@ PUBLIC = {
     "api:openapi-view": {200},
     "api:api-root": {404},
 }
-# Customer-facing pages without login (crm_site/urls.py mounts customers.urls.public here).
-PUBLIC_PREFIXES = ("/inquire/", "/unsubscribe/")
+# Customer-facing pages without login (apps mount their public URL modules here: customers, outreach, service).
+PUBLIC_PREFIXES = ("/inquire/", "/unsubscribe/", "/my-home/")
 
 CAST = [
     "rep",

@@ -1,0 +1,17 @@
+"""Celery tasks of service (thin: the work is in services)."""
+
+from celery import shared_task
+
+
+@shared_task
+def escalate_breached_task() -> int:
+    from service.services.sla import escalate_breached
+
+    return escalate_breached()
+
+
+@shared_task
+def near_breach_notify_task() -> int:
+    from service.services.sla import near_breach_notify
+
+    return near_breach_notify()
