@@ -22,6 +22,10 @@ LOCALE_IGNORE := --ignore .venv --ignore staticfiles --ignore node_modules --ign
 
 # Local development: DEBUG on (allows the built-in development secret key).
 DEV_ENV := DEBUG=true
+# `make run` serves like production does (DEBUG off: real 403 / 404 pages) with a local key kept in .env and
+# static files served by runserver; `make run DEBUG=true` gives the developer's debug pages back.
+DEBUG ?= false
+RUN_ENV = DEBUG=$(DEBUG) MANIFEST_STATIC=false
 # Production-like settings for `check --deploy`, with a fresh random key each run.
 PROD_ENV = DEBUG=false HTTPS=true CRM_TESTING=false ALLOWED_HOSTS=crm.example.com \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
@@ -32,7 +36,7 @@ BENCH_ENV ?= DEBUG=false CRM_TESTING=false MANIFEST_STATIC=false \
 .PHONY: help venv run test check lint format messages bench prod worker beat system-deps clean
 
 help:
-	@echo "make run       migrate, compile translations, seed demo data, serve on $(HOST):$(PORT)"
+	@echo "make run       migrate, compile translations, seed demo data, serve on $(HOST):$(PORT) (DEBUG off; DEBUG=true for debug pages)"
 	@echo "make test      pytest: parallel suite, then browser + concurrency tests in one process"
 	@echo "make check     ruff, formatting, missing migrations, check --deploy (production settings)"
 	@echo "make format    ruff --fix and ruff format"
@@ -57,18 +61,19 @@ venv: $(STAMP)
 # --- everyday -------------------------------------------------------------------------------
 
 run: venv
-	$(DEV_ENV) $(PY) manage.py migrate
+	$(PY) scripts/local_env.py .env
+	$(RUN_ENV) $(PY) manage.py migrate
 	@if [ ! -d locale ]; then \
 		echo "NOTE: no locale/ directory yet, skipping compilemessages."; \
 	elif command -v msgfmt >/dev/null 2>&1; then \
-		echo "$(DEV_ENV) $(PY) manage.py compilemessages $(LOCALE_IGNORE)"; \
-		$(DEV_ENV) $(PY) manage.py compilemessages $(LOCALE_IGNORE); \
+		echo "$(RUN_ENV) $(PY) manage.py compilemessages $(LOCALE_IGNORE)"; \
+		$(RUN_ENV) $(PY) manage.py compilemessages $(LOCALE_IGNORE); \
 	else \
 		echo "NOTE: msgfmt not found, using the committed .mo files."; \
 		echo "      To compile translations install gettext (Debian: apt-get install gettext)."; \
 	fi
-	$(DEV_ENV) $(PY) manage.py seed_demo
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 # Two pytest runs: the bulk in parallel, then browser and concurrency tests in one process.
 # Both run even if the first fails; the target fails if either did. Exit 5 ("no tests

@@ -11,7 +11,7 @@ app = Celery("crm_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs, each with when it runs in words. Later issues add the nightly analytics here.
+# Periodic jobs, each with when it runs in words.
 app.conf.beat_schedule = {
     # Every night at 02:10 (TIME_ZONE): lapsed customer files go to their team's public pool.
     "customers-pool-release": {
@@ -27,6 +27,16 @@ app.conf.beat_schedule = {
     "sales-registrations-expire": {
         "task": "sales.tasks.registrations_expire_task",
         "schedule": crontab(hour=2, minute=20),
+    },
+    # Every night at 03:00: analytics scores the day before (facts → snapshot, churn tree, value matrix).
+    "analytics-nightly": {
+        "task": "analytics.tasks.nightly_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # The first of each month at 06:00: last month's management reports (company and projects, both languages).
+    "analytics-monthly-report": {
+        "task": "analytics.tasks.monthly_report_task",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
     # Every 5 minutes: breached tickets are escalated to the service manager (once each); agents hear of
     # tickets passing the near-breach share.

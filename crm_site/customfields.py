@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from crm_site.models import CustomField
+from crm_site.widgets import DateInput
 
 FORM_PREFIX = "cf_"
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "t"}
@@ -56,7 +57,7 @@ def form_field(definition: CustomField) -> forms.Field:
         case CustomField.Type.NUMBER:
             return forms.DecimalField(max_digits=18, decimal_places=4, **common)
         case CustomField.Type.DATE:
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+            return forms.DateField(widget=DateInput(), **common)
         case CustomField.Type.CHOICE:
             return forms.ChoiceField(choices=[("", "---------"), *definition.choice_list()], **common)
         case CustomField.Type.MULTI_CHOICE:

@@ -3,10 +3,12 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.models import ApiToken, AuditEntry, ChoiceOption, CustomField, Team
 from crm_site.roles import ROLES
+from crm_site.widgets import DateInput
 
 User = get_user_model()
 
@@ -35,27 +37,106 @@ class StaffFilterForm(forms.Form):
         self.helper.layout = Layout(Row(Column("q"), Column("team"), Column("role"), Column("active")))
 
 
+EXTRA_CHOICE_ROWS = 3
+
+
+def choice_key(label: str, taken: set[str], position: int) -> str:
+    """A key derived from a choice's English label: "Sea view" -> "sea_view"; unique within the field."""
+    key = slugify(label).replace("-", "_")[:40] or f"choice_{position}"
+    candidate, suffix = key, 2
+    while candidate in taken:
+        candidate, suffix = f"{key}_{suffix}", suffix + 1
+    return candidate
+
+
 class CustomFieldForm(forms.ModelForm):
+    """A custom field; its choices as rows (English and Chinese label, key derived from the English one and
+    editable), kept in the field's `choices` text as value|English|Chinese lines."""
+
     class Meta:
         model = CustomField
+        # `choices` is written from the rows (clean); its field only carries the model's errors about them.
         fields = ["entity", "key", "label_en", "label_zh", "field_type", "choices", "required", "order", "active"]
-        widgets = {"choices": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"choices": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["choices"].required = False
+        self.fields["key"].required = False
+        self.fields["key"].help_text = _(
+            "Left empty: made from the English label. Used in imports, exports and the API."
+        )
         if self.instance.pk:
             # Stored values are keyed by it: changing the key or type would orphan them.
             self.fields["key"].disabled = True
             self.fields["field_type"].disabled = True
             self.fields["entity"].disabled = True
+        else:
+            self.initial.setdefault("order", self._next_order())
+        existing = self._existing_choices()
+        self.choice_count = len(existing) + EXTRA_CHOICE_ROWS
+        for index in range(self.choice_count):
+            key, english, chinese = existing[index] if index < len(existing) else ("", "", "")
+            self.fields[f"choice-{index}-key"] = forms.CharField(
+                label=_("Key"), required=False, max_length=40, initial=key, disabled=bool(key and self.instance.pk)
+            )
+            self.fields[f"choice-{index}-en"] = forms.CharField(
+                label=_("English label"), required=False, max_length=100, initial=english
+            )
+            self.fields[f"choice-{index}-zh"] = forms.CharField(
+                label=_("Chinese label"), required=False, max_length=100, initial=chinese
+            )
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("entity"), Column("key"), Column("field_type")),
             Row(Column("label_en"), Column("label_zh")),
-            "choices",
             Row(Column("order"), Column("required"), Column("active")),
-            Submit("save", _("Save field")),
         )
+
+    def _next_order(self) -> int:
+        """After the last field of the record kind, in steps of 10 (room to slot one in between)."""
+        entity = self.initial.get("entity") or CustomField.Entity.CUSTOMER
+        last = CustomField.objects.filter(entity=entity).order_by("-order").values_list("order", flat=True).first()
+        return 10 if last is None else last + 10
+
+    def _existing_choices(self) -> list[tuple[str, str, str]]:
+        rows = []
+        for line in (self.instance.choices or "").splitlines():
+            parts = [part.strip() for part in line.split("|")] + ["", ""]
+            if parts[0]:
+                rows.append((parts[0], parts[1], parts[2]))
+        return rows
+
+    def choice_rows(self) -> list[tuple]:
+        """(number, key, English, Chinese) bound fields, one row per choice, for the template."""
+        return [
+            (index + 1, self[f"choice-{index}-key"], self[f"choice-{index}-en"], self[f"choice-{index}-zh"])
+            for index in range(self.choice_count)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("key") and data.get("label_en") and not self.instance.pk:
+            data["key"] = choice_key(data["label_en"], set(), 1)
+            self.instance.key = data["key"]
+        lines, taken = [], set()
+        for index in range(self.choice_count):
+            english = (data.get(f"choice-{index}-en") or "").replace("|", "/").strip()
+            chinese = (data.get(f"choice-{index}-zh") or "").replace("|", "/").strip()
+            key = (data.get(f"choice-{index}-key") or "").strip()
+            if not (english or chinese or key):
+                continue
+            if not english and not chinese:
+                self.add_error(f"choice-{index}-en", _("Give the choice a label."))
+                continue
+            key = key or choice_key(english, taken, index + 1)
+            if key in taken:
+                self.add_error(f"choice-{index}-key", _("Each choice key may appear only once."))
+            taken.add(key)
+            lines.append(f"{key}|{english or chinese}|{chinese}")
+        data["choices"] = "\n".join(lines)
+        return data
 
 
 class ChoiceOptionForm(forms.ModelForm):
@@ -78,15 +159,18 @@ class ChoiceOptionForm(forms.ModelForm):
 
 
 class AuditFilterForm(forms.Form):
-    model = forms.CharField(label=_("Record type"), required=False)
+    model = forms.ChoiceField(label=_("Record type"), required=False)
     object_id = forms.CharField(label=_("Record id"), required=False)
     actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.order_by("username"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any")), *AuditEntry.Action.choices])
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
+        from crm_site.auditview import record_types
+
         super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("Any")), *record_types()]
         self.helper = filter_helper()
         self.helper.layout = Layout(
             Row(

@@ -16,34 +16,51 @@ TEAMS_PER_DEPARTMENT = 5
 
 # username, first name, last name, role, team, title, projects
 STAFF = [
-    ("admin", "Alex", "Admin", "admin", None, "System administrator", []),
-    ("exec", "Wang", "Jianguo 王建国", "executive", None, "General manager", []),
-    ("director", "Chen", "Jing 陈静", "sales_manager", "Sales Department", "Sales director", []),
-    ("lead.north", "Li", "Na 李娜", "sales_manager", "Team North", "Team lead", ["emerald-lake"]),
-    ("lead.south", "Zhao", "Lei 赵磊", "sales_manager", "Team South", "Team lead", ["riverside-one"]),
-    ("rep.liu", "Liu", "Yang 刘洋", "sales_rep", "Team North", "Property consultant", ["emerald-lake"]),
-    ("rep.zhang", "Zhang", "Wei 张伟", "sales_rep", "Team North", "Property consultant", ["emerald-lake"]),
-    ("rep.emma", "Emma", "Brown", "sales_rep", "Team South", "Property consultant", ["riverside-one"]),
-    ("rep.sun", "Sun", "Li 孙丽", "sales_rep", "Team South", "Property consultant", ["riverside-one"]),
-    ("service.manager", "Huang", "Min 黄敏", "service_manager", "Customer Service", "Service manager", []),
+    ("admin", "Alex", "Admin", "admin", None, "系统管理员 System administrator", []),
+    ("exec", "Wang", "Jianguo 王建国", "executive", None, "总经理 General manager", []),
+    ("director", "Chen", "Jing 陈静", "sales_manager", "销售部 Sales Department", "销售总监 Sales director", []),
+    ("lead.north", "Li", "Na 李娜", "sales_manager", "北区组 Team North", "组长 Team lead", ["emerald-lake"]),
+    ("lead.south", "Zhao", "Lei 赵磊", "sales_manager", "南区组 Team South", "组长 Team lead", ["riverside-one"]),
+    ("rep.liu", "Liu", "Yang 刘洋", "sales_rep", "北区组 Team North", "置业顾问 Property consultant", ["emerald-lake"]),
+    (
+        "rep.zhang",
+        "Zhang",
+        "Wei 张伟",
+        "sales_rep",
+        "北区组 Team North",
+        "置业顾问 Property consultant",
+        ["emerald-lake"],
+    ),
+    ("rep.emma", "Emma", "Brown", "sales_rep", "南区组 Team South", "置业顾问 Property consultant", ["riverside-one"]),
+    ("rep.sun", "Sun", "Li 孙丽", "sales_rep", "南区组 Team South", "置业顾问 Property consultant", ["riverside-one"]),
+    (
+        "service.manager",
+        "Huang",
+        "Min 黄敏",
+        "service_manager",
+        "客服部 Customer Service",
+        "客服经理 Service manager",
+        [],
+    ),
     (
         "service.zhou",
         "Zhou",
         "Fang 周芳",
         "service_agent",
-        "Customer Service",
-        "Service agent",
+        "客服部 Customer Service",
+        "客服专员 Service agent",
         ["emerald-lake", "riverside-one"],
     ),
-    ("marketing.wu", "Wu", "Qiang 吴强", "marketing", "Marketing", "Marketing specialist", []),
+    ("marketing.wu", "Wu", "Qiang 吴强", "marketing", "市场部 Marketing", "市场专员 Marketing specialist", []),
 ]
-# name, kind, parent, manager username
+# name, kind, parent, manager username. Names as a Chinese company writes them, with the English beside them
+# (shown in both languages, like the project names).
 TEAMS = [
-    ("Sales Department", Team.Kind.DEPARTMENT, None, "director"),
-    ("Team North", Team.Kind.TEAM, "Sales Department", "lead.north"),
-    ("Team South", Team.Kind.TEAM, "Sales Department", "lead.south"),
-    ("Customer Service", Team.Kind.DEPARTMENT, None, "service.manager"),
-    ("Marketing", Team.Kind.DEPARTMENT, None, "marketing.wu"),
+    ("销售部 Sales Department", Team.Kind.DEPARTMENT, None, "director"),
+    ("北区组 Team North", Team.Kind.TEAM, "销售部 Sales Department", "lead.north"),
+    ("南区组 Team South", Team.Kind.TEAM, "销售部 Sales Department", "lead.south"),
+    ("客服部 Customer Service", Team.Kind.DEPARTMENT, None, "service.manager"),
+    ("市场部 Marketing", Team.Kind.DEPARTMENT, None, "marketing.wu"),
 ]
 CHOICES = [
     (ChoiceOption.ListName.DISTRICT, "xuhui", "Xuhui", "徐汇区"),

@@ -73,3 +73,12 @@ def assignable_staff(*, user) -> QuerySet:
     return User.objects.filter(is_active=True, staff__in=StaffProfile.objects.visible_to(user)).order_by(
         "first_name", "username"
     )
+
+
+def choice_options(list_name: str) -> list[tuple[str, str]]:
+    """(stored text, label in the active language) of a choice list's active entries, in the admin's order.
+    Records keep the text as a Chinese company writes it (the Chinese label, else the English one)."""
+    from crm_site.models import ChoiceOption
+
+    rows = ChoiceOption.objects.filter(list_name=list_name, active=True).order_by("order", "value")
+    return [(row.label_zh or row.label_en, row.label) for row in rows]

@@ -217,6 +217,8 @@ TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 CURRENCY = env("CURRENCY", default="CNY")
+# Whether a form field with an admin-kept choice list (districts, occupations) accepts a value not on the list.
+CHOICE_LISTS_OPEN = env.bool("CHOICE_LISTS_OPEN", default=True)
 # Thousands separators in both languages (Django's zh_Hans has none); money through crm_site.formatting.
 FORMAT_MODULE_PATH = ["crm_site.formats"]
 
@@ -274,9 +276,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"expected_refusals": {"()": "crm_site.logfilters.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print each record a second time: the root logs it.
+        "django": {"handlers": [], "propagate": True},
+        # A 403 / 404 is logged once, as one line without a traceback.
+        "django.request": {"filters": ["expected_refusals"]},
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 if env.bool("CRM_TESTING", default=False):

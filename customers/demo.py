@@ -100,7 +100,7 @@ def _customers(count, users, projects) -> int:
                 "source": rng.choice([choice for choice, _label in Customer.Source.choices]),
                 "income_band": rng.choice(["", "middle", "high", "top"]),
                 "district": rng.choice(["徐汇区", "浦东新区", "静安区", "西湖区"]),
-                "occupation": rng.choice(["Engineer", "Teacher", "教师", "医生", "Business owner", ""]),
+                "occupation": rng.choice(["工程师", "教师", "医生", "企业主", "Engineer", ""]),
                 "custom": {
                     "parking_spaces": str(rng.randrange(0, 3)),
                     "decision_timeline": rng.choice(["1m", "3m", "1y"]),
@@ -122,11 +122,11 @@ def _activity(users):
     today = timezone.localdate()
     channels = ["phone", "visit", "site_visit", "message", "email"]
     summaries = [
-        "Asked about school district and parking",
+        "询问学区和车位情况",
         "看了样板间，对南向三居室感兴趣",
         "Discussed mortgage options and down payment",
         "电话回访，客户下周再来看房",
-        "Sent the price list by WeChat",
+        "微信发送了价格表",
     ]
     customers = list(Customer.objects.filter(owner__isnull=False).order_by("id"))
     rows = []
@@ -141,8 +141,8 @@ def _activity(users):
                     channel=channels[(index + step) % len(channels)],
                     occurred_at=when,
                     summary=summaries[(index + step) % len(summaries)],
-                    outcome=rng.choice(["Interested", "Will visit again", "有意向", ""]),
-                    next_step="Call back with a quote" if last else "",
+                    outcome=rng.choice(["有意向", "会再来看房", "Interested", ""]),
+                    next_step=("回电报价" if index % 3 else "Call back with a quote") if last else "",
                     next_due=today - datetime.timedelta(days=index % 3)
                     if last and index % 2 == 0
                     else (today + datetime.timedelta(days=3) if last else None),

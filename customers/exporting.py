@@ -71,7 +71,7 @@ def rows(customers: QuerySet[Customer], *, user, request=None, chunk_size: int =
     yield [
         _("Name"),
         _("Phone"),
-        _("Level"),
+        _("Interest level"),
         _("Status"),
         _("Source"),
         _("Owner"),

@@ -207,7 +207,7 @@ class _Seeder:
                         "set_by": set_by,
                     },
                 )
-            for name in ("Team North", "Team South"):
+            for name in ("北区组 Team North", "南区组 Team South"):
                 team = Team.objects.filter(name=name).first()
                 if team is not None:
                     SalesTarget.objects.get_or_create(
@@ -535,10 +535,10 @@ class _Seeder:
 
     def promises(self, deals) -> None:
         plans = [
-            ("rep.liu", Stage.CONTRACT, Promise.Topic.PARKING, "A parking space next to the lift at the 2025 price", 3, Promise.Status.OPEN),
+            ("rep.liu", Stage.CONTRACT, Promise.Topic.PARKING, "电梯旁车位一个，按2025年价格", 3, Promise.Status.OPEN),
             ("rep.emma", "contract_older", Promise.Topic.DELIVERY, "Keys handed over before the Spring Festival", 20, Promise.Status.BROKEN),
-            ("rep.zhang", Stage.CONTRACT, Promise.Topic.DECORATION, "Kitchen appliances of the show-flat brand", 10, Promise.Status.KEPT),
-            ("rep.sun", Stage.SUBSCRIPTION, Promise.Topic.SCHOOL, "Help with the primary school application", None, Promise.Status.OPEN),
+            ("rep.zhang", Stage.CONTRACT, Promise.Topic.DECORATION, "厨房电器与样板间同品牌", 10, Promise.Status.KEPT),
+            ("rep.sun", Stage.SUBSCRIPTION, Promise.Topic.SCHOOL, "协助办理小学入学申请", None, Promise.Status.OPEN),
         ]  # fmt: skip
         for username, step, topic, content, days, status in plans:
             deal = deals.get((username, step))
@@ -558,10 +558,10 @@ class _Seeder:
                 content=content,
                 due_on=due_on,
                 status=status,
-                evidence="Contract supplement §3" if topic != Promise.Topic.SCHOOL else "WeChat message to the buyer",
+                evidence="合同补充协议第3条" if topic != Promise.Topic.SCHOOL else "发给客户的微信消息",
                 closed_at=self.now - datetime.timedelta(days=2) if closed else None,
                 closed_by=closer if closed else None,
-                close_note={Promise.Status.BROKEN: "Delivery slipped to April", Promise.Status.KEPT: "Installed"}.get(
+                close_note={Promise.Status.BROKEN: "Delivery slipped to April", Promise.Status.KEPT: "已安装"}.get(
                     status, ""
                 ),
             )

@@ -4,11 +4,12 @@
 #   fonts-noto-cjk                Chinese glyphs in PDFs and screenshots
 #   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   WeasyPrint (PDF reports)
 #   gettext                       msgfmt for `manage.py compilemessages`
+#   poppler-utils                 pdftotext: the tests read generated PDFs back
 # Idempotent: installs only what is missing. As root it installs; otherwise it prints the
 # command and exits non-zero if anything is missing (zero if all is present).
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
+PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -101,3 +101,11 @@ def wan_range(low, high):
 def span(low, high, unit=""):
     """`{% span unit.floor_min unit.floor_max %}`: 3–12, ≥ 90 m², or "any"."""
     return formatting.span(low, high, unit)
+
+
+@register.simple_tag
+def readable_audit(entries):
+    """`{% readable_audit entries as rows %}`: audit entries with names, labels and local times (crm_site.auditview)."""
+    from crm_site.auditview import readable
+
+    return readable(entries)

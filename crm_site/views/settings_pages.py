@@ -65,7 +65,7 @@ def audit_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["model"]:
-            entries = entries.filter(model__icontains=data["model"])
+            entries = entries.filter(model=data["model"])
         if data["object_id"]:
             entries = entries.filter(object_id=data["object_id"])
         if data["actor"]:

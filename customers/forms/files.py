@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -8,7 +9,8 @@ from django.utils.translation import pgettext_lazy
 from crm_site import customfields
 from crm_site.forms import StaffChoiceField, limit_choices
 from crm_site.models import Team
-from crm_site.selectors import assignable_staff
+from crm_site.selectors import assignable_staff, choice_options
+from crm_site.widgets import DateInput, DateTimeInput, ListInput
 from customers.identity import normalize_id_number, normalize_phone
 from customers.models import Customer, CustomerMember, Interaction, PurchaseIntent
 from customers.selectors import ENTITY, customer_by_identity
@@ -49,10 +51,42 @@ class CustomerForm(forms.ModelForm):
             "marketing_consent", "notes",
         ]  # fmt: skip
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "birth_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
+
+    # Free-text fields that offer an admin-kept choice list (Settings → Choice lists).
+    CHOICE_LISTS = {"district": "district", "work_district": "district", "occupation": "occupation"}
+
+    def _use_choice_lists(self) -> None:
+        self.list_options = {}
+        for name, list_name in self.CHOICE_LISTS.items():
+            if name in self.fields:
+                options = choice_options(list_name)
+                self.list_options[name] = options
+                hint = _("Pick from the list or type") if settings.CHOICE_LISTS_OPEN else _("Pick from the list")
+                attrs = {"maxlength": self.fields[name].max_length, "placeholder": hint if options else ""}
+                self.fields[name].widget = ListInput(options, attrs=attrs)
+
+    def _clean_listed(self, name: str):
+        value = (self.cleaned_data.get(name) or "").strip()
+        options = self.list_options.get(name) or []
+        if value and options:
+            by_label = {label: stored for stored, label in options}
+            value = by_label.get(value, value)  # the English label typed in the English interface
+            if not settings.CHOICE_LISTS_OPEN and value not in {stored for stored, _label in options}:
+                raise forms.ValidationError(_("Choose one of the list's entries."))
+        return value
+
+    def clean_district(self):
+        return self._clean_listed("district")
+
+    def clean_work_district(self):
+        return self._clean_listed("work_district")
+
+    def clean_occupation(self):
+        return self._clean_listed("occupation")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +104,7 @@ class CustomerForm(forms.ModelForm):
         self.custom_names = customfields.add_form_fields(
             self, ENTITY, self.instance.custom if self.instance.pk else None
         )
+        self._use_choice_lists()
         present = [name for name in ("phone", "email", "id_number") if name in self.fields]
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -154,23 +189,17 @@ class CustomerForm(forms.ModelForm):
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     owner = StaffChoiceField(label=pgettext_lazy("customer field", "Owner"), queryset=None, required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False)
+    level = forms.ChoiceField(label=_("Interest level"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     district = forms.CharField(label=_("District"), required=False, max_length=50)
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.filter(active=True), required=False)
-    created_from = forms.DateField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_to = forms.DateField(label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    contact_from = forms.DateField(
-        label=_("Last contact from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    contact_to = forms.DateField(
-        label=_("Last contact to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
+    contact_from = forms.DateField(label=_("Last contact from"), required=False, widget=DateInput())
+    contact_to = forms.DateField(label=_("Last contact to"), required=False, widget=DateInput())
     quiet_days = forms.IntegerField(label=_("No contact in (days)"), required=False, min_value=1, max_value=3650)
     budget_min = forms.DecimalField(
         label=_("Budget at least (10k)"), required=False, min_value=0, max_digits=10, decimal_places=1
@@ -185,7 +214,7 @@ class CustomerFilterForm(forms.Form):
             ("name", _("Name")),
             ("-contact", _("Recently contacted")),
             ("contact", _("Longest without contact")),
-            ("level", _("Level")),
+            ("level", _("Interest level")),
         ],
     )
 
@@ -267,8 +296,8 @@ class InteractionForm(forms.ModelForm):
         model = Interaction
         fields = ["channel", "direction", "occurred_at", "summary", "outcome", "next_step", "next_due"]
         widgets = {
-            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "next_due": forms.DateInput(attrs={"type": "date"}),
+            "occurred_at": DateTimeInput(),
+            "next_due": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -389,5 +418,5 @@ class BulkForm(forms.Form):
 
 
 class QuickVisitForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=DateInput())
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)

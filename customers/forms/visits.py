@@ -6,13 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.scope import reach
+from crm_site.widgets import DateInput
 from customers.models import Customer, LevelPolicy
 from customers.models.policy import DEFAULTS
 from customers.selectors import search_q
 from customers.selectors import visits as selectors
 from customers.services.visits import POLICY_FIELDS, SCORES
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 
 def inline_helper() -> FormHelper:

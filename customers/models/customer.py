@@ -114,7 +114,15 @@ class Customer(models.Model):
     income_band = models.CharField(_("income"), max_length=10, choices=IncomeBand.choices, blank=True, default="")
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     source = models.CharField(_("source channel"), max_length=12, choices=Source.choices, default=Source.WALK_IN)
-    level = models.CharField(_("level"), max_length=1, choices=Level.choices, default=Level.C)
+    level = models.CharField(
+        _("interest level"),
+        max_length=1,
+        choices=Level.choices,
+        default=Level.C,
+        help_text=_(
+            "How warm the customer is, set by the rep: A hot … D cold. It decides how often to visit and how long the file stays protected."
+        ),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT)
     risk_level = models.CharField(_("risk level"), max_length=6, choices=Risk.choices, default=Risk.LOW)
     hobbies = models.CharField(_("hobbies and habits"), max_length=300, blank=True)

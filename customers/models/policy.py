@@ -13,7 +13,7 @@ DEFAULTS = {  # level: (visit every N days, protection days, warn days before la
 class LevelPolicy(models.Model):
     """Per customer level: how often to visit, and how long an owner keeps a file without follow-up."""
 
-    level = models.CharField(_("level"), max_length=1, unique=True)
+    level = models.CharField(_("interest level"), max_length=1, unique=True)
     visit_every_days = models.PositiveIntegerField(_("visit every (days)"), validators=[MinValueValidator(1)])
     protection_days = models.PositiveIntegerField(
         _("protection period (days)"),

@@ -57,5 +57,6 @@ myday.declare(
     "hourglass-split",
     gettext_lazy("None of your customers is about to go to the pool."),
     15,
+    permission="customers.add_customer",
 )
 myday.register("lapsing", lapsing)

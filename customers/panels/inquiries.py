@@ -24,6 +24,7 @@ declare(
     gettext_lazy("No inquiries are waiting."),
     15,
     permission="customers.view_inquiry",
+    counter=lambda user: waiting_count(user),
 )
 
 
@@ -40,17 +41,28 @@ def _detail(inquiry: Inquiry, now) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def waiting_inquiries(user) -> list[PanelItem]:
-    if not user.is_authenticated or not user.has_perm(services.VIEW_PERMISSION):
-        return []
-    now = timezone.now()
+def _waiting(user, now):
+    """The inquiries waiting on `user`, with their overdue flag (none without the permission)."""
     cutoff = services.alert_cutoff(now=now)
     mine = Q(assigned_to=user, status=Status.ASSIGNED, first_contact_at__isnull=True)
     if user.has_perm(services.ASSIGN_PERMISSION):
         wanted = Q(status=Status.NEW) | services.overdue_q(cutoff) | mine
     else:
         wanted = mine
-    waiting = services.with_overdue(services.inquiries_visible_to(user).filter(wanted), cutoff)
+    return services.with_overdue(services.inquiries_visible_to(user).filter(wanted), cutoff)
+
+
+def waiting_count(user) -> int:
+    if not user.is_authenticated or not user.has_perm(services.VIEW_PERMISSION):
+        return 0
+    return _waiting(user, timezone.now()).count()
+
+
+def waiting_inquiries(user) -> list[PanelItem]:
+    if not user.is_authenticated or not user.has_perm(services.VIEW_PERMISSION):
+        return []
+    now = timezone.now()
+    waiting = _waiting(user, now)
     rows = list(
         waiting.select_related("project", "assigned_to").order_by("-is_overdue", "received_at", "pk")[: MAX_ITEMS + 1]
     )

@@ -114,6 +114,7 @@ def customer_list(
     custom: dict | None = None,
     sort: str = "-created",
     keyed: bool = False,
+    extra: list[Q] | None = None,
 ) -> QuerySet[Customer] | KeyedRows:
     """The files `user` may see, filtered and sorted. With `keyed`, a search bounded to an id list (a phone
     fragment, a whole name in pinyin) comes back as KeyedRows: its ordered ids in one narrow query, so a paginator counts them and
@@ -164,6 +165,8 @@ def customer_list(
         raw = (custom or {}).get(definition.key)
         if raw:
             customers = customers.filter(customfields.filter_q(definition, raw))
+    for condition in extra or ():  # filters other apps add (customers.listfilters)
+        customers = customers.filter(condition)
     customers = customers.order_by(*SORTS.get(sort, SORTS["-created"]))
     if keyed and bounded:
         # Scope and filters are in the keys; the page's rows are then looked up by primary key alone.
@@ -218,6 +221,20 @@ def followups_due(*, user, until: datetime.date | None = None) -> QuerySet[Inter
     )
 
 
+def next_steps(*, customer_ids) -> dict[int, Interaction]:
+    """Per customer, the open next step due first (one query for a page of customers)."""
+    found: dict[int, Interaction] = {}
+    rows = (
+        Interaction.objects.filter(customer_id__in=customer_ids, next_done=False, next_due__isnull=False)
+        .exclude(next_step="")
+        .only("customer_id", "next_step", "next_due")
+        .order_by("customer_id", "next_due", "id")
+    )
+    for row in rows:
+        found.setdefault(row.customer_id, row)
+    return found
+
+
 # --- the timeline of a customer: interactions, intents, conflicts, and whatever other apps add ----
 
 
@@ -265,6 +282,9 @@ def _interaction_events(customer, limit):
 
 def _intent_events(customer, limit):
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from crm_site import formatting
 
     rows = (
         PurchaseIntent.objects.filter(customer=customer).select_related("recorded_by").order_by("-recorded_at")[:limit]
@@ -273,13 +293,11 @@ def _intent_events(customer, limit):
     for row in rows:
         parts = []
         if row.area_min or row.area_max:
-            parts.append(f"{row.area_min or '?'}–{row.area_max or '?'} m²")
+            parts.append(formatting.span(row.area_min, row.area_max, "m²"))
         if row.rooms:
-            parts.append(_("%(rooms)s rooms") % {"rooms": row.rooms})
+            parts.append(ngettext("%(rooms)d room", "%(rooms)d rooms", row.rooms) % {"rooms": row.rooms})
         if row.budget_min or row.budget_max:
-            parts.append(
-                _("budget %(low)s–%(high)s ×10k") % {"low": row.budget_min or "?", "high": row.budget_max or "?"}
-            )
+            parts.append(_("budget %(range)s") % {"range": formatting.wan_range(row.budget_min, row.budget_max)})
         parts.extend(row.priority_labels())
         events.append(
             TimelineEvent(row.recorded_at, "intent", _("Purchase intent recorded"), " · ".join(parts), row.recorded_by)

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from crm_site import customfields, masking
 from crm_site.models import AccessLog, AuditEntry
 from crm_site.pagination import CappedPaginator
-from customers import sections, selectors, services
+from customers import listfilters, sections, selectors, services
 from customers.forms.files import (
     BulkForm,
     CustomerFilterForm,
@@ -51,7 +51,10 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET or None, user=request.user)
     # keyed: a search resolved to an id list (a phone fragment, a name in pinyin) is counted and ordered in one
     # narrow query, then only the page's rows are loaded.
-    customers = selectors.customer_list(user=request.user, keyed=True, **form.filters())
+    list_filters = listfilters.active(request.GET)
+    customers = selectors.customer_list(
+        user=request.user, keyed=True, extra=[shown["q"] for shown in list_filters], **form.filters()
+    )
     # A search rarely needs an exact count past a thousand matches; refining is the answer.
     paginator = (
         CappedPaginator(customers, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
@@ -62,13 +65,18 @@ def customer_list(request):
     masking.reveal(
         request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request
     )
+    steps = selectors.next_steps(customer_ids=[customer.pk for customer in page.object_list])
+    for customer in page.object_list:
+        customer.next_followup = steps.get(customer.pk)
     context = {
         "form": form,
         "page": page,
+        "list_filters": list_filters,
         "saved_filters": _saved_filters(request.user),
         "query": request.GET.urlencode(),
         "bulk_form": BulkForm(user=request.user),
         "export_url": reverse("customers:customer-export"),
+        "today": timezone.localdate(),
     }
     template = "customers/customer_list.html#customer-rows" if request.htmx else "customers/customer_list.html"
     return render(request, template, context)
@@ -184,7 +192,7 @@ def customer_create(request):
             if Customer.objects.visible_to(request.user).filter(pk=existing.pk).exists():
                 messages.info(request, _("This customer is already on file: here is their record."))
                 return redirect(existing)
-            services.conflict_record(
+            conflict = services.conflict_record(
                 customer=existing,
                 claimant=request.user,
                 evidence={
@@ -194,13 +202,14 @@ def customer_create(request):
                     "notes": form.cleaned_data.get("notes", "")[:300],
                 },
             )
-            form.add_error(
-                None,
+            messages.info(
+                request,
                 _(
                     "A colleague registered this customer first. Your claim has been recorded as a conflict "
                     "for your manager to decide."
                 ),
             )
+            return redirect(conflict)
         else:
             messages.success(request, _("Customer “%(name)s” created.") % {"name": customer.name})
             return redirect(customer)
@@ -353,16 +362,16 @@ QUICK_FORMS = {
     "intent": (
         lambda customer: IntentForm(),
         "customers:intent-create",
-        _lazy("Save intent"),
+        gettext_lazy("Save intent"),
         "customers.add_purchaseintent",
     ),
     "member": (
         lambda customer: MemberForm(customer=customer),
         "customers:member-create",
-        _lazy("Add member"),
+        gettext_lazy("Add member"),
         "customers.add_customermember",
     ),
-    "phone": (lambda customer: PhoneForm(), "customers:phone-create", _lazy("Add"), "customers.change_customer"),
+    "phone": (lambda customer: PhoneForm(), "customers:phone-create", gettext_lazy("Add"), "customers.change_customer"),
 }
 
 

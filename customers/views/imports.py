@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from crm_site import customfields, spreadsheets
 from crm_site.selectors import assignable_staff
 from crm_site.uploads import KeptUpload
-from customers import exporting, importing, selectors
+from customers import exporting, importing, listfilters, selectors
 from customers.forms.files import CustomerFilterForm
 from customers.forms.imports import ImportMappingForm, ImportUploadForm
 
@@ -199,7 +199,8 @@ def customer_export(request):
         messages.error(request, _("Choose CSV or Excel (XLSX) for the export."))
         return redirect(back)
     form = CustomerFilterForm(request.GET or None, user=request.user)
-    customers = selectors.customer_list(user=request.user, **form.filters())
+    extra = [shown["q"] for shown in listfilters.active(request.GET)]
+    customers = selectors.customer_list(user=request.user, extra=extra, **form.filters())
     if "ids" in request.GET:
         ids = _selected_ids(request.GET["ids"])
         if not ids:

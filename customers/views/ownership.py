@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,22 +12,16 @@ from crm_site.pagination import CappedPaginator
 from customers import selectors, services
 from customers.forms.ownership import ConflictResolveForm, HandoverForm, KeyAccountForm, MergeForm
 from customers.models import Customer, CustomerConflict, Handover
+from customers.selectors import ownership as conflict_selectors
 from customers.views.files import get_visible
 
 MANAGE = "customers.manage_ownership"
 
 
-def _conflicts_for(user):
-    conflicts = CustomerConflict.objects.select_related("customer", "claimant", "owner_at_claim", "resolved_by")
-    if user.has_perm(MANAGE):
-        return conflicts.filter(Q(customer__in=Customer.objects.visible_to(user)) | Q(claimant=user))
-    return conflicts.filter(claimant=user)
-
-
 @permission_required("customers.view_customerconflict", raise_exception=True)
 def conflict_list(request):
     status = request.GET.get("status", CustomerConflict.Status.OPEN)
-    conflicts = _conflicts_for(request.user)
+    conflicts = conflict_selectors.conflict_list(user=request.user)
     if status in CustomerConflict.Status.values:
         conflicts = conflicts.filter(status=status)
     page = CappedPaginator(conflicts.order_by("-claimed_at"), 25).get_page(request.GET.get("page"))
@@ -46,7 +39,7 @@ def conflict_list(request):
 
 @permission_required("customers.view_customerconflict", raise_exception=True)
 def conflict_detail(request, pk):
-    conflict = get_object_or_404(_conflicts_for(request.user), pk=pk)
+    conflict = get_object_or_404(conflict_selectors.conflict_list(user=request.user), pk=pk)
     can_decide = request.user.has_perm(MANAGE) and conflict.status == CustomerConflict.Status.OPEN
     form = ConflictResolveForm(request.POST or None) if can_decide else None
     if request.method == "POST":
@@ -61,11 +54,9 @@ def conflict_detail(request, pk):
             else:
                 messages.success(request, _("Conflict decided."))
                 return redirect("customers:conflict-list")
-    evidence = dict(conflict.evidence)
-    if "phone" in evidence and not masking.may_see(request.user, conflict.customer):
-        evidence["phone"] = masking.mask_phone(evidence["phone"])
     can_open = Customer.objects.visible_to(request.user).filter(pk=conflict.customer_id).exists()
-    context = {"conflict": conflict, "form": form, "evidence": evidence, "can_open": can_open}
+    rows = conflict_selectors.conflict_comparison(conflict=conflict, user=request.user, with_file=can_open)
+    context = {"conflict": conflict, "form": form, "rows": rows, "can_open": can_open}
     return render(request, "customers/conflict_detail.html", context)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from crm_site.widgets import DateTimeInput
 from outreach import audiences
 from outreach.models import Channel, MessageTemplate, Send
 from sales.models import Campaign
@@ -76,7 +77,7 @@ class SendForm(forms.Form):
 class ScheduleForm(forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("Send at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
 
     def clean_scheduled_at(self):

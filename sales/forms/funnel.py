@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from crm_site.forms import StaffChoiceField, limit_choices
 from crm_site.models import ChoiceOption, Team
 from crm_site.selectors import assignable_staff
+from crm_site.widgets import DateInput, DateTimeInput
 from customers.models import Customer
 from sales.models import Campaign, Competitor, Deal, Opportunity, Project, Unit
 from sales.selectors.funnel import reaches_others
 
 User = get_user_model()
 MONEY = {"max_digits": 14, "decimal_places": 2}
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def col(name, width="col-md-4"):
@@ -166,7 +167,7 @@ class ReserveForm(forms.Form):
     expires_at = forms.DateTimeField(
         label=_("Reservation expires"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         help_text=_("Empty: the default reservation period."),
     )
 

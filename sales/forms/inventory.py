@@ -5,7 +5,9 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from crm_site.spreadsheets import MAX_TEXT_BYTES, MAX_XLSX_BYTES, too_large_message
 from sales import importing as importing_units
@@ -13,10 +15,18 @@ from sales.models import Building, PriceAdjustment, Project, Unit
 from sales.selectors.inventory import ROOMS_OR_MORE, GridFilters
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
-ROOM_CHOICES = [("", _("Any layout"))] + [
-    (str(rooms), _("%(rooms)d rooms") % {"rooms": rooms}) for rooms in range(1, ROOMS_OR_MORE)
-]
-ROOM_CHOICES.append((str(ROOMS_OR_MORE), _("%(rooms)d+ rooms") % {"rooms": ROOMS_OR_MORE}))
+
+
+def _rooms_label(rooms: int, or_more: bool = False) -> str:
+    if or_more:
+        return ngettext("%(rooms)d+ room", "%(rooms)d+ rooms", rooms) % {"rooms": rooms}
+    return ngettext("%(rooms)d room", "%(rooms)d rooms", rooms) % {"rooms": rooms}
+
+
+# Translated when shown, not at import: the choices are built once for every language.
+rooms_label = lazy(_rooms_label, str)
+ROOM_CHOICES = [("", _("Any layout"))] + [(str(rooms), rooms_label(rooms)) for rooms in range(1, ROOMS_OR_MORE)]
+ROOM_CHOICES.append((str(ROOMS_OR_MORE), rooms_label(ROOMS_OR_MORE, True)))
 
 
 class ProjectForm(forms.ModelForm):
@@ -118,7 +128,7 @@ class PriceAdjustForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("Any layout"))] + [(str(n), _("%(rooms)d rooms") % {"rooms": n}) for n in range(1, 9)],
+        choices=[("", _("Any layout"))] + [(str(n), rooms_label(n)) for n in range(1, 9)],
     )
     mode = forms.ChoiceField(label=_("Change"), choices=PriceAdjustment.Mode.choices)
     value = forms.DecimalField(

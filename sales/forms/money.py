@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_site.forms import StaffChoiceField, limit_choices
 from crm_site.selectors import assignable_staff
+from crm_site.widgets import DateInput
 from customers.models import Customer
 from sales.models import Installment, Payment, Project, Unit
 from sales.services.money import MAX_INSTALLMENTS, Plan
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 DEFAULT_WINDOW = "30"  # the payments list opens on what is overdue or due within a month
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_site.forms import StaffChoiceField
 from crm_site.selectors import assignable_staff
+from crm_site.widgets import DateInput
 from customers.identity import normalize_phone
 from sales.models import (
     Campaign,
@@ -25,7 +26,7 @@ from sales.models import (
 from sales.services.marketing import SETTINGS_FIELDS
 
 User = get_user_model()
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def col(name, width="col-md-4"):
@@ -118,6 +119,7 @@ class CommissionRuleForm(forms.ModelForm):
     class Meta:
         model = CommissionRule
         fields = ["partner", "project", "rate_pct", "fixed_amount", "active"]
+        labels = {"partner": _("Partner"), "project": _("Project")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

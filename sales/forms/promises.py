@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.forms import StaffChoiceField, limit_choices
+from crm_site.widgets import DateInput
 from sales.models import Deal, Project, Promise, SalesTarget
 from sales.selectors import quotas as quota_selectors
 
@@ -24,8 +25,8 @@ class PromiseFilterForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
-    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due_to = forms.DateField(label=_("Due to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=DateInput())
+    due_to = forms.DateField(label=_("Due to"), required=False, widget=DateInput())
     promised_by = StaffChoiceField(label=_("Promised by"), queryset=None, required=False)
 
     MAIN = ("project", "status", "topic", "due_from", "due_to", "promised_by")
@@ -73,7 +74,7 @@ class PromiseForm(forms.ModelForm):
         model = Promise
         fields = ["deal", "project", "topic", "content", "due_on", "evidence"]
         widgets = {
-            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "due_on": DateInput(),
             "content": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
@@ -109,8 +110,8 @@ class PromiseCloseForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), widget=DateInput())
+    until = forms.DateField(label=_("To"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,8 @@ def discounts_waiting(user) -> list[myday.PanelItem]:
         myday.PanelItem(
             title=f"{deal.customer.name} · {deal.unit}",
             url=deal.get_absolute_url(),
-            detail=_("discount %(pct)s%% · %(owner)s") % {"pct": deal.discount_pct, "owner": deal.owner},
+            detail=_("discount %(pct)s%% · %(owner)s")
+            % {"pct": deal.discount_pct, "owner": deal.owner.get_full_name() or deal.owner.username},
             urgent=True,
         )
         for deal in rows

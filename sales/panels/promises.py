@@ -3,12 +3,13 @@ the promises part of sales; imported at start-up by sales/apps.py."""
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from crm_site import myday
+from crm_site.formatting import money
+from crm_site.models import Team
 from customers.selectors import TimelineEvent, timeline_register
 from sales import sections as deal_sections
 from sales.models import Promise, SalesTarget
@@ -40,28 +41,38 @@ def promises_due(user) -> list[myday.PanelItem]:
     return items
 
 
-def quota(user) -> list[myday.PanelItem]:
-    """This month's contracted amount and units against the user's target."""
-    month = timezone.localdate().replace(day=1)
-    row = quota_selectors.attainment(month=month, level=SalesTarget.Level.REP, subjects=[user])[0]
-    if row.target is None and not row.units:
-        return []
-    url = f"{reverse('sales:target-list')}?{urlencode({'month': f'{month:%Y-%m}'})}"
-    amount = number_format(row.amount, 0, force_grouping=True)
+def _quota_item(row, url, title) -> myday.PanelItem:
+    amount = money(row.amount, 0)
     if row.target is None:
         detail = _("No target set this month")
     else:
         detail = _("%(pct)s%% of the assessed target of %(target)s") % {
             "pct": row.amount_pct if row.amount_pct is not None else "—",
-            "target": number_format(row.target.amount, 0, force_grouping=True),
+            "target": money(row.target.amount, 0),
         }
         if row.stretch_pct is not None:
             detail += " · " + _("%(pct)s%% of the ideal") % {"pct": row.stretch_pct}
-    units = _("%(units)d units") % {"units": row.units}
+    units = ngettext("%(units)d unit", "%(units)d units", row.units) % {"units": row.units}
     if row.target and row.target.units:
         units = _("%(units)d of %(target)d units") % {"units": row.units, "target": row.target.units}
     below = row.amount_pct is not None and row.amount_pct < 100
-    return [myday.PanelItem(title=f"{amount} · {units}", url=url, detail=detail, urgent=below)]
+    title = f"{title} · {amount} · {units}" if title else f"{amount} · {units}"
+    return myday.PanelItem(title=title, url=url, detail=detail, urgent=below)
+
+
+def quota(user) -> list[myday.PanelItem]:
+    """This month's contracted amount and units against the target: a team manager's teams (their targets rolled up
+    from sub-teams), else the user's own."""
+    month = timezone.localdate().replace(day=1)
+    url = f"{reverse('sales:target-list')}?{urlencode({'month': f'{month:%Y-%m}'})}"
+    teams = list(Team.objects.filter(manager=user, active=True).order_by("name"))
+    if teams:
+        rows = quota_selectors.attainment(month=month, level=SalesTarget.Level.TEAM, subjects=teams)
+        return [_quota_item(row, url, row.subject.name) for row in rows if row.counts]
+    row = quota_selectors.attainment(month=month, level=SalesTarget.Level.REP, subjects=[user])[0]
+    if row.target is None and not row.units:
+        return []
+    return [_quota_item(row, url, "")]
 
 
 def _promise_events(customer, limit):
@@ -116,7 +127,7 @@ myday.declare(
 myday.register("promises", promises_due)
 myday.declare(
     "quota",
-    gettext_lazy("My quota this month"),
+    gettext_lazy("Quota this month"),
     "bullseye",
     gettext_lazy("No target or contracts this month yet."),
     26,

@@ -220,12 +220,13 @@ def _collection_breakdowns(by_project: dict, by_rep: dict, start, end) -> Collec
 
 def collection_csv_rows(report: CollectionReport):
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     yield [
         _("Breakdown"),
         _("Name"),
         _("Due in month"),
-        _("Received"),
+        pgettext("amount", "Received"),
         _("Refunds"),
         _("Net"),
         _("Overdue at month end"),

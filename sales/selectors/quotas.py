@@ -72,6 +72,16 @@ class Attainment:
         return min(100, int(self.amount_pct or 0))
 
     @property
+    def rolled_up(self) -> bool:
+        """The target is the sum of the sub-teams' targets, not one set for this subject."""
+        return getattr(self.target, "rolled_up", False)
+
+    @property
+    def counts(self) -> bool:
+        """Worth a row in a report: a target to meet, or something signed."""
+        return self.target is not None or bool(self.units) or bool(self.amount)
+
+    @property
     def sort_key(self):
         return (self.amount_pct is not None, self.amount_pct or ZERO, self.amount)
 
@@ -81,11 +91,16 @@ def contracts_in(month: datetime.date) -> QuerySet[Deal]:
     return Deal.objects.contracts().filter(signed_on__gte=month, signed_on__lte=month_end(month))
 
 
-def _team_members(team_ids) -> dict[int, set[int]]:
-    """For each team, the ids of the teams in its subtree (one query over the tree)."""
+def _team_children() -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = {}
     for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
         children.setdefault(parent_id, []).append(team_id)
+    return children
+
+
+def _team_members(team_ids, children=None) -> dict[int, set[int]]:
+    """For each team, the ids of the teams in its subtree (one query over the tree)."""
+    children = _team_children() if children is None else children
     subtrees = {}
     for root in team_ids:
         found, stack = set(), [root]
@@ -107,10 +122,12 @@ def attainment(*, month: datetime.date, level: str, subjects) -> list[Attainment
     subjects = list(subjects)
     ids = [subject.pk for subject in subjects]
     field = {Level.REP: "staff", Level.TEAM: "team", Level.PROJECT: "project"}[level]
-    targets = {
-        getattr(target, f"{field}_id"): target
-        for target in SalesTarget.objects.filter(month=month, level=level, **{f"{field}__in": ids})
-    }
+    targets = {}
+    if level != Level.TEAM:  # teams' targets roll up their sub-teams' (below)
+        targets = {
+            getattr(target, f"{field}_id"): target
+            for target in SalesTarget.objects.filter(month=month, level=level, **{f"{field}__in": ids})
+        }
     deals = contracts_in(month)
     totals: dict[int, tuple[Decimal, int]] = {}
     if level == Level.REP:
@@ -120,8 +137,10 @@ def attainment(*, month: datetime.date, level: str, subjects) -> list[Attainment
         rows = deals.filter(project__in=ids).values_list("project").annotate(Sum("price"), Count("pk"))
         totals = {key: (amount or ZERO, units) for key, amount, units in rows}
     else:
-        subtrees = _team_members(ids)
+        children = _team_children()
+        subtrees = _team_members(ids, children)
         every = set().union(*subtrees.values()) if subtrees else set()
+        targets = _rolled_team_targets(month, ids, every, children)
         rows = (
             deals.filter(owner__staff__team__in=every)
             .values_list("owner__staff__team")
@@ -133,6 +152,40 @@ def attainment(*, month: datetime.date, level: str, subjects) -> list[Attainment
             units = sum(by_team[team][1] for team in members if team in by_team)
             totals[root] = (amount, units)
     return [Attainment(subject, targets.get(subject.pk), *totals.get(subject.pk, (ZERO, 0))) for subject in subjects]
+
+
+def _rolled_team_targets(month, ids, every, children) -> dict[int, SalesTarget]:
+    """Each team's target: its own, else the sum of its sub-teams' (a department adds up its teams).
+    A summed target is an unsaved SalesTarget marked `rolled_up`."""
+    own = {
+        target.team_id: target for target in SalesTarget.objects.filter(month=month, level=Level.TEAM, team__in=every)
+    }
+    found: dict[int, SalesTarget | None] = {}
+
+    def effective(team_id, path=()):
+        if team_id in found:
+            return found[team_id]
+        if team_id in own or team_id in path:  # a cycle cannot sum: stop there
+            found[team_id] = own.get(team_id)
+            return found[team_id]
+        parts = [effective(child, (*path, team_id)) for child in children.get(team_id, [])]
+        parts = [part for part in parts if part is not None]
+        rolled = None
+        if parts:
+            rolled = SalesTarget(
+                month=month,
+                level=Level.TEAM,
+                team_id=team_id,
+                amount=sum((part.amount for part in parts), ZERO),
+                units=sum(part.units for part in parts),
+                stretch_amount=sum((part.stretch_amount for part in parts), ZERO),
+                stretch_units=sum(part.stretch_units for part in parts),
+            )
+            rolled.rolled_up = True
+        found[team_id] = rolled
+        return rolled
+
+    return {team_id: target for team_id in ids if (target := effective(team_id)) is not None}
 
 
 def rep_list(*, user, include_self: bool = False) -> QuerySet:
@@ -196,8 +249,10 @@ def report(*, user, month: datetime.date) -> dict:
     """The month's attainment of reps (best first), teams and projects the user covers."""
     reps = attainment(month=month, level=Level.REP, subjects=rep_list(user=user, include_self=True))
     reps.sort(key=lambda row: row.sort_key, reverse=True)
+    teams = attainment(month=month, level=Level.TEAM, subjects=team_list(user=user))
+    projects = attainment(month=month, level=Level.PROJECT, subjects=project_list(user=user))
     return {
         "reps": reps,
-        "teams": attainment(month=month, level=Level.TEAM, subjects=team_list(user=user)),
-        "projects": attainment(month=month, level=Level.PROJECT, subjects=project_list(user=user)),
+        "teams": [row for row in teams if row.counts],
+        "projects": [row for row in projects if row.counts],
     }

@@ -46,7 +46,9 @@ def test_phone_layout_collapses_navigation_and_filters_customers(page, live_serv
     page.fill("[data-testid=customer-filter] input[name=q]", "139")
     # htmx swaps the rows and pushes the filter into the URL without a full reload.
     expect(page).to_have_url(re.compile(r"q=139"))
-    expect(page.locator("#customer-rows tbody tr").first).to_be_visible()
+    # On a phone each customer is a compact card (the table is for wider screens).
+    expect(page.locator("#customer-rows .customer-card").first).to_be_visible()
+    expect(page.locator("#customer-rows table")).to_be_hidden()
     page.screenshot(path=artifacts / "customers-phone.png", full_page=True)
     assert console_errors == []
 

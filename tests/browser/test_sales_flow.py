@@ -25,8 +25,9 @@ SLID_IN = "#unit-panel.show:not(.showing)"  # Bootstrap's offcanvas once its sli
 
 
 def amount(value) -> str:
-    """A pattern for an amount of money shown with or without thousands separators: 1500000.00, 1,500,000.00."""
-    return f"{Decimal(value):,.2f}".replace(".", r"\.").replace(",", ",?")
+    """A pattern for an amount of money as pages show it (crm_site.formatting.money), the currency symbol optional
+    (messages show the bare amount): ¥1,500,000.00, 1,500,000.00, 1500000.00."""
+    return "¥?" + f"{Decimal(value):,.2f}".replace(".", r"\.").replace(",", ",?")
 
 
 @pytest.fixture

@@ -44,7 +44,11 @@ def test_rep_registers_a_walk_in_and_logs_the_visit_on_a_phone(page, live_server
     form.locator("select[name=channel]").select_option("visit")
     form.locator("textarea[name=summary]").fill(SUMMARY)
     form.locator("input[name=next_step]").fill(NEXT_STEP)
-    form.locator("input[name=next_due]").fill(timezone.localdate().isoformat())
+    # The date picker (flatpickr) shows a localized date and keeps the ISO value in the hidden field it replaced.
+    picker = form.locator("input[data-date-picker=next_due]")
+    picker.fill(timezone.localdate().isoformat())
+    picker.press("Tab")
+    expect(form.locator("input[name=next_due]")).to_have_value(timezone.localdate().isoformat())
     page.evaluate("window.__marker = 1")
     form.get_by_role("button", name="Save contact").click()
 

@@ -7,10 +7,11 @@ import re
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crm_site.models import AuditEntry, CustomField, StaffProfile
 from customers import services
+from tests.factories import CustomerFactory
 from tests.forms import rendered_form_data
 
 User = get_user_model()
@@ -99,8 +100,8 @@ def test_customer_detail_page_shows_the_history(client, rep, customer):
     history = response.text[response.text.index('data-testid="audit-entries"') :]
     assert "Created" in history
     assert "Updated" in history
-    assert "<strong>level</strong>" in history
-    assert re.search(r">C</span> → A", history)
+    assert "<strong>Interest level</strong>" in history  # the field's name, not its attribute
+    assert re.search(r">C – cool</span> → A – hot", history)  # choice labels, not keys
     assert list(response.context["history"]) == list(customer_entries(customer).order_by("-at", "-id"))
 
 
@@ -119,8 +120,7 @@ def test_audit_log_page_is_200_for_admin_and_lists_entries(client, admin_user, c
     client.force_login(admin_user)
     response = client.get("/settings/audit/")
     assert response.status_code == 200
-    assert "customers.customer #" + str(customer.pk) in response.text
-    assert "Wang Fang" in response.text
+    assert f'<a href="{customer.get_absolute_url()}">Wang Fang</a>' in response.text
 
 
 @pytest.mark.parametrize("role", ["rep", "team_lead", "executive", "marketing", "service_agent"])
@@ -145,7 +145,7 @@ def listed(response):
 
 def test_audit_log_filter_by_model(client, admin_user, audit_trail):
     client.force_login(admin_user)
-    response = client.get("/settings/audit/", {"model": "customfield"})
+    response = client.get("/settings/audit/", {"model": "crm_site.customfield"})
     assert listed(response) == {("crm_site.customfield", str(audit_trail["field"].pk), "+")}
 
 
@@ -339,3 +339,45 @@ def test_team_manager_change_is_audited(org, admin_user):
     assert entry.action == "~"
     assert entry.actor == admin_user
     assert entry.changes == {"manager_id": [org["team_lead"].pk, org["director"].pk]}
+
+
+def test_the_record_type_filter_is_a_list_of_named_record_types(client, admin_user):
+    client.force_login(admin_user)
+    field = client.get("/settings/audit/").context["form"].fields["model"]
+    choices = dict(field.choices)
+    assert choices["customers.customer"] == "Customer" and choices["crm_site.customfield"]
+    assert "customers.historicalcustomer" not in choices
+
+
+def test_history_reads_as_people_read_it(client, admin_user, rep, team_lead):
+    """Field names and choice labels translated, times local, related rows and the record by name with a link."""
+    from crm_site.auditview import readable
+
+    customer = CustomerFactory(owner=rep, status="prospect")
+    AuditEntry.objects.create(
+        actor=team_lead,
+        action="~",
+        model="customers.customer",
+        object_id=str(customer.pk),
+        object_repr="old name",
+        changes={
+            "status": ["prospect", "intending"],
+            "last_contact_at": [None, "2026-12-07T03:37:00+00:00"],
+            "owner_id": [rep.pk, team_lead.pk],
+        },
+    )
+    with translation.override("zh-hans"):
+        (row,) = readable(AuditEntry.objects.filter(model="customers.customer", object_id=str(customer.pk), action="~"))
+        changes = {change.label: (change.before, change.after) for change in row.changes}
+        assert row.record == customer.name and row.url == customer.get_absolute_url()
+        assert row.record_type == "客户"
+        assert changes["状态"] == ("潜在客户", "意向客户")
+        assert changes["最近联系"] == ("—", "2026-12-07 11:37")  # Asia/Shanghai
+        assert changes["负责人"] == (
+            rep.get_full_name() or rep.username,
+            team_lead.get_full_name() or team_lead.username,
+        )
+    client.force_login(admin_user)
+    page = client.get("/settings/audit/", {"model": "customers.customer"}).text
+    assert f'<a href="{customer.get_absolute_url()}">{customer.name}</a>' in page
+    assert "last_contact_at" not in page and "customers.customer #" not in page

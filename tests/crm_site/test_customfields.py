@@ -15,6 +15,15 @@ from tests.forms import rendered_form_data
 User = get_user_model()
 
 CHOICES = "a|Alpha|甲\nb|Beta|乙"
+# The form's rows for CHOICES: one per choice, labels in both languages and the key.
+CHOICE_ROWS = {
+    "choice-0-key": "a",
+    "choice-0-en": "Alpha",
+    "choice-0-zh": "甲",
+    "choice-1-key": "b",
+    "choice-1-en": "Beta",
+    "choice-1-zh": "乙",
+}
 FIELD_TYPES = {
     "hobby_note": "text",
     "budget": "number",
@@ -36,7 +45,7 @@ def definition_data(key, field_type, **overrides):
         "label_en": f"Label {key}",
         "label_zh": f"标签{key}",
         "field_type": field_type,
-        "choices": CHOICES if field_type in ("choice", "multi") else "",
+        **(CHOICE_ROWS if field_type in ("choice", "multi") else {}),
         "order": "0",
         "active": "on",
     }
@@ -66,6 +75,28 @@ def all_fields(as_admin):
 
 
 # Defining fields in the browser
+
+
+def test_choices_are_rows_with_keys_derived_from_the_english_label(as_admin):
+    data = {**definition_data("", "text", label_en="View from the flat"), "field_type": "choice"}
+    data.update({"choice-0-en": "Sea view", "choice-0-zh": "海景", "choice-1-en": "Park view", "choice-1-zh": "公园景"})
+    data.update({"choice-2-en": "Sea view", "choice-2-zh": "海景二"})
+    response = as_admin.post("/settings/fields/new/", data)
+    assert response.status_code == 302, response.text
+    field = CustomField.objects.get()
+    assert field.key == "view_from_the_flat"
+    assert field.choices == "sea_view|Sea view|海景\npark_view|Park view|公园景\nsea_view_2|Sea view|海景二"
+    with translation.override("zh-hans"):
+        assert field.choice_list()[1] == ("park_view", "公园景")
+    page = as_admin.get(f"/settings/fields/{field.pk}/").text
+    assert 'value="公园景"' in page and "value|English label" not in page
+    assert page.count('name="choice-') == (3 + 3) * 3  # the three choices and three empty rows, three inputs each
+
+
+def test_a_new_field_is_ordered_after_the_last_one(as_admin):
+    CustomField.objects.create(key="first", label_en="First", order=40)
+    form = as_admin.get("/settings/fields/new/").context["form"]
+    assert form.initial["order"] == 50
 
 
 @pytest.mark.parametrize(("key", "field_type"), sorted(FIELD_TYPES.items()))
@@ -103,18 +134,19 @@ def test_settings_field_edit_is_forbidden_to_a_team_lead(client, team_lead, all_
 
 @pytest.mark.parametrize("field_type", ["choice", "multi"])
 def test_choice_field_without_choices_is_rejected(as_admin, field_type):
-    response = as_admin.post("/settings/fields/new/", definition_data("grade", field_type, choices=""))
+    data = {**definition_data("grade", "text"), "field_type": field_type}  # no choice rows filled
+    response = as_admin.post("/settings/fields/new/", data)
     assert response.status_code == 200
     assert "choices" in response.context["form"].errors
+    assert "A choice field needs at least one choice." in response.text
     assert not CustomField.objects.exists()
 
 
 def test_choice_field_with_duplicate_values_is_rejected(as_admin):
-    response = as_admin.post(
-        "/settings/fields/new/", definition_data("grade", "choice", choices="a|Alpha|甲\na|Again|再")
-    )
+    data = {**definition_data("grade", "choice"), "choice-1-key": "a", "choice-1-en": "Again", "choice-1-zh": "再"}
+    response = as_admin.post("/settings/fields/new/", data)
     assert response.status_code == 200
-    assert "choices" in response.context["form"].errors
+    assert "choice-1-key" in response.context["form"].errors
     assert not CustomField.objects.exists()
 
 
@@ -136,7 +168,7 @@ def test_duplicate_key_for_the_same_record_kind_is_rejected(as_admin, all_fields
 def test_editing_a_field_cannot_change_its_key_or_type(as_admin, all_fields):
     field = all_fields["grade"]
     response = as_admin.post(
-        f"/settings/fields/{field.pk}/", definition_data("renamed", "text", label_en="Grade", choices=CHOICES)
+        f"/settings/fields/{field.pk}/", {**definition_data("renamed", "text", label_en="Grade"), **CHOICE_ROWS}
     )
     assert response.status_code == 302
     field.refresh_from_db()

@@ -218,7 +218,7 @@ def test_history_on_the_detail_page_does_not_leak_an_edited_phone_to_a_masked_vi
     client.force_login(marketing)
     response = client.get(f"/customers/{customer.pk}/")
     assert response.status_code == 200
-    assert "<strong>phone</strong>" in response.text  # the change is listed ...
+    assert "<strong>Phone</strong>" in response.text  # the change is listed, under its name ...
     assert MASKED_PHONE in response.text and MASKED_NEW_PHONE in response.text  # ... masked
     assert PHONE not in response.text
     assert NEW_PHONE not in response.text

@@ -493,3 +493,25 @@ def test_team_filter_keeps_only_that_teams_customers(client, org):
     shown = client.get("/customers/", {"team": org["north"].pk}).context["page"].object_list
     assert north in shown
     assert south not in shown
+
+
+def test_on_a_phone_each_customer_is_a_compact_card_with_the_next_step_and_actions(client, cast):
+    from customers.models import Interaction
+
+    customer = customer_of(cast["rep"], name="Card Buyer", phone="13811112222", level="A")
+    Interaction.objects.create(
+        customer=customer,
+        staff=cast["rep"],
+        channel="phone",
+        occurred_at=timezone.now(),
+        summary="Asked for a quote",
+        next_step="Send the quote",
+        next_due=timezone.localdate(),
+    )
+    client.force_login(cast["rep"])
+    html = client.get(reverse("customers:customer-list")).text
+    cards = html[html.index('data-testid="customer-cards"') : html.index("</ul>", html.index("customer-cards"))]
+    assert cards.count("card mb-2 customer-card") == 1
+    assert "Card Buyer" in cards and ">A</span>" in cards and "13811112222" in cards
+    assert "Send the quote" in cards and 'href="tel:13811112222"' in cards
+    assert f"/customers/{customer.pk}/#log-contact" in cards

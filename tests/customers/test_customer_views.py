@@ -108,12 +108,13 @@ def test_existing_id_number_of_a_visible_customer_redirects_to_the_existing_file
     assert Customer.objects.count() == 1
 
 
-def test_phone_of_a_customer_the_rep_cannot_see_gives_a_form_error_without_revealing_it(client, rep, other_rep):
+def test_phone_of_a_customer_the_rep_cannot_see_confirms_the_claim_without_revealing_it(client, rep, other_rep):
     hidden = customer_of(other_rep, name="Secret Client", phone="13812345678", district="Jing'an")
     client.force_login(rep)
-    response = client.post("/customers/new/", form_data(client, name="Chen Jing", phone="138 1234 5678"))
-    assert response.status_code == 200
-    assert "colleague" in " ".join(response.context["form"].non_field_errors())
+    data = form_data(client, name="Chen Jing", phone="138 1234 5678")
+    response = client.post("/customers/new/", data, follow=True)
+    assert response.redirect_chain[0][0].startswith("/customers/conflicts/")  # a confirmation page, not a form error
+    assert "colleague" in response.text and 'data-testid="claim-sent"' in response.text
     assert Customer.objects.count() == 1
     assert "Secret Client" not in response.text
     assert f"/customers/{hidden.pk}/" not in response.text
@@ -121,12 +122,13 @@ def test_phone_of_a_customer_the_rep_cannot_see_gives_a_form_error_without_revea
     assert other_rep.get_full_name() not in response.text
 
 
-def test_id_number_of_a_customer_the_rep_cannot_see_gives_a_form_error(client, rep, other_rep):
+def test_id_number_of_a_customer_the_rep_cannot_see_confirms_the_claim(client, rep, other_rep):
     customer_of(other_rep, name="Secret Client", phone="13812345678", id_number=ID_NUMBER)
     client.force_login(rep)
-    response = client.post("/customers/new/", form_data(client, phone="13987654321", id_number=ID_NUMBER))
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    data = form_data(client, phone="13987654321", id_number=ID_NUMBER)
+    response = client.post("/customers/new/", data, follow=True)
+    assert response.redirect_chain[0][0].startswith("/customers/conflicts/")
+    assert 'data-testid="claim-sent"' in response.text
     assert Customer.objects.count() == 1
     assert "Secret Client" not in response.text
 
@@ -325,3 +327,37 @@ def test_list_query_count_does_not_grow_from_10_to_30_customers(client, org, rol
     assert len(shown_ids(response)) == 25
     assert with_30 == with_10
     assert with_30 <= LIST_QUERY_BUDGET
+
+
+@pytest.fixture
+def districts(db):
+    from crm_site.models import ChoiceOption
+
+    ChoiceOption.objects.create(list_name="district", value="pudong", label_en="Pudong", label_zh="浦东新区", order=1)
+    ChoiceOption.objects.create(list_name="district", value="xuhui", label_en="Xuhui", label_zh="徐汇区", order=2)
+
+
+def test_the_customer_form_offers_the_district_list_of_settings(client, org, districts):
+    client.force_login(org["rep"])
+    html = client.get("/customers/new/").text
+    assert 'list="id_district-options"' in html
+    assert '<option value="浦东新区">Pudong</option>' in html and '<option value="徐汇区">Xuhui</option>' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("Pudong", "浦东新区"), ("浦东新区", "浦东新区"), ("Minhang", "Minhang")]
+)
+def test_a_district_is_picked_from_the_list_or_typed_where_the_list_is_open(client, org, districts, typed, stored):
+    client.force_login(org["rep"])
+    data = rendered_form_data(client.get("/customers/new/"), name="List Buyer", phone="13877776666", district=typed)
+    assert client.post("/customers/new/", data).status_code == 302
+    assert Customer.objects.get(name="List Buyer").district == stored
+
+
+def test_a_closed_list_refuses_a_district_not_on_it(client, org, districts, settings):
+    settings.CHOICE_LISTS_OPEN = False
+    client.force_login(org["rep"])
+    data = rendered_form_data(client.get("/customers/new/"), name="List Buyer", phone="13877776666", district="Minhang")
+    response = client.post("/customers/new/", data)
+    assert response.status_code == 200 and "district" in response.context["form"].errors
+    assert not Customer.objects.filter(name="List Buyer").exists()

@@ -88,7 +88,7 @@ def test_csv_export_holds_only_the_reps_own_customers_with_formulas_neutralised(
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="customers-{today}.csv"'
     header, *rows = csv_rows(response)
-    assert header == ["Name", "Phone", "Level", "Status", "Source", "Owner", "Last contact"]
+    assert header == ["Name", "Phone", "Interest level", "Status", "Source", "Owner", "Last contact"]
     assert sorted(row[0] for row in rows) == sorted(['\'=HYPERLINK("x")', "'+8613800000000", "'-1", "'@SUM(A1)"])
     assert sorted(row[1] for row in rows) == ["13800000001", "13800000002", "13800000003", "13800000004"]
 

@@ -128,12 +128,17 @@ def test_create_view_with_a_colleagues_phone_records_a_conflict_and_reveals_noth
     theirs = customer_of(cast["rep"], name="Secret Client", phone="13812345678")
     client.force_login(cast["other_rep"])
     response = client.post(
-        reverse("customers:customer-create"), create_form_data(client, name="Chen Jing", phone="138 1234 5678")
+        reverse("customers:customer-create"),
+        create_form_data(client, name="Chen Jing", phone="138 1234 5678"),
+        follow=True,
     )
-    assert response.status_code == 200
-    assert CONFLICT_MESSAGE in response.text
-    assert Customer.objects.count() == 1
     conflict = CustomerConflict.objects.get()
+    # A confirmation page (the claim, what happens next), not an error over the filled form.
+    assert response.redirect_chain == [(conflict.get_absolute_url(), 302)]
+    assert CONFLICT_MESSAGE in response.text
+    assert 'data-testid="claim-sent"' in response.text and "sent to your manager" in response.text
+    assert 'data-testid="conflict-comparison"' in response.text and "Chen Jing" in response.text
+    assert Customer.objects.count() == 1
     assert conflict.customer == theirs
     assert conflict.claimant == cast["other_rep"]
     assert conflict.owner_at_claim == cast["rep"]
@@ -224,6 +229,21 @@ def conflict(cast):
     """other_rep (south) claims a customer rep (north) registered first."""
     customer = customer_of(cast["rep"], name="Contested", phone="13812345678")
     return services.conflict_record(customer=customer, claimant=cast["other_rep"], evidence={"name": "Contested"})
+
+
+def test_the_manager_sees_the_claim_beside_the_file_translated(client, cast, conflict):
+    conflict.evidence = {"name": "Contested Buyer", "phone": "13812345678", "source": "walk_in", "notes": "came twice"}
+    conflict.save()
+    client.force_login(cast["team_lead"])
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(conflict.get_absolute_url()).text
+    table = html[
+        html.index('data-testid="conflict-comparison"') : html.index("</table>", html.index("conflict-comparison"))
+    ]
+    assert "source" not in table and "walk_in" not in table  # field names and choice labels, not keys
+    assert "来源渠道" in table and "来访" in table
+    assert "Contested Buyer" in table and "Contested" in table  # the claim, then the file
+    assert table.count("table-warning") == 2  # the phone and the source are the same on both sides
 
 
 def test_keep_leaves_the_owner_and_closes_the_conflict(cast, conflict):

@@ -244,11 +244,63 @@ def test_my_day_shows_this_months_quota(client, rep, director, project_a):
     contract(rep, project_a, "500000.00", today)
     target(Level.REP, rep, "2000000", units=2, stretch_amount="4000000", month=today.replace(day=1), by=director)
     client.force_login(rep)
-    page = client.get("/").text
-    assert "My quota this month" in page
-    assert "25.0% of the assessed target" in page
+    page = client.get("/my-day/").text
+    assert "Quota this month" in page
+    assert "25.0% of the assessed target of ¥2,000,000" in page
     assert "12.5% of the ideal" in page
     assert "1 of 2 units" in page
+
+
+def test_a_department_without_its_own_target_adds_up_its_teams(org, director, rep, other_rep, project_a):
+    """Sales Department has no target of its own: its target is North's + South's, its attainment every contract."""
+    contract(rep, project_a, "1000000.00", datetime.date(2026, 3, 3))
+    contract(other_rep, project_a, "500000.00", datetime.date(2026, 3, 4))
+    target(Level.TEAM, org["north"], "2000000", units=2, stretch_amount="3000000", by=director)
+    target(Level.TEAM, org["south"], "1000000", units=1, stretch_amount="2000000", by=director)
+    rows = {
+        row.subject: row for row in selectors.attainment(month=MONTH, level=Level.TEAM, subjects=[org["department"]])
+    }
+    department = rows[org["department"]]
+    assert department.rolled_up and department.target.pk is None
+    assert (department.target.amount, department.target.units) == (Decimal("3000000"), 3)
+    assert department.target.stretch_amount == Decimal("5000000")
+    assert department.amount == Decimal("1500000.00") and department.amount_pct == Decimal("50.0")
+
+
+def test_an_own_department_target_wins_over_the_sum_of_its_teams(known_data, org):
+    (row,) = selectors.attainment(month=MONTH, level=Level.TEAM, subjects=[org["department"]])
+    assert not row.rolled_up and row.target.amount == Decimal("10000000")
+
+
+def test_the_report_leaves_out_units_with_neither_target_nor_contracts(
+    client, org, director, rep, project_a, project_b
+):
+    contract(rep, project_a, "1000000.00", datetime.date(2026, 3, 3))
+    target(Level.TEAM, org["north"], "2000000", by=director)
+    client.force_login(director)
+    response = client.get(reverse("sales:target-report"), {"month": "2026-03"})
+    teams = [row.subject for row in response.context["teams"]]
+    assert teams == [org["department"], org["north"]]  # not South, not Customer Service: nothing to show
+    assert [row.subject for row in response.context["projects"]] == [project_a]
+    assert 'data-testid="rolled-up"' in response.text  # the department's target is North's, summed
+
+
+def test_a_team_managers_my_day_shows_the_teams_quota(client, org, director, team_lead, rep, project_a):
+    today = timezone.localdate()
+    contract(rep, project_a, "500000.00", today)
+    target(Level.TEAM, org["north"], "2000000", units=2, month=today.replace(day=1), by=director)
+    client.force_login(team_lead)
+    panel = panel_html(client.get("/my-day/").text, "quota")
+    assert "Team North · ¥500,000 · 1 of 2 units" in panel
+    assert "25.0% of the assessed target of ¥2,000,000" in panel
+    client.force_login(director)  # the department's target is its teams'
+    panel = panel_html(client.get("/my-day/").text, "quota")
+    assert "Sales Department · ¥500,000" in panel and "of ¥2,000,000" in panel
+
+
+def panel_html(page: str, key: str) -> str:
+    start = page.index(f'data-panel="{key}"')
+    return page[start : page.index("</section>", start)]
 
 
 # --- API ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,247 @@
+"""Churn risk (004): a shallow scikit-learn decision tree, trained every night on a time split, explained by
+the path a customer takes through it.
+
+Who is scored: prospects — files with an opportunity open on the day and no contract signed by then.
+Label (stated): such a prospect has churned when every opportunity open on the day ends lost (to a competitor or
+    otherwise) within churn_horizon_days after it. Owners' churn (an escalated complaint with no referral,
+    repurchase or member activity after it) needs the service app's escalations: until it registers them,
+    owners are not scored.
+Features, all as of the day (nothing after it, so nothing leaks the label): interactions in the 90 days before,
+    days since the last interaction, visits, promises made, open opportunities, the furthest stage reached
+    (from the dated stage history), tenure in days, whether an intent was recorded.
+Time split: trained on the prospects of night − 2 × horizon (outcomes known by night − horizon), tested on those
+    of night − horizon (outcomes known by the night). Below churn_min_examples labelled training examples, or
+    churn_min_per_class of either class, it refuses to train ("not enough history") and scores nobody.
+Recorded in the job run: examples, churn rate, test precision, recall, accuracy and the majority-class baseline,
+    the tree as readable rules.
+"""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+from django.db.models import Count, Max, Min, Q
+
+from analytics import definitions, jobs
+from analytics.selectors.facts import night_end, read_frame
+from customers.models import Customer, Interaction, PurchaseIntent
+from sales.models import Deal, Opportunity, Promise, StageChange
+
+FEATURES = [
+    "interactions_90",
+    "days_since_contact",
+    "visits",
+    "promises",
+    "open_opportunities",
+    "stage_reached",
+    "tenure_days",
+    "has_intent",
+]
+STAGE_RANK = {stage: rank for rank, stage in enumerate(Opportunity.ORDER)}
+NO_CONTACT_DAYS = 999
+
+
+def _series(queryset, key, name, aggregate) -> pd.Series:
+    frame = read_frame(queryset.values(key).annotate(v=aggregate).order_by(), [key, name])
+    return frame.set_index(key)[name]
+
+
+def population(lo: int, hi: int, day: datetime.datetime) -> pd.DataFrame:
+    """Prospects of ids lo..hi at `day` (an aware datetime): the opportunities open then, and no contract."""
+    open_then = read_frame(
+        Opportunity.objects.filter(customer__pk__range=(lo, hi), created_at__lt=day)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=day))
+        .values_list("pk", "customer_id", "stage", "closed_at")
+        .order_by(),
+        ["opportunity_id", "customer_id", "stage", "closed_at"],
+    )
+    if open_then.empty:
+        return open_then
+    signed = set(
+        Deal.objects.filter(customer__pk__range=(lo, hi), stage=Deal.Stage.CONTRACT, signed_on__lt=day.date())
+        .exclude(state=Deal.State.CANCELLED)
+        .values_list("customer_id", flat=True)
+    )
+    return open_then[~open_then["customer_id"].isin(signed)]
+
+
+def features(lo: int, hi: int, day: datetime.datetime, opportunities: pd.DataFrame) -> pd.DataFrame:
+    ids = sorted(set(opportunities["customer_id"]))
+    frame = pd.DataFrame(0.0, index=pd.Index(ids, name="customer_id"), columns=FEATURES)
+    if not ids:
+        return frame
+    contacts = Interaction.objects.filter(customer__pk__range=(lo, hi), occurred_at__lt=day)
+    frame["interactions_90"] = _series(
+        contacts.filter(occurred_at__gte=day - datetime.timedelta(days=90)), "customer_id", "n", Count("pk")
+    )
+    last = _series(contacts, "customer_id", "last", Max("occurred_at"))
+    days = (pd.Timestamp(day) - pd.to_datetime(last, utc=True)).dt.days
+    frame["days_since_contact"] = days.reindex(frame.index).fillna(NO_CONTACT_DAYS).clip(upper=NO_CONTACT_DAYS)
+    frame["visits"] = _series(
+        contacts.filter(channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT]),
+        "customer_id",
+        "n",
+        Count("pk"),
+    )
+    frame["promises"] = _series(
+        Promise.objects.filter(customer__pk__range=(lo, hi), created_at__lt=day), "customer_id", "n", Count("pk")
+    )
+    frame["open_opportunities"] = opportunities.groupby("customer_id").size()
+    stages = read_frame(
+        StageChange.objects.filter(opportunity_id__in=list(opportunities["opportunity_id"]), at__lt=day)
+        .exclude(to_stage__in=Opportunity.CLOSED_STAGES)
+        .values_list("opportunity__customer_id", "to_stage")
+        .order_by(),
+        ["customer_id", "stage"],
+    )
+    if not stages.empty:
+        stages["rank"] = stages["stage"].map(STAGE_RANK).fillna(0)
+        frame["stage_reached"] = stages.groupby("customer_id")["rank"].max()
+    created = _series(Customer.objects.filter(pk__in=ids), "pk", "created", Min("created_at"))
+    frame["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(created, utc=True)).dt.days.clip(lower=0)
+    frame["has_intent"] = (
+        _series(
+            PurchaseIntent.objects.filter(customer__pk__range=(lo, hi), recorded_at__lt=day),
+            "customer_id",
+            "n",
+            Count("pk"),
+        )
+        > 0
+    ).astype(float)
+    return frame.fillna(0).astype(float)
+
+
+def labels(opportunities: pd.DataFrame, until: datetime.datetime) -> pd.Series:
+    """1 when every opportunity open on the day was lost before `until`, else 0."""
+    ids = list(opportunities["opportunity_id"])
+    lost = set(
+        Opportunity.objects.filter(pk__in=ids, stage=Opportunity.Stage.LOST, closed_at__lt=until).values_list(
+            "pk", flat=True
+        )
+    )
+    marked = opportunities.assign(lost=opportunities["opportunity_id"].isin(lost))
+    return marked.groupby("customer_id")["lost"].all().astype(int)
+
+
+def dataset(day: datetime.datetime, until: datetime.datetime) -> tuple[pd.DataFrame, pd.Series]:
+    bounds = Customer.objects.filter(created_at__lt=day).aggregate(first=Min("pk"), last=Max("pk"))
+    parts, targets = [], []
+    for lo, hi in jobs.id_ranges(bounds["first"], bounds["last"], int(definitions.get("chunk_size"))):
+        opportunities = population(lo, hi, day)
+        if opportunities.empty:
+            continue
+        parts.append(features(lo, hi, day, opportunities))
+        targets.append(labels(opportunities, until))
+    if not parts:
+        return pd.DataFrame(columns=FEATURES), pd.Series(dtype=int)
+    x = pd.concat(parts)
+    return x, pd.concat(targets).reindex(x.index)
+
+
+def train(night: datetime.date) -> dict:
+    """Train on the time split described above; a dict for the job run (the tree, or why there is none)."""
+    from sklearn.metrics import precision_score, recall_score
+    from sklearn.tree import DecisionTreeClassifier, export_text
+
+    horizon = datetime.timedelta(days=int(definitions.get("churn_horizon_days")))
+    end = night_end(night)
+    x_train, y_train = dataset(end - 2 * horizon, end - horizon)
+    minimum, per_class = int(definitions.get("churn_min_examples")), int(definitions.get("churn_min_per_class"))
+    counts = {"examples": len(y_train), "churned": int(y_train.sum()) if len(y_train) else 0}
+    if len(y_train) < minimum or min(counts["churned"], len(y_train) - counts["churned"]) < per_class:
+        return {
+            **counts,
+            "trained": False,
+            "reason": f"not enough history: {len(y_train)} labelled examples ({counts['churned']} churned); "
+            f"needs {minimum}, with {per_class} of each class",
+        }
+    depth = int(definitions.get("churn_max_depth"))
+    tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=max(5, len(y_train) // 100), random_state=0)
+    tree.fit(x_train.to_numpy(), y_train.to_numpy())
+    result = {**counts, "trained": True, "rules": export_text(tree, feature_names=FEATURES)}
+    x_test, y_test = dataset(end - horizon, end)
+    if len(y_test):
+        predicted = tree.predict(x_test.to_numpy())
+        majority = max(int(y_test.sum()), len(y_test) - int(y_test.sum()))
+        result.update(
+            test_examples=len(y_test),
+            precision=round(float(precision_score(y_test, predicted, zero_division=0)), 3),
+            recall=round(float(recall_score(y_test, predicted, zero_division=0)), 3),
+            accuracy=round(float((predicted == y_test.to_numpy()).mean()), 3),
+            baseline=round(majority / len(y_test), 3),
+        )
+    nodes = tree.tree_
+    result["tree"] = {
+        "feature": nodes.feature.tolist(),
+        "threshold": [round(float(value), 4) for value in nodes.threshold],
+        "left": nodes.children_left.tolist(),
+        "right": nodes.children_right.tolist(),
+        "churned": [round(float(row[0][1] / row[0].sum()), 4) if row[0].sum() else 0.0 for row in nodes.value],
+    }
+    return result
+
+
+def explain(tree: dict, row) -> tuple[float, list[dict]]:
+    """The leaf's churn share for one row of features, and the path to it ({feature, op, threshold, value})."""
+    node, path = 0, []
+    while tree["left"][node] != -1:
+        feature = FEATURES[tree["feature"][node]]
+        threshold = tree["threshold"][node]
+        value = float(row[feature])
+        if value <= threshold:
+            path.append({"feature": feature, "op": "<=", "threshold": threshold, "value": value})
+            node = tree["left"][node]
+        else:
+            path.append({"feature": feature, "op": ">", "threshold": threshold, "value": value})
+            node = tree["right"][node]
+    return tree["churned"][node], path
+
+
+def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.DataFrame:
+    """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained).
+
+    The tree is walked for all rows at once (numpy, one step per level), then each row's path is written out."""
+    out = pd.DataFrame({"churn": np.nan, "churn_reasons": [[] for _ in ids]}, index=pd.Index(ids, name="customer_id"))
+    if not model.get("trained"):
+        return out
+    day = night_end(night)
+    opportunities = population(lo, hi, day)
+    if opportunities.empty:
+        return out
+    table = features(lo, hi, day, opportunities)
+    tree = {key: np.asarray(value) for key, value in model["tree"].items()}
+    values = table[FEATURES].to_numpy(dtype=float)
+    rows = np.arange(len(values))
+    node = np.zeros(len(values), dtype=int)
+    steps = []  # per level: (active rows mask, feature index, threshold, value, went left)
+    while True:
+        active = tree["left"][node] != -1
+        if not active.any():
+            break
+        feature = np.where(active, tree["feature"][node], 0)
+        threshold = tree["threshold"][node]
+        value = values[rows, feature]
+        left = value <= threshold
+        steps.append((active, feature, threshold, value, left))
+        node = np.where(active, np.where(left, tree["left"][node], tree["right"][node]), node)
+    shares = tree["churned"][node]
+    paths = [[] for _ in rows]
+    for active, feature, threshold, value, left in steps:
+        for row in np.flatnonzero(active).tolist():
+            paths[row].append(
+                {
+                    "feature": FEATURES[int(feature[row])],
+                    "op": "<=" if left[row] else ">",
+                    "threshold": float(threshold[row]),
+                    "value": float(value[row]),
+                }
+            )
+    positions = out.index.get_indexer(table.index)
+    churn_values = out["churn"].to_numpy(dtype=float).copy()
+    churn_values[positions] = np.round(shares.astype(float), 3)
+    out["churn"] = churn_values
+    reasons = out["churn_reasons"].tolist()
+    for position, path in zip(positions.tolist(), paths, strict=True):
+        reasons[position] = path
+    out["churn_reasons"] = reasons
+    return out

@@ -1,0 +1,29 @@
+"""Names of facts, factors and tree features as people read them (both languages)."""
+
+from django.utils.translation import gettext_lazy as _
+
+LOYALTY_FACTORS = {
+    "repeat_purchases": _("Repeat purchases"),
+    "referrals": _("Referrals made"),
+    "member_tier": _("Membership tier"),
+    "member_active": _("Member activity"),
+    "satisfaction": _("Satisfaction"),
+    "complaints": _("Complaints"),
+    "tenure_years": _("Years as a customer"),
+}
+RISK_REASONS = {
+    "overdue_installments": _("Overdue installments"),
+    "open_complaints": _("Open complaints"),
+    "broken_promises": _("Broken promises"),
+    "cancelled_deals": _("Cancelled deals"),
+}
+CHURN_FEATURES = {
+    "interactions_90": _("Contacts in the last 90 days"),
+    "days_since_contact": _("Days since the last contact"),
+    "visits": _("Visits"),
+    "promises": _("Promises made"),
+    "open_opportunities": _("Open opportunities"),
+    "stage_reached": _("Furthest stage reached (0 = lead … 5 = contract)"),
+    "tenure_days": _("Days since the file was created"),
+    "has_intent": _("Intent recorded (1 = yes)"),
+}

@@ -1,0 +1,5 @@
+from analytics.models.jobs import JobRun
+from analytics.models.reports import ManagementReport
+from analytics.models.scores import CustomerScore
+
+__all__ = ["CustomerScore", "JobRun", "ManagementReport"]

@@ -1,0 +1,182 @@
+"""The customers and sales facts of the nightly scores: one SQL query per fact group and chunk of customer ids.
+
+Each query is built with the ORM (so it runs on PostgreSQL and SQLite alike) and read as plain tuples into pandas
+(no model instances). Nothing after the night counts. Registered with analytics.facts in analytics/panels.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pandas as pd
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from analytics import definitions, facts
+from customers.models import Customer, Interaction, PurchaseIntent
+from sales.models import Campaign, CampaignLead, Deal, Installment, Opportunity, Payment, Promise
+from sales.models.partners import Commission
+
+
+def read_frame(queryset, columns) -> pd.DataFrame:
+    """The rows of a values() queryset as a DataFrame, through the cursor (no model instances, no Decimals kept)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _count(queryset, key: str, name: str) -> pd.Series:
+    frame = read_frame(queryset.values(key).annotate(n=Count("pk")).order_by(), [key, name])
+    return frame.set_index(key)[name].astype(float)
+
+
+def _sum(queryset, key: str, expression, name: str) -> pd.Series:
+    frame = read_frame(queryset.values(key).annotate(total=Sum(expression)).order_by(), [key, name])
+    return frame.set_index(key)[name].map(lambda value: float(value or 0))
+
+
+def night_end(night: datetime.date) -> datetime.datetime:
+    """The first moment after the night's date (local time): facts at or after it do not count."""
+    return timezone.make_aware(datetime.datetime.combine(night + datetime.timedelta(days=1), datetime.time()))
+
+
+def customers_facts(lo: int, hi: int, night) -> pd.DataFrame:
+    end = night_end(night)
+    files = read_frame(
+        Customer.objects.filter(pk__range=(lo, hi)).values_list("pk", "created_at").order_by(),
+        ["customer_id", "created_at"],
+    ).set_index("customer_id")
+    result = pd.DataFrame(index=files.index)
+    created = pd.to_datetime(files["created_at"], utc=True)
+    result["tenure_days"] = ((pd.Timestamp(end) - created).dt.days).clip(lower=0).astype(float)
+    visits = Interaction.objects.filter(
+        customer__pk__range=(lo, hi),
+        occurred_at__lt=end,
+        channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT],
+    )
+    result["visits"] = _count(visits, "customer_id", "visits")
+    referred = Customer.objects.filter(referrer__pk__range=(lo, hi), created_at__lt=end)
+    result["referrals"] = _count(referred, "referrer_id", "referrals")
+    intents = read_frame(
+        PurchaseIntent.objects.filter(customer__pk__range=(lo, hi), recorded_at__lt=end)
+        .values_list("customer_id", "budget_max")
+        .order_by("customer_id", "recorded_at", "pk"),
+        ["customer_id", "budget_max"],
+    )
+    if not intents.empty:
+        newest = intents.groupby("customer_id")["budget_max"].last()
+        result["intent_budget"] = newest.map(lambda value: float(value or 0) * 10_000)
+    return result.fillna(0)
+
+
+def _contracts(night):
+    return Deal.objects.filter(stage=Deal.Stage.CONTRACT, signed_on__lte=night).exclude(state=Deal.State.CANCELLED)
+
+
+def _margins(deals, key: str, name: str) -> pd.Series:
+    """Contract price − unit cost basis − the partner's commission (void commissions excluded), per `key`.
+
+    A contract whose unit has no cost basis has no known margin: it adds nothing (rather than its whole price)."""
+    rows = read_frame(
+        deals.filter(unit__cost_basis__isnull=False).values_list(key, "pk", "price", "unit__cost_basis").order_by(),
+        [key, "deal_id", "price", "cost"],
+    )
+    if rows.empty:
+        return pd.Series(dtype=float, name=name)
+    commissions = read_frame(
+        Commission.objects.filter(deal_id__in=list(rows["deal_id"]))
+        .exclude(status=Commission.Status.VOID)
+        .values_list("deal_id", "amount")
+        .order_by(),
+        ["deal_id", "commission"],
+    )
+    rows = rows.merge(commissions, on="deal_id", how="left")
+    commission = rows["commission"].astype(object).where(rows["commission"].notna(), 0).map(float)
+    rows["margin"] = rows["price"].map(float) - rows["cost"].map(float) - commission
+    return rows.groupby(key)["margin"].sum().rename(name)
+
+
+def sales_facts(lo: int, hi: int, night) -> pd.DataFrame:
+    end = night_end(night)
+    in_chunk = Q(customer__pk__range=(lo, hi))
+    contracts = _contracts(night).filter(in_chunk)
+    deals = Deal.objects.filter(in_chunk, reserved_at__lt=end)
+    columns = {
+        "contracts": _count(contracts, "customer_id", "contracts"),
+        "contract_amount": _sum(contracts, "customer_id", "price", "contract_amount"),
+        "contract_margin": _margins(contracts, "customer_id", "contract_margin"),
+        "cancelled_deals": _count(deals.filter(state=Deal.State.CANCELLED), "customer_id", "cancelled_deals"),
+        "discount_approvals": _count(
+            deals.exclude(approval=Deal.Approval.NOT_NEEDED), "customer_id", "discount_approvals"
+        ),
+        "refunds": -_sum(
+            Payment.objects.filter(
+                installment__deal__customer__pk__range=(lo, hi), is_refund=True, received_on__lte=night
+            ),
+            "installment__deal__customer_id",
+            "amount",
+            "refunds",
+        ).rename_axis("customer_id"),
+        "overdue_installments": _count(
+            Installment.objects.filter(
+                deal__customer__pk__range=(lo, hi), due_on__lt=night, received__lt=F("amount")
+            ).exclude(deal__state=Deal.State.CANCELLED),
+            "deal__customer_id",
+            "overdue_installments",
+        ).rename_axis("customer_id"),
+        "promises": _count(Promise.objects.filter(in_chunk, created_at__lt=end), "customer_id", "promises"),
+        "broken_promises": _count(
+            Promise.objects.filter(in_chunk, status=Promise.Status.BROKEN, created_at__lt=end),
+            "customer_id",
+            "broken_promises",
+        ),
+        "referred_margin": _margins(
+            _contracts(night).filter(customer__referrer__pk__range=(lo, hi)),
+            "customer__referrer_id",
+            "referred_margin",
+        ).rename_axis("customer_id"),
+    }
+    # Open opportunities: their expected amount weighted by how far the stage is (definitions.stage_weights).
+    weights = definitions.get("stage_weights")
+    opportunities = read_frame(
+        Opportunity.objects.filter(in_chunk, created_at__lt=end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+        .exclude(stage__in=Opportunity.CLOSED_STAGES)
+        .values_list("customer_id", "stage", "expected_amount")
+        .order_by(),
+        ["customer_id", "stage", "expected_amount"],
+    )
+    if not opportunities.empty:
+        opportunities["weighted"] = [
+            float(amount or 0) * float(weights.get(stage, Decimal(0)))
+            for stage, amount in zip(opportunities["stage"], opportunities["expected_amount"], strict=True)
+        ]
+        grouped = opportunities.groupby("customer_id")
+        columns["pipeline_amount"] = grouped["weighted"].sum()
+        columns["open_opportunities"] = grouped.size().astype(float)
+    # Campaign cost attributed: the lead's campaign cost ÷ the number of that campaign's leads.
+    leads = read_frame(
+        CampaignLead.objects.filter(in_chunk).values_list("customer_id", "campaign_id").order_by(),
+        ["customer_id", "campaign_id"],
+    )
+    if not leads.empty:
+        campaign_ids = sorted(set(leads["campaign_id"]))
+        per_lead = read_frame(
+            Campaign.objects.filter(pk__in=campaign_ids)
+            .annotate(n=Count("leads"))
+            .values_list("pk", "n", "actual_cost")
+            .order_by(),
+            ["campaign_id", "leads", "cost"],
+        )
+        per_lead["per_lead"] = per_lead["cost"].map(float) / per_lead["leads"]
+        leads = leads.merge(per_lead[["campaign_id", "per_lead"]], on="campaign_id", how="left")
+        columns["campaign_cost"] = leads.groupby("customer_id")["per_lead"].sum()
+    frame = pd.DataFrame({name: series for name, series in columns.items() if not series.empty})
+    return frame.fillna(0)
+
+
+def register() -> None:
+    facts.register("customers", customers_facts)
+    facts.register("sales", sales_facts)

@@ -1,0 +1,76 @@
+"""Running jobs: a JobRun row, then the chunks as a Celery chord (group of chunk tasks → finish task).
+
+Reliability: chunk tasks are acks_late with reject_on_worker_lost (settings), so a worker killed mid-chunk leaves
+the message to another worker; they retry on errors; each chunk replaces its id range of the night in one
+transaction, so re-running a chunk (or the whole night) gives the same snapshot, never duplicates.
+"""
+
+import logging
+import time
+import traceback
+
+from celery import chord
+from django.db.models import F
+from django.utils import timezone
+
+from analytics import jobs
+from analytics.models import JobRun
+
+logger = logging.getLogger(__name__)
+
+
+def job_start(name: str, night, *, by=None) -> JobRun:
+    """Start job `name` for `night`: prepare, then queue its chunks and the finish step (eagerly without a broker)."""
+    from analytics import tasks  # tasks import this module
+
+    job = jobs.get(name)
+    run = JobRun.objects.create(name=name, night=night, started_at=timezone.now(), started_by=by)
+    try:
+        started = time.monotonic()
+        figures = job.prepare(run) if job.prepare else {}
+        figures = {**(figures or {}), "prepare_seconds": round(time.monotonic() - started, 2)}
+        ranges = job.chunks(run)
+        JobRun.objects.filter(pk=run.pk).update(figures=figures, chunks=len(ranges))
+        run.figures, run.chunks = figures, len(ranges)
+        signatures = [tasks.job_chunk_task.si(run.pk, lo, hi) for lo, hi in ranges]
+        finish = tasks.job_finish_task.si(run.pk)
+        if signatures:
+            chord(signatures)(finish.on_error(tasks.job_failed_task.s(run.pk)))
+        else:
+            finish.apply_async()
+    except Exception as error:
+        job_fail(run.pk, error)
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def job_chunk(run_id: int, lo: int, hi: int) -> int:
+    run = JobRun.objects.get(pk=run_id)
+    rows = jobs.get(run.name).run_chunk(run, lo, hi)
+    JobRun.objects.filter(pk=run_id).update(chunks_done=F("chunks_done") + 1)
+    return rows
+
+
+def job_finish(run_id: int) -> JobRun:
+    run = JobRun.objects.get(pk=run_id)
+    started = time.monotonic()
+    figures = jobs.get(run.name).finish(run) or {}
+    rows = figures.pop("rows", 0)
+    figures = {**run.figures, **figures, "finish_seconds": round(time.monotonic() - started, 2)}
+    JobRun.objects.filter(pk=run_id).update(
+        status=JobRun.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        rows=rows,
+        chunks_done=F("chunks"),
+        figures=figures,
+        error="",
+    )
+    run.refresh_from_db()
+    return run
+
+
+def job_fail(run_id: int, error) -> None:
+    text = error if isinstance(error, str) else "".join(traceback.format_exception_only(type(error), error))
+    logger.error("analytics job run %s failed: %s", run_id, text)
+    JobRun.objects.filter(pk=run_id).update(status=JobRun.Status.FAILED, finished_at=timezone.now(), error=text[:4000])

@@ -1,0 +1,185 @@
+"""The `scores` job: every customer's scores for one night (analytics.scoring), as one snapshot row each.
+
+prepare: the earlier snapshots loyalty's trend reads, and the churn tree trained on past data (analytics.churn)
+chunk:   facts of customers lo..hi (analytics.facts) → scores → the night's rows for lo..hi replaced (delete +
+         COPY on PostgreSQL, chunked bulk_create elsewhere, in one transaction)
+finish:  the value-matrix thresholds per project (medians over all chunks) and the quadrants, one UPDATE each
+"""
+
+import io
+import json
+import time
+
+import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q, Sum
+
+from analytics import churn, definitions, facts, jobs, scoring
+from analytics.models import CustomerScore, JobRun
+from analytics.selectors.facts import read_frame
+from customers.models import Customer
+
+COLUMNS = [
+    "night", "customer_id", "owner_id", "team_id", "project_id", "status", "contracts", "gross_profit",
+    "service_cost", "rewards_cost", "campaign_cost", "net_profit", "demand", "quadrant", "current_value",
+    "potential_value", "incremental_value", "lifetime_value", "segment", "loyalty", "loyalty_factors",
+    "loyalty_nights", "loyalty_slope", "risk", "risk_reasons", "churn", "churn_reasons",
+]  # fmt: skip
+JSON_COLUMNS = ("loyalty_factors", "risk_reasons", "churn_reasons")
+NULL = r"\N"  # COPY's null marker: an empty CSV field stays an empty string
+
+
+def prepare(run: JobRun) -> dict:
+    keep = int(definitions.get("loyalty_history"))
+    earlier = list(
+        JobRun.objects.filter(name="scores", status=JobRun.Status.SUCCEEDED, night__lt=run.night)
+        .values_list("night", flat=True)
+        .distinct()
+        .order_by("-night")[: max(keep - 1, 0)]
+    )
+    figures = {"history_nights": sorted(str(night) for night in set(earlier))}
+    figures["churn"] = churn.train(run.night)
+    return figures
+
+
+def chunks(run: JobRun) -> list[tuple[int, int]]:
+    bounds = Customer.objects.aggregate(first=Min("pk"), last=Max("pk"))
+    return jobs.id_ranges(bounds["first"], bounds["last"], int(definitions.get("chunk_size")))
+
+
+def _history(lo: int, hi: int, nights: list[str]) -> pd.DataFrame | None:
+    """Earlier loyalty of the chunk's customers: one column per earlier night, oldest first."""
+    if not nights:
+        return None
+    frame = read_frame(
+        CustomerScore.objects.filter(customer__pk__range=(lo, hi), night__in=nights)
+        .values_list("customer_id", "night", "loyalty")
+        .order_by(),
+        ["customer_id", "night", "loyalty"],
+    )
+    frame["loyalty"] = frame["loyalty"].map(float)
+    frame["night"] = frame["night"].map(str)
+    return frame.pivot(index="customer_id", columns="night", values="loyalty").reindex(columns=sorted(nights))
+
+
+def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
+    """The chunk's rows, as a DataFrame with COLUMNS (index: customer id)."""
+    files = read_frame(
+        Customer.objects.filter(pk__range=(lo, hi))
+        .values_list("pk", "owner_id", "team_id", "project_id", "status")
+        .order_by("pk"),
+        ["customer_id", "owner_id", "team_id", "project_id", "status"],
+    ).set_index("customer_id")
+    if files.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    known = facts.read(lo, hi, run.night, files.index)
+    scores = scoring.score(known, _history(lo, hi, run.figures.get("history_nights", [])))
+    risk = churn.predict(run.figures.get("churn", {}), lo, hi, run.night, files.index)
+    frame = files.join(scores).join(risk)
+    frame["night"] = run.night
+    frame["quadrant"] = ""
+    frame["customer_id"] = frame.index
+    return frame[COLUMNS]
+
+
+def _copy(frame: pd.DataFrame) -> None:
+    out = frame.copy()
+    for name in JSON_COLUMNS:
+        out[name] = out[name].map(lambda value: json.dumps(value, ensure_ascii=False))
+    buffer = io.StringIO()
+    out.to_csv(buffer, header=False, index=False, na_rep=NULL)
+    buffer.seek(0)
+    table = CustomerScore._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer
+        )
+
+
+def _bulk(frame: pd.DataFrame) -> None:
+    records = frame.to_dict(orient="records")
+    for record in records:
+        for key in ("owner_id", "team_id", "project_id", "churn"):
+            if record[key] is not None and pd.isna(record[key]):
+                record[key] = None
+    CustomerScore.objects.bulk_create((CustomerScore(**record) for record in records), batch_size=2000)
+
+
+def run_chunk(run: JobRun, lo: int, hi: int) -> int:
+    frame = compute(run, lo, hi)
+    for key in ("owner_id", "team_id", "project_id"):
+        frame[key] = frame[key].astype("Int64")
+    with transaction.atomic():
+        CustomerScore.objects.filter(night=run.night, customer__pk__range=(lo, hi)).delete()
+        if frame.empty:
+            return 0
+        if connection.vendor == "postgresql":
+            _copy(frame)
+        else:
+            _bulk(frame.astype(object).where(frame.notna(), None))
+    return len(frame)
+
+
+QUADRANT_SQL = """
+UPDATE {table} AS s SET quadrant = CASE
+    WHEN s.net_profit > t.profit AND s.demand > t.demand THEN 'troublesome'
+    WHEN s.net_profit > t.profit THEN 'star'
+    WHEN s.demand > t.demand THEN 'dog'
+    ELSE 'chicken_rib' END
+FROM (VALUES {values}) AS t(project_key, profit, demand)
+WHERE s.night = %s AND s.contracts > 0 AND COALESCE(s.project_id, 0) = t.project_key
+"""
+
+
+def _quadrants_sql(night, thresholds: dict) -> None:
+    """One UPDATE for every project (a join on the thresholds), instead of four per project."""
+    values = ", ".join(["(%s::bigint, %s::numeric, %s::numeric)"] * len(thresholds))
+    params = [item for key, (profit, demand) in thresholds.items() for item in (key or 0, profit, demand)]
+    with connection.cursor() as cursor:
+        cursor.execute(QUADRANT_SQL.format(table=CustomerScore._meta.db_table, values=values), [*params, night])
+
+
+def _quadrants_orm(night_rows, thresholds: dict) -> None:
+    for project_id, (profit_median, demand_median) in thresholds.items():
+        rows = night_rows.filter(
+            contracts__gt=0, **({"project_id": project_id} if project_id else {"project_id__isnull": True})
+        )
+        large, complex_ = Q(net_profit__gt=profit_median), Q(demand__gt=demand_median)
+        rows.filter(large & ~complex_).update(quadrant="star")
+        rows.filter(large & complex_).update(quadrant="troublesome")
+        rows.filter(~large & ~complex_).update(quadrant="chicken_rib")
+        rows.filter(~large & complex_).update(quadrant="dog")
+
+
+def finish(run: JobRun) -> dict:
+    started = time.monotonic()
+    night_rows = CustomerScore.objects.filter(night=run.night)
+    frame = read_frame(
+        night_rows.filter(contracts__gt=0).values_list("project_id", "contracts", "net_profit", "demand").order_by(),
+        ["project_id", "contracts", "net_profit", "demand"],
+    )
+    frame["net_profit"] = frame["net_profit"].map(float)
+    thresholds = scoring.medians(frame)
+    with transaction.atomic():
+        night_rows.exclude(quadrant="").update(quadrant="")
+        if thresholds and connection.vendor == "postgresql":
+            _quadrants_sql(run.night, thresholds)
+        else:
+            _quadrants_orm(night_rows, thresholds)
+    totals = night_rows.aggregate(rows=Count("pk"), net_profit=Sum("net_profit"))
+    quadrants = dict(night_rows.exclude(quadrant="").values_list("quadrant").annotate(n=Count("pk")).order_by())
+    return {
+        "rows": totals["rows"],
+        "net_profit": float(totals["net_profit"] or 0),
+        "quadrants": quadrants,
+        "thresholds": {str(key or "none"): list(value) for key, value in thresholds.items()},
+        "quadrant_seconds": round(time.monotonic() - started, 2),
+    }
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    jobs.register(
+        jobs.Job("scores", _("Customer scores"), chunks=chunks, run_chunk=run_chunk, finish=finish, prepare=prepare)
+    )

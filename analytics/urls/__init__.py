@@ -1,0 +1,7 @@
+"""The analytics pages; each part keeps its own URL module in this package."""
+
+from . import dashboards, jobs, reports
+
+app_name = "analytics"
+
+urlpatterns = [*dashboards.urlpatterns, *jobs.urlpatterns, *reports.urlpatterns]

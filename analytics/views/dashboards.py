@@ -1,0 +1,78 @@
+"""The company and team dashboards (thin: analytics.selectors.dashboards builds them), with CSV / XLSX export
+of any chart's table (?export=KEY&format=csv|xlsx)."""
+
+import io
+
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from analytics.models import ManagementReport
+from analytics.selectors.dashboards import dashboard
+from crm_site.spreadsheets import csv_lines, write_xlsx
+from sales.models import Project
+
+TITLES = {"company": _("Company dashboard"), "team": _("Team dashboard")}
+
+
+def _project(request) -> Project | None:
+    raw = request.GET.get("project", "")
+    if not (raw.isascii() and raw.isdecimal() and len(raw) < 19):
+        return None
+    return Project.objects.filter(pk=int(raw)).first()
+
+
+def _export(chart, fmt: str, night):
+    name = f"{chart.key}-{night or 'none'}"
+    if fmt == "xlsx":
+        file = io.BytesIO()
+        write_xlsx(chart.export_rows(), file, sheet_name=str(chart.title))
+        file.seek(0)
+        return FileResponse(
+            file,
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(csv_lines(chart.export_rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _page(request, kind: str):
+    project = _project(request)
+    board = dashboard(user=request.user, kind=kind, project=project)
+    export = request.GET.get("export")
+    if export:
+        chart = board["charts"].get(export)
+        if chart is None:
+            raise Http404
+        return _export(chart, request.GET.get("format", "csv"), board["night"])
+    query = request.GET.copy()
+    query.pop("export", None)
+    query.pop("format", None)
+    reports = []
+    if request.user.has_perm("analytics.view_management_report"):
+        reports = list(ManagementReport.objects.filter(project=project).order_by("-month", "language")[:4])
+    context = {
+        "kind": kind,
+        "title": TITLES[kind],
+        "board": board,
+        "charts": board["charts"],
+        "project": project,
+        "projects": Project.objects.filter(active=True).order_by("name") if kind == "company" else [],
+        "query": query.urlencode(),
+        "reports": reports,
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@permission_required("analytics.view_company_dashboard", raise_exception=True)
+def company(request):
+    return _page(request, "company")
+
+
+@permission_required("analytics.view_team_dashboard", raise_exception=True)
+def team(request):
+    return _page(request, "team")

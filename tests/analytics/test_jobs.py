@@ -1,0 +1,166 @@
+"""The scores job on the hand-computed world (tests/analytics/conftest.py): exact rows, idempotent nights,
+chunking that changes nothing, failures recorded, the command and the job page."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from analytics import facts
+from analytics.models import CustomerScore, JobRun
+from analytics.services.jobs import job_start
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def snapshot(night) -> dict:
+    fields = ("gross_profit", "net_profit", "demand", "quadrant", "potential_value", "incremental_value",
+              "lifetime_value", "segment", "risk", "risk_reasons", "loyalty", "loyalty_factors", "campaign_cost")  # fmt: skip
+    return {
+        row["customer_id"]: {name: row[name] for name in fields}
+        for row in CustomerScore.objects.filter(night=night).values("customer_id", *fields)
+    }
+
+
+def test_every_score_of_the_world_is_exact(world, night):
+    run = job_start("scores", night)
+    assert run.status == JobRun.Status.SUCCEEDED, run.error
+    assert run.rows == 4
+    rows = snapshot(night)
+    c1, c2, c3, c4 = (rows[world[key].pk] for key in ("c1", "c2", "c3", "c4"))
+    assert c1["gross_profit"] == D("450000.00") == c1["net_profit"]
+    assert c1["demand"] == 3
+    assert c1["potential_value"] == D("40000.00")
+    assert c1["lifetime_value"] == D("490000.00")
+    assert (c1["segment"], c1["risk"], c1["quadrant"]) == ("key", "medium", "troublesome")
+    assert c1["risk_reasons"] == {"overdue_installments": 1, "broken_promises": 1}
+    assert c1["loyalty"] == D("10.00") and c1["loyalty_factors"] == {"referrals": 10.0}
+    assert (c2["net_profit"], c2["demand"], c2["lifetime_value"]) == (D("100000.00"), 0, D("120000.00"))
+    assert (c2["segment"], c2["risk"], c2["quadrant"]) == ("keep", "low", "chicken_rib")
+    assert c2["risk_reasons"] == {"cancelled_deals": 1}
+    assert (c3["net_profit"], c3["campaign_cost"], c3["potential_value"]) == (
+        D("-1500.00"),
+        D("1500.00"),
+        D("75000.00"),
+    )
+    assert (c3["segment"], c3["quadrant"]) == ("develop", "")
+    assert (c4["potential_value"], c4["segment"], c4["net_profit"]) == (D("7500.00"), "basic", D("-1500.00"))
+    assert run.figures["thresholds"] == {str(world["c1"].project_id): [275000.0, 1.5]}
+    assert run.figures["quadrants"] == {"troublesome": 1, "chicken_rib": 1}
+
+
+def test_running_a_night_again_replaces_its_snapshot(world, night):
+    job_start("scores", night)
+    first = snapshot(night)
+    again = job_start("scores", night)
+    assert again.status == JobRun.Status.SUCCEEDED
+    assert snapshot(night) == first
+    assert CustomerScore.objects.filter(night=night).count() == 4
+    assert JobRun.objects.filter(name="scores", night=night).count() == 2  # both runs are on record
+
+
+def test_small_chunks_give_the_same_snapshot(world, night, settings):
+    job_start("scores", night)
+    whole = snapshot(night)
+    settings.ANALYTICS = {"chunk_size": 1}
+    run = job_start("scores", night)
+    assert run.chunks == run.chunks_done >= 4
+    assert snapshot(night) == whole
+
+
+def test_history_is_kept_and_feeds_the_loyalty_trend(world, night):
+    yesterday = night - datetime.timedelta(days=1)
+    job_start("scores", yesterday)
+    job_start("scores", night)
+    assert CustomerScore.objects.filter(customer=world["c1"]).count() == 2
+    before = CustomerScore.objects.get(customer=world["c1"], night=yesterday)
+    today = CustomerScore.objects.get(customer=world["c1"], night=night)
+    # c4, the file c1 referred, was created today: yesterday's snapshot does not see the referral.
+    assert (before.loyalty, today.loyalty) == (0, 10)
+    assert today.loyalty_nights == 2  # both in the low band
+    assert today.loyalty_slope == 10
+
+
+def test_a_provider_registered_by_another_app_counts(world, night):
+    import pandas as pd
+
+    def service(lo, hi, day):
+        return pd.DataFrame({"tickets": [2.0], "complaints": [1.0], "open_complaints": [1.0]},
+                            index=pd.Index([world["c2"].pk], name="customer_id"))  # fmt: skip
+
+    facts.register("service-test", service)
+    try:
+        job_start("scores", night)
+    finally:
+        facts.unregister("service-test")
+    row = CustomerScore.objects.get(customer=world["c2"], night=night)
+    assert row.service_cost == D("400.00")  # 2 tickets × 200
+    assert row.net_profit == D("99600.00")
+    assert row.demand == 3
+    assert row.risk == "medium"  # cancelled deal 1 + open complaint 2 = 3 points
+    assert row.loyalty == 0  # complaint −8, clipped
+
+
+def test_a_failing_chunk_marks_the_run_failed_with_its_error(world, night):
+    def broken(lo, hi, day):
+        raise RuntimeError("facts unavailable")
+
+    facts.register("broken-test", broken)
+    try:
+        with pytest.raises(Exception, match="facts unavailable"):
+            job_start("scores", night)
+    finally:
+        facts.unregister("broken-test")
+    run = JobRun.objects.get()
+    assert run.status == JobRun.Status.FAILED
+    assert "facts unavailable" in run.error
+    assert not CustomerScore.objects.exists()
+
+
+def test_the_command_runs_a_night_and_prints_its_figures(world, night):
+    out = StringIO()
+    call_command("run_job", "scores", "--date", night.isoformat(), stdout=out)
+    assert f"scores {night}: succeeded, 4 rows" in out.getvalue()
+    assert "churn: trained=False" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("run_job", "nothing")
+    with pytest.raises(CommandError):
+        call_command("run_job", "scores", "--date", "yesterday")
+
+
+def test_the_job_page_lists_runs_and_runs_one_for_admins_only(client, world, night):
+    client.force_login(world["admin_user"])
+    response = client.post(reverse("analytics:job-run"), {"name": "scores", "night": night.isoformat()})
+    assert response.status_code == 302
+    run = JobRun.objects.get()
+    assert run.status == JobRun.Status.SUCCEEDED and run.started_by == world["admin_user"]
+    page = client.get(reverse("analytics:job-list"))
+    assert page.status_code == 200 and b"scores" in page.content
+    detail = client.get(reverse("analytics:job-detail", args=[run.pk]))
+    assert b"not enough history" in detail.content
+    for who in ("executive", "team_lead", "rep"):
+        client.force_login(world[who])
+        assert client.get(reverse("analytics:job-list")).status_code == 403
+        assert client.post(reverse("analytics:job-run"), {"name": "scores", "night": night}).status_code == 403
+
+
+def test_the_page_refuses_a_future_night_and_an_unknown_job(client, world, night):
+    client.force_login(world["admin_user"])
+    client.post(
+        reverse("analytics:job-run"), {"name": "scores", "night": (night + datetime.timedelta(days=2)).isoformat()}
+    )
+    client.post(reverse("analytics:job-run"), {"name": "nope", "night": night.isoformat()})
+    assert not JobRun.objects.exists()
+
+
+def test_the_nightly_task_scores_yesterday(world):
+    from django.utils import timezone
+
+    from analytics.tasks import nightly_task
+
+    nightly_task()
+    assert JobRun.objects.get().night == timezone.localdate() - datetime.timedelta(days=1)
