@@ -58,4 +58,24 @@ app.conf.beat_schedule = {
         "task": "outreach.tasks.outreach_tick_task",
         "schedule": crontab(minute="*"),
     },
+    # Every night at 02:40: member points past their expiry date are written off (first in, first out).
+    "members-points-expire": {
+        "task": "members.tasks.points_expire_task",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    # Every night at 03:10: each member's balance column is checked against the sum of their ledger entries.
+    "members-balances-reconcile": {
+        "task": "members.tasks.balances_reconcile_task",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # Every morning at 08:30: birthday and purchase-anniversary greetings to members who consented.
+    "members-greetings": {
+        "task": "members.tasks.greetings_send_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # Once a year, on 1 January at 04:00: the tier review (the only time a member moves down a tier).
+    "members-tiers-review": {
+        "task": "members.tasks.tiers_review_task",
+        "schedule": crontab(hour=4, minute=0, day_of_month=1, month_of_year=1),
+    },
 }

@@ -10,5 +10,6 @@ from outreach.services.webhooks import on_event
 events.define("customer.created", _("Customer created"))
 events.define("opportunity.stage_changed", _("Opportunity stage changed"))
 events.define("contract.signed", _("Contract signed"))
+events.define("contract.cancelled", _("Contract cancelled"))
 events.define("payment.received", _("Payment received"))
 events.subscribe(on_event)

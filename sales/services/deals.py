@@ -248,6 +248,7 @@ def deal_cancel(*, deal: Deal, reason: str, by) -> Deal:
     deal = _lock(deal)
     _require_live(deal)
     Unit.objects.select_for_update().filter(pk=deal.unit_id).first()
+    was_contract = deal.stage == Deal.Stage.CONTRACT
     now = timezone.now()
     deal.state = Deal.State.CANCELLED
     deal.cancel_reason = reason[:300]
@@ -261,6 +262,8 @@ def deal_cancel(*, deal: Deal, reason: str, by) -> Deal:
         opportunity.save(update_fields=["unit"])
     if opportunity.is_open:
         stage_enter(opportunity=opportunity, to_stage=Opportunity.Stage.INTENDING, by=by, note=reason, at=now)
+    if was_contract:  # 退房: the club reverses what the contract earned
+        events.emit("contract.cancelled", {"deal_id": deal.pk, "customer_id": deal.customer_id, "reason": reason})
     return deal
 
 

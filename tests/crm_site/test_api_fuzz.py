@@ -38,6 +38,7 @@ from crm_site.wsgi import application
 from customers.models import Inquiry, Interaction
 from customers.services import inquiries as inquiry_services
 from customers.services import interactions as interaction_services
+from members import services as member_services
 from sales.models import Campaign, Deal, Partner, Promise, SalesTarget
 from sales.services import leasing, money, partners, promises, quotas
 from tests.factories import CustomerFactory
@@ -122,6 +123,9 @@ def world(org, project_a):
     agency = Partner.objects.create(name="Sunshine")
     partners.registration_create(partner=agency, project=project_a, customer_name="Zhao", phone="13900001234", by=admin)
     inquiry_services.inquiry_receive(name="Qian", phone="13900005678", channel=Inquiry.Channel.WEB)
+    member = member_services.member_enrol(customer=mine[1], by=rep)
+    member_services.points_earn(member=member, amount=500, reason="Welcome")
+    member_services.referral_create(referrer=mine[1], name="Sun", phone="13900004321", by=rep)
     tokens = {role: ApiToken.issue(user=user, name="fuzz")[1] for role, user in (("admin", admin), ("rep", rep))}
     return {"tokens": tokens, "ids": existing_ids()}
 

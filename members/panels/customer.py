@@ -1,0 +1,63 @@
+"""What members adds to the customer page (membership, tier, balance, referrals, an enrol button) and to the
+customer timeline (joined, tier changes, points earned and spent, referrals)."""
+
+from django.utils.translation import gettext as _
+
+from customers import sections
+from customers.selectors import TimelineEvent, timeline_register
+from members.models import Member, Referral, TierChange
+
+
+def membership_section(customer, user) -> dict | None:
+    if not user.has_perm("members.view_member"):
+        return None
+    member = Member.objects.select_related("tier").filter(customer=customer).first()
+    referrals = list(Referral.objects.filter(referrer=customer).select_related("referred")[:10])
+    return {
+        "customer": customer,
+        "member": member,
+        "referrals": referrals,
+        "referral": Referral.objects.select_related("referrer").filter(referred=customer).first(),
+        "can_enrol": member is None and user.has_perm("members.add_member"),
+    }
+
+
+sections.register("membership", "members/_customer_membership_section.html", membership_section, order=30)
+
+
+def _member_events(customer, limit):
+    member = Member.objects.filter(customer=customer).first()
+    if member is None:
+        return []
+    events = []
+    for entry in member.entries.select_related("by").order_by("-created_at", "-id")[:limit]:
+        title = _("%(kind)s %(points)s points") % {"kind": entry.get_kind_display(), "points": f"{entry.amount:+d}"}
+        events.append(
+            TimelineEvent(entry.created_at, "member", title, entry.reason, entry.by, member.get_absolute_url())
+        )
+    for change in member.tier_changes.select_related("to_tier", "by")[:limit]:
+        if change.reason == TierChange.Reason.JOINED:
+            title = _("Joined the club (%(tier)s)") % {"tier": change.to_tier}
+        else:
+            title = _("Tier: %(tier)s (%(reason)s)") % {"tier": change.to_tier, "reason": change.get_reason_display()}
+        events.append(TimelineEvent(change.at, "member", title, change.note, change.by, member.get_absolute_url()))
+    return events
+
+
+def _referral_events(customer, limit):
+    rows = Referral.objects.filter(referrer=customer).select_related("referred", "by")[:limit]
+    return [
+        TimelineEvent(
+            row.created_at,
+            "member",
+            _("Referred %(name)s") % {"name": row.referred.name},
+            row.get_status_display(),
+            row.by,
+            row.referred.get_absolute_url(),
+        )
+        for row in rows
+    ]
+
+
+timeline_register(_member_events)
+timeline_register(_referral_events)

@@ -1,0 +1,15 @@
+"""Members in the top navigation: the lookup box, the member list, referrals; the dashboard under Reports."""
+
+from django.utils.translation import gettext_lazy as _
+
+from crm_site.navigation import NavItem, add, menu
+
+menu("members", NavItem(_("Members"), "members:member-lookup", "person-vcard"), 45)
+add("members", NavItem(_("Member lookup"), "members:member-lookup", "upc-scan", "members.view_member"), 10)
+add("members", NavItem(_("Members"), "members:member-list", "people", "members.view_member"), 20)
+add("members", NavItem(_("Referrals"), "members:referral-list", "person-plus", "members.view_referral"), 30)
+add("members", NavItem(_("Events"), "members:event-list", "calendar-event", "members.view_clubevent"), 40)
+add("members", NavItem(_("Redemptions"), "members:redemption-list", "gift", "members.view_redemption"), 50)
+add("members", NavItem(_("Greetings"), "members:greetings", "balloon-heart", "members.view_member"), 60)
+# The dashboard sits in the shared Reports menu (executives and marketing).
+add("reports", NavItem(_("Member dashboard"), "members:dashboard", "person-vcard", "members.view_member_dashboard"), 60)

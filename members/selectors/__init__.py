@@ -1,0 +1,26 @@
+"""Reads of the member club, one module per part."""
+
+from .events import benefits_for, event_list, event_registrations, redemption_list
+from .members import (
+    MemberPage,
+    customer_by_number,
+    member_get,
+    member_list,
+    member_lookup,
+    member_page,
+    referral_list,
+)
+
+__all__ = [
+    "benefits_for",
+    "customer_by_number",
+    "event_list",
+    "event_registrations",
+    "redemption_list",
+    "MemberPage",
+    "member_get",
+    "member_list",
+    "member_lookup",
+    "member_page",
+    "referral_list",
+]

@@ -1,0 +1,46 @@
+"""Whom to greet: members' birthdays and the anniversaries of their contracts (29 February is greeted on
+28 February in other years)."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from customers.models import Customer
+from members.models import Member
+from sales.models import Deal
+
+
+@dataclass
+class Greeting:
+    customer: Customer
+    occasion: str  # "birthday" or "anniversary"
+    years: int
+    deal_id: int | None = None
+
+
+def _same_day(field: str, day: datetime.date) -> Q:
+    q = Q(**{f"{field}__month": day.month, f"{field}__day": day.day})
+    if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+        q |= Q(**{f"{field}__month": 2, f"{field}__day": 29})
+    return q
+
+
+def greetings_due(*, day: datetime.date, user=None) -> list[Greeting]:
+    """Active members whose birthday or contract anniversary is `day` (only `user`'s own customers if given)."""
+    members = Member.objects.filter(status=Member.Status.ACTIVE)
+    customers = Customer.objects.filter(pk__in=members.values("customer_id"))
+    if user is not None:
+        customers = customers.filter(owner=user)
+    due = [
+        Greeting(customer, "birthday", day.year - customer.birth_date.year)
+        for customer in customers.filter(_same_day("birth_date", day)).select_related("project", "owner")[:2000]
+    ]
+    deals = (
+        Deal.objects.contracts()
+        .filter(_same_day("signed_on", day), signed_on__lt=day.replace(month=1, day=1), customer__in=customers)
+        .select_related("customer__project", "customer__owner")[:2000]
+    )
+    due.extend(Greeting(deal.customer, "anniversary", day.year - deal.signed_on.year, deal.pk) for deal in deals)
+    return due

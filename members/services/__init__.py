@@ -1,0 +1,56 @@
+"""Writes of the member club, one module per part."""
+
+from .benefits import redemption_cancel, redemption_create, redemption_fulfil
+from .care import greetings_send
+from .contracts import contract_cancelled, contract_points, contract_signed
+from .events import event_cancel_registration, event_check_in, event_create, event_register
+from .ledger import (
+    available,
+    balances_reconcile,
+    expiring,
+    points_adjust,
+    points_earn,
+    points_expire,
+    points_expire_all,
+    points_reverse,
+    points_spend,
+)
+from .members import AlreadyMember, member_enrol, member_ensure, member_set_status
+from .referrals import ReferralRefused, referral_create, referral_reverse, referral_reward
+from .tiers import qualifying_points, tier_owed, tier_promote, tiers_review, units_owned
+
+__all__ = [
+    "AlreadyMember",
+    "ReferralRefused",
+    "available",
+    "balances_reconcile",
+    "contract_cancelled",
+    "event_cancel_registration",
+    "event_check_in",
+    "event_create",
+    "event_register",
+    "greetings_send",
+    "redemption_cancel",
+    "redemption_create",
+    "redemption_fulfil",
+    "contract_points",
+    "contract_signed",
+    "expiring",
+    "member_enrol",
+    "member_ensure",
+    "member_set_status",
+    "points_adjust",
+    "points_earn",
+    "points_expire",
+    "points_expire_all",
+    "points_reverse",
+    "points_spend",
+    "qualifying_points",
+    "referral_create",
+    "referral_reverse",
+    "referral_reward",
+    "tier_owed",
+    "tier_promote",
+    "tiers_review",
+    "units_owned",
+]

@@ -1,0 +1,7 @@
+"""The member pages; each part of the club keeps its own URL module in this package."""
+
+from . import members
+
+app_name = "members"
+
+urlpatterns = [*members.urlpatterns]
