@@ -78,8 +78,16 @@ class Chart:
 
     def export_rows(self):
         yield [str(label) for label, _format in self.columns]
+        formats = [column_format for _label, column_format in self.columns]
         for row in self.rows:
-            yield [str(cell) if not isinstance(cell, (int, float, Decimal)) else cell for cell in row]
+            yield [_export_cell(cell, column_format) for cell, column_format in zip(row, formats, strict=False)]
+
+
+def _export_cell(cell, column_format: str):
+    """Numbers stay numbers; money always has its two decimals (SQLite's SUM drops them, PostgreSQL's keeps them)."""
+    if column_format == "money" and isinstance(cell, (int, float, Decimal)):
+        return Decimal(str(cell)).quantize(Decimal("0.01"))
+    return cell if isinstance(cell, (int, float, Decimal)) else str(cell)
 
 
 def _customer_list(**params) -> str:
