@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from customers.models import Customer
 from members import services
-from members.models import Benefit, ClubEvent, Member, Referral
+from members.defaults import ensure_default_tiers
+from members.models import Benefit, ClubEvent, Member, Referral, Tier
 from sales.models import Deal
 
 BENEFITS = [
@@ -42,6 +43,7 @@ def seed(stdout) -> None:
     User = get_user_model()
     desk = _desk_user()
     staff = User.objects.filter(is_superuser=True).first() or desk
+    ensure_default_tiers(Tier)
     for deal in Deal.objects.contracts().select_related("customer")[:200]:
         services.contract_signed(deal=deal)
     desk = (

@@ -3,21 +3,33 @@ customer timeline (joined, tier changes, points earned and spent, referrals)."""
 
 from django.utils.translation import gettext as _
 
-from customers import sections
+from customers import footprint, sections
 from customers.selectors import TimelineEvent, timeline_register
 from members.models import Member, Referral, TierChange
+
+# Most files are no member and referred nobody: the 360 page reads these marks with the file and skips the queries.
+footprint.register("members.membership", footprint.customer_rows("members.Member"))
+footprint.register("members.referrals_made", footprint.customer_rows("members.Referral", "referrer"))
+footprint.register("members.referred_by", footprint.customer_rows("members.Referral", "referred"))
 
 
 def membership_section(customer, user) -> dict | None:
     if not user.has_perm("members.view_member"):
         return None
-    member = Member.objects.select_related("tier").filter(customer=customer).first()
-    referrals = list(Referral.objects.filter(referrer=customer).select_related("referred")[:10])
+    member = None
+    if footprint.has(customer, "members.membership"):
+        member = Member.objects.select_related("tier").filter(customer=customer).first()
+    referrals = []
+    if footprint.has(customer, "members.referrals_made"):
+        referrals = list(Referral.objects.filter(referrer=customer).select_related("referred")[:10])
+    referral = None
+    if footprint.has(customer, "members.referred_by"):
+        referral = Referral.objects.select_related("referrer").filter(referred=customer).first()
     return {
         "customer": customer,
         "member": member,
         "referrals": referrals,
-        "referral": Referral.objects.select_related("referrer").filter(referred=customer).first(),
+        "referral": referral,
         "can_enrol": member is None and user.has_perm("members.add_member"),
     }
 
@@ -26,6 +38,8 @@ sections.register("membership", "members/_customer_membership_section.html", mem
 
 
 def _member_events(customer, limit):
+    if not footprint.has(customer, "members.membership"):
+        return []
     member = Member.objects.filter(customer=customer).first()
     if member is None:
         return []
@@ -45,6 +59,8 @@ def _member_events(customer, limit):
 
 
 def _referral_events(customer, limit):
+    if not footprint.has(customer, "members.referrals_made"):
+        return []
     rows = Referral.objects.filter(referrer=customer).select_related("referred", "by")[:limit]
     return [
         TimelineEvent(

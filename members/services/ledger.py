@@ -187,6 +187,9 @@ def points_spend(
     if existing is not None:
         return existing
     _require_active(member)
+    # Expired points are written off before any debit: a debit then always draws on live points, so "debits
+    # consume the earliest credits" (what expiry_due assumes) stays true and FIFO expiry is exact.
+    _write_off_expired(member, today=today)
     left = available(member, today=today)
     if amount > left:
         raise ValidationError({"amount": _("Not enough points: %(available)s available.") % {"available": left}})
@@ -209,6 +212,8 @@ def points_adjust(*, member: Member, amount: int, reason: str, by) -> LedgerEntr
     if amount == 0:
         raise ValidationError({"amount": _("Enter a number of points other than zero.")})
     member = _lock(member)
+    if amount < 0:
+        _write_off_expired(member)
     if amount < 0 and -amount > available(member):
         raise ValidationError(
             {"amount": _("Not enough points: %(available)s available.") % {"available": available(member)}}
@@ -239,7 +244,11 @@ def points_reverse(*, member: Member, amount: int, reason: str, by=None, source=
 @transaction.atomic
 def points_expire(*, member: Member, today: datetime.date | None = None) -> LedgerEntry | None:
     """Write off the member's expired points (nothing when there are none: safe to run twice)."""
-    member = _lock(member)
+    return _write_off_expired(_lock(member), today=today)
+
+
+def _write_off_expired(member: Member, *, today: datetime.date | None = None) -> LedgerEntry | None:
+    """`member` is locked by the caller."""
     due = expiry_due(member.pk, today=today)
     if due <= 0:
         return None

@@ -82,7 +82,11 @@ def case_advance(
     *, case: CertificateCase, by, to: CertificateStage | None = None, on=None, missing: str = "", note: str = ""
 ) -> CertificateCase:
     """Finish the current stage and start `to` (default: the next stage not done yet); the last one finishes."""
-    case = CertificateCase.objects.select_for_update().select_related("stage", "customer", "unit").get(pk=case.pk)
+    case = (
+        CertificateCase.objects.select_for_update(of=("self",))
+        .select_related("stage", "customer", "unit")
+        .get(pk=case.pk)
+    )
     on = on or timezone.localdate()
     if case.finished_on is not None:
         raise ValidationError(_("This certificate has been handed to the owner already."))

@@ -111,7 +111,12 @@ def survey_answer(*, token: str, answers: dict) -> SurveyInvite:
     """Record the answers of the invite `token` (once: a second submission is refused)."""
     from service.services.tickets import ticket_create
 
-    invite = SurveyInvite.objects.select_for_update().select_related("survey", "customer").filter(token=token).first()
+    invite = (
+        SurveyInvite.objects.select_for_update(of=("self",))
+        .select_related("survey", "customer")
+        .filter(token=token)
+        .first()
+    )
     if invite is None:
         raise ValidationError(_("This survey link is not valid."))
     if invite.answered_at is not None:

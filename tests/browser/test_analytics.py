@@ -14,7 +14,7 @@ from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts"  # tests never write into the repository
 
 
 @pytest.fixture

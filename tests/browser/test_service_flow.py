@@ -20,7 +20,7 @@ from tests.browser.conftest import log_in
 from tests.service.conftest import make_contract
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts"  # tests never write into the repository
 
 
 def shot(page, name):

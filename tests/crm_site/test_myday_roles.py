@@ -2,10 +2,11 @@
 their counts, nothing of a rep's for marketing or an executive, and no panel that nothing fills."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from crm_site import myday
 from customers.models import CustomerConflict, Inquiry
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 REP_PANELS = {"followups", "visits", "lapsing"}
@@ -69,7 +70,17 @@ def test_a_rep_is_not_offered_conflicts_to_decide(client, rep):
     assert 'data-panel="conflicts"' not in client.get("/my-day/").text
 
 
-def test_a_role_without_panels_is_told_where_its_work_is(client, org):
+def test_marketing_gets_its_own_panels_not_a_reps(client, org):
     client.force_login(org["marketing"])
+    page = client.get("/my-day/").text
+    assert 'data-panel="followups"' not in page and 'data-panel="visits"' not in page
+    assert 'data-panel="greetings"' in page  # the club's greetings are marketing's work
+
+
+def test_a_role_without_panels_is_told_where_its_work_is(client, org):
+    # Staff with only the directory (no customer, club or service work) have no panel that could ever fill.
+    nobody = UserFactory(username="directory.only")
+    nobody.user_permissions.add(*Permission.objects.filter(codename__in=["view_staffprofile", "view_team"]))
+    client.force_login(nobody)
     page = client.get("/my-day/").text
     assert 'data-panel="followups"' not in page and 'data-testid="no-panels"' in page

@@ -94,7 +94,8 @@ def test_expiry_is_first_in_first_out_and_safe_to_run_twice(member):
     backdate(old, days=30 * 30)
     newer = earn(member, 200)
     backdate(newer, days=20 * 30)
-    spend = services.points_spend(member=member, amount=150, reason="gift")
+    ten_months_ago = timezone.localdate() - datetime.timedelta(days=10 * 30)
+    spend = services.points_spend(member=member, amount=150, reason="gift", today=ten_months_ago)
     backdate(spend, days=10 * 30)
     assert services.points_expire_all() == 0
     later = timezone.localdate() + datetime.timedelta(days=5 * 31)
@@ -211,3 +212,17 @@ def test_any_sequence_keeps_the_balance_the_sum_never_negative_and_expiry_exact(
     member.refresh_from_db()
     assert member.balance == ledger_sum(member) == sum(lot[1] for lot in lots)
     assert member.balance >= 0
+
+
+def test_a_spend_after_an_unwritten_expiry_never_revives_the_expired_points(member):
+    """100 expired (the nightly job has not run yet) and 100 live: a spend of 100 draws on the live lot, so
+    nothing is left — before the fix the expired lot counted as spent and its 100 points came back to life."""
+    expired = earn(member, 100)
+    backdate(expired, days=25 * 31)
+    earn(member, 100)
+    services.points_spend(member=member, amount=100, reason="gift")
+    member.refresh_from_db()
+    assert member.balance == 0 == ledger_sum(member)
+    assert member.entries.filter(kind="expire").get().amount == -100
+    with pytest.raises(ValidationError):
+        services.points_spend(member=member, amount=1, reason="gift")
