@@ -1,9 +1,10 @@
 """What service adds to other pages and registries: navigation, role permissions, the scope relations of
-service staff, the phone permission, my-day panels, customer timeline and sections, message templates.
+service staff, the phone permission, my-day panels, customer timeline and sections, message templates, the
+analytics facts.
 
 Importing the package registers them (ServiceConfig.ready).
 """
 
-from . import access, customer, messages, myday, navigation
+from . import access, analytics, customer, messages, myday, navigation
 
-__all__ = ["access", "customer", "messages", "myday", "navigation"]
+__all__ = ["access", "analytics", "customer", "messages", "myday", "navigation"]
