@@ -16,7 +16,12 @@ HOLIDAYS = [(datetime.date(2026, 10, day), False, "国庆节 National Day") for 
 
 
 def seed_service_demo(*, stdout) -> None:
+    from django.apps import apps
+
     from sales.models import Deal
+    from service.defaults import ensure_defaults
+
+    ensure_defaults(apps.get_model)
     from service.services import callbacks as callback_services
     from service.services import certificates as certificate_services
     from service.services import sla as sla_services

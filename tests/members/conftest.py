@@ -1,8 +1,7 @@
-import importlib
-
 import pytest
 
 from members import services
+from members.defaults import ensure_default_tiers
 from members.models import Tier
 from tests.factories import CustomerFactory
 
@@ -13,19 +12,7 @@ def _tiers(request):
     if not request.node.get_closest_marker("django_db") and not {"db", "transactional_db"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
-    if Tier.objects.exists():
-        return
-    migration = importlib.import_module("members.migrations.0002_default_tiers")
-    for rank, name, name_zh, points, units, benefits, benefits_zh in migration.TIERS:
-        Tier.objects.create(
-            rank=rank,
-            name=name,
-            name_zh=name_zh,
-            points_threshold=points,
-            units_threshold=units,
-            benefits=benefits,
-            benefits_zh=benefits_zh,
-        )
+    ensure_default_tiers(Tier)
 
 
 @pytest.fixture

@@ -12,6 +12,19 @@ from tests.sales.factories import BuildingFactory, DealFactory, OpportunityFacto
 User = get_user_model()
 
 
+@pytest.fixture(autouse=True)
+def _service_defaults(request):
+    """The configuration service/0002 writes; a transactional test earlier on the worker flushes it: put it back."""
+    if not request.node.get_closest_marker("django_db") and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from django.apps import apps
+
+    from service.defaults import ensure_defaults
+
+    ensure_defaults(apps.get_model)
+
+
 def fresh(user):
     return User.objects.get(pk=user.pk)
 
