@@ -343,6 +343,9 @@ class Result:
     def table(self) -> list[list]:
         return [list(zip(row, [fmt for _label, fmt in self.headers], strict=False)) for row in self.rows]
 
+    def totals_row(self) -> list:
+        return list(zip(self.totals, [fmt for _label, fmt in self.headers], strict=False))
+
 
 def _aggregate_label(function, column) -> str:
     if column is None:
@@ -460,18 +463,32 @@ def run(definition: Definition, *, user, request=None, limit: int = SCREEN_ROWS)
     return Result(definition, headers, table, total, len(table), False)
 
 
+def _primary(definition) -> int:
+    """The total the chart draws: the first sum or average chosen, else the count."""
+    return next((index for index, (function, _column) in enumerate(definition.aggregates) if function != "count"), 0)
+
+
 def _chart(definition, headers, table) -> Chart:
+    """One group level: a bar (or pie, line) per group. Two: a cross table, a series per second-level value."""
     depth = len(definition.groups)
-    rows = [[" · ".join(str(cell) for cell in row[:depth]), *row[depth:]] for row in table]
-    columns = [(" · ".join(label for label, _fmt in headers[:depth]), "text"), *headers[depth:]]
-    return Chart(
-        key="builder",
-        title=str(definition.record_type.label),
-        kind=definition.chart,
-        columns=columns,
-        rows=rows,
-        plot=list(range(1, len(columns))) if definition.chart != "pie" else [1],
-    )
+    measure = depth + _primary(definition)
+    label, fmt = headers[measure]
+    title = f"{definition.record_type.label} · {label}"
+    if depth == 1:
+        rows = [[row[0], row[measure]] for row in table]
+        return Chart("builder", title, definition.chart, [(headers[0][0], "text"), (label, fmt)], rows)
+    firsts, seconds, cells = [], [], {}
+    for row in table:
+        first, second = str(row[0]), str(row[1])
+        if first not in firsts:
+            firsts.append(first)
+        if second not in seconds:
+            seconds.append(second)
+        cells[first, second] = row[measure]
+    columns = [(headers[0][0], "text"), *[(second, fmt) for second in seconds]]
+    rows = [[first, *[cells.get((first, second)) or 0 for second in seconds]] for first in firsts]
+    kind = "bar" if definition.chart == "pie" else definition.chart
+    return Chart("builder", title, kind, columns, rows, plot=list(range(1, len(columns))))
 
 
 def export_rows(definition: Definition, *, user, request=None):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from analytics.forms import ReportSaveForm, ScheduleForm
@@ -27,10 +27,10 @@ VIEW = "analytics.view_savedreport"
 BUILD = "analytics.build_report"
 RESERVED = {"export", "format"}
 CHART_KINDS = [
-    ("bar", _lazy("Bars")),
-    ("hbar", _lazy("Horizontal bars")),
-    ("line", _lazy("Line")),
-    ("pie", _lazy("Pie")),
+    ("bar", gettext_lazy("Bars")),
+    ("hbar", gettext_lazy("Horizontal bars")),
+    ("line", gettext_lazy("Line chart")),
+    ("pie", gettext_lazy("Pie")),
 ]
 
 

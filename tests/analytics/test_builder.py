@@ -58,7 +58,11 @@ def test_grouped_counts_sums_and_averages_equal_hand_computed_values(org, world)
     assert by_stage[reservation] == [1, None, None]
     assert result.totals[1:] == [3, D("5000000.00"), D("2500000.00")]
     chart = result.chart.data()
-    assert dict(zip(chart["categories"], chart["series"][0]["data"], strict=True)) == {contract: 2.0, reservation: 1.0}
+    # The chart draws the first sum chosen (the count is in the table).
+    assert dict(zip(chart["categories"], chart["series"][0]["data"], strict=True)) == {
+        contract: 5_000_000.0,
+        reservation: 0.0,
+    }
 
 
 def test_two_group_levels_and_filters(org, world):
@@ -72,6 +76,10 @@ def test_two_group_levels_and_filters(org, world):
     assert result.rows[0][0] == str(Deal.Stage.CONTRACT.label)
     assert result.rows[0][2] == D("3000000.00")
     assert report.described_filters() == ["Price is at least 2500000"]
+    # Two levels: a cross table, a series per owner.
+    chart = result.chart.data()
+    assert chart["categories"] == [str(Deal.Stage.CONTRACT.label)]
+    assert [series["data"] for series in chart["series"]] == [[3_000_000.0]]
 
 
 def test_a_rep_running_a_managers_shared_report_sees_only_own_rows(client, org, world):
@@ -218,3 +226,12 @@ def test_every_record_type_runs_grouped_and_listed(org, world, record_type):
     listed = selectors.run(selectors.parse({"type": record_type}), user=org["executive"])
     assert grouped.grouped and not listed.grouped
     assert sum(row[-1] for row in grouped.rows) == listed.total
+
+
+@pytest.mark.parametrize("role", ["team_lead", "marketing", "executive"])
+def test_managers_executives_and_marketing_reach_the_builder_from_the_reports_menu(client, org, role):
+    login(client, org[role])
+    page = client.get(reverse("analytics:builder-list"))
+    assert page.status_code == 200
+    assert f'href="{reverse("analytics:builder-list")}"' in page.content.decode()
+    assert client.get(reverse("analytics:builder")).status_code == 200
