@@ -11,6 +11,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from analytics.models import SavedReport
 from analytics.selectors import builder as selectors
@@ -235,3 +236,13 @@ def test_managers_executives_and_marketing_reach_the_builder_from_the_reports_me
     assert page.status_code == 200
     assert f'href="{reverse("analytics:builder-list")}"' in page.content.decode()
     assert client.get(reverse("analytics:builder")).status_code == 200
+
+
+def test_grouping_by_a_date_groups_by_month(org, world):
+    report = selectors.parse({"type": "customers", "group": ["created", "level"], "aggregates": [{"fn": "count"}]})
+    result = selectors.run(report, user=org["executive"])
+    month = world["a1"].created_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m")
+    assert {row[0] for row in result.rows} == {month}
+    assert sum(row[-1] for row in result.rows) == 3
+    deals = selectors.parse({"type": "deals", "group": ["signed_on"], "aggregates": [{"fn": "sum", "field": "price"}]})
+    assert selectors.run(deals, user=org["executive"]).totals[-1] == D("5000000.00")
