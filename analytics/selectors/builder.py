@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from django.db.models import Avg, CharField, Count, DateField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim, TruncMonth
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -223,6 +224,11 @@ def _strings(value) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
+def _english(choices) -> list:
+    with translation.override("en"):
+        return [(code, str(name)) for code, name in choices]
+
+
 def _split_aggregate(text: str) -> dict:
     function, _sep, key = text.partition(":")
     return {"fn": function, "field": key}
@@ -249,9 +255,16 @@ def _filter(column, op: str, text: str, messages):
         return None
     value: object = text
     if column.kind == CHOICE:
-        if text not in column.choice_labels():
-            _error(messages, _("Choose one of the values of “%(column)s”.") % {"column": label})
-            return None
+        labels = column.choice_labels()
+        if text not in labels:
+            # A name as the page shows it (in either language) stands for its code.
+            by_name = {name.casefold(): code for code, name in labels.items()}
+            by_name.update({str(name).casefold(): code for code, name in _english(column.choices)})
+            if text.casefold() not in by_name:
+                _error(messages, _("Choose one of the values of “%(column)s”.") % {"column": label})
+                return None
+            value = by_name[text.casefold()]
+        text = value  # kept as the code: a saved report reads the same in either language
     elif column.kind == BOOL:
         if text not in ("1", "0"):
             _error(messages, _("Choose yes or no for “%(column)s”.") % {"column": label})

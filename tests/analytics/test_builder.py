@@ -246,3 +246,15 @@ def test_grouping_by_a_date_groups_by_month(org, world):
     assert sum(row[-1] for row in result.rows) == 3
     deals = selectors.parse({"type": "deals", "group": ["signed_on"], "aggregates": [{"fn": "sum", "field": "price"}]})
     assert selectors.run(deals, user=org["executive"]).totals[-1] == D("5000000.00")
+
+
+def test_a_choice_filter_takes_the_name_in_either_language_and_keeps_the_code(org, world):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        chinese = str(Deal.Stage.CONTRACT.label)
+        report = selectors.parse({"type": "deals", "filters": [{"field": "stage", "op": "eq", "value": chinese}]})
+    assert report.as_json()["filters"] == [{"field": "stage", "op": "eq", "value": Deal.Stage.CONTRACT.value}]
+    english = selectors.parse({"type": "deals", "filters": [{"field": "stage", "op": "eq", "value": "contract"}]})
+    assert selectors.run(english, user=org["executive"]).total == 2
+    assert selectors.run(report, user=org["executive"]).total == 2
