@@ -95,19 +95,18 @@ def schedule_delete(*, user, schedule: ReportSchedule) -> None:
 
 
 def period_of(frequency: str, day: datetime.date) -> str | None:
-    """The period a schedule sends for on `day`, or None when it sends nothing that day.
+    """The period `day` falls in for a schedule: the day, its ISO week or its month (None for an unknown frequency).
 
-    Daily: every day (its key the day); weekly: on Mondays (the ISO week); monthly: on the 1st (the month).
+    Beat runs every morning; a period is sent by the first run inside it (Monday's for a week, the 1st's for a
+    month) and never again, so a run missed because the workers were down is made up the next morning.
     """
     if frequency == ReportSchedule.Frequency.DAILY:
         return day.isoformat()
     if frequency == ReportSchedule.Frequency.WEEKLY:
-        if day.weekday() != 0:
-            return None
         year, week, _weekday = day.isocalendar()
         return f"{year}-W{week:02d}"
     if frequency == ReportSchedule.Frequency.MONTHLY:
-        return f"{day:%Y-%m}" if day.day == 1 else None
+        return f"{day:%Y-%m}"
     return None
 
 
@@ -215,13 +214,19 @@ def schedule_send(schedule: ReportSchedule, period: str) -> int:
     return sent
 
 
+def _all_served(schedule, period) -> bool:
+    recipients = schedule.recipients.filter(is_active=True).count()
+    return ScheduleDelivery.objects.filter(schedule=schedule, period=period).count() >= recipients
+
+
 def schedules_due(*, day: datetime.date | None = None) -> int:
-    """Send every active schedule whose period starts on `day` (default today); returns the messages sent."""
+    """Send every active schedule's current period to the recipients not yet served (`day`: default today);
+    returns the messages sent."""
     day = day or timezone.localdate()
     sent = 0
     for schedule in ReportSchedule.objects.filter(active=True).select_related("report").order_by("pk"):
         period = period_of(schedule.frequency, day)
-        if period is None:
+        if period is None or schedule.last_period == period and _all_served(schedule, period):
             continue
         try:
             sent += schedule_send(schedule, period)

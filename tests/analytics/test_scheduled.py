@@ -72,7 +72,7 @@ def test_each_recipient_gets_only_their_rows_once_per_period(org, saved, django_
     # The same period again (beat firing twice, a retried task): nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         assert services.schedules_due(day=MONDAY) == 0
-        assert services.schedules_due(day=MONDAY + datetime.timedelta(days=2)) == 0  # not a Monday
+        assert services.schedules_due(day=MONDAY + datetime.timedelta(days=2)) == 0  # the same week
     assert Message.objects.filter(template_key="analytics.scheduled_report").count() == 3
     assert len(mail.outbox) == 3
     assert ScheduleDelivery.objects.filter(period="2026-W50").count() == 3
@@ -82,10 +82,19 @@ def test_each_recipient_gets_only_their_rows_once_per_period(org, saved, django_
 
 def test_periods(db):
     assert services.period_of("daily", TUESDAY) == "2026-12-08"
-    assert services.period_of("weekly", TUESDAY) is None
-    assert services.period_of("weekly", MONDAY) == "2026-W50"
-    assert services.period_of("monthly", MONDAY) is None
+    assert services.period_of("weekly", TUESDAY) == services.period_of("weekly", MONDAY) == "2026-W50"
+    assert services.period_of("monthly", MONDAY) == services.period_of("monthly", datetime.date(2026, 12, 31))
     assert services.period_of("monthly", datetime.date(2027, 1, 1)) == "2027-01"
+
+
+def test_a_missed_morning_is_made_up_the_next_day_and_a_new_recipient_gets_the_current_period(org, saved):
+    schedule = schedule_for(saved, org["team_lead"], [org["rep"]], frequency="monthly")
+    # Beat did not run on the 1st: the 2nd sends December's copy, the 3rd nothing more.
+    assert services.schedules_due(day=datetime.date(2026, 12, 2)) == 1
+    assert services.schedules_due(day=datetime.date(2026, 12, 3)) == 0
+    schedule.recipients.add(org["other_rep"])
+    assert services.schedules_due(day=datetime.date(2026, 12, 4)) == 1
+    assert ScheduleDelivery.objects.filter(schedule=schedule, period="2026-12").count() == 2
 
 
 def test_task_runs_daily_schedules(org, saved):
