@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from analytics import kpis
 from analytics.models import CustomerScore, JobRun
 from customers.models import Customer
 from sales.models import Deal, Installment, Opportunity, Payment, SalesTarget
@@ -102,4 +103,6 @@ def report_figures(*, month: datetime.date, project=None) -> dict:
         "lifetime_value": totals["lifetime"] or Decimal(0),
         "high_risk": totals["high"],
         "risks": risks,
+        # Service and the club add theirs (analytics.kpis): SLA attainment, CSAT, NPS, members, points.
+        "more_kpis": kpis.pairs(kpis.collect(start=month, end=end, project=project)),
     }
