@@ -234,7 +234,25 @@ def walk_data(org, project_a):
                 "object_id": customer.pk,
             },
             **walk_rows(customer=customer, rep=org["rep"], admin=org["admin_user"]),
+            **builder_rows(org["admin_user"]),
         },
+    }
+
+
+def builder_rows(owner) -> dict:
+    """A saved report of the report builder with a schedule; returns the walk's `by_route` additions."""
+    from analytics.models import ReportSchedule, SavedReport
+
+    report = SavedReport.objects.create(
+        name="Walk report", owner=owner, record_type="customers", definition={"columns": ["name"]}
+    )
+    schedule = ReportSchedule.objects.create(report=report, owner=owner)
+    return {
+        "analytics:builder-run": {"pk": report.pk},
+        "analytics:builder-delete": {"pk": report.pk},
+        "analytics:builder-schedule": {"pk": report.pk},
+        "analytics:schedule-delete": {"pk": schedule.pk},
+        "analytics:dashboard-schedule": {"kind": ReportSchedule.Dashboard.values[0]},
     }
 
 
