@@ -1,9 +1,8 @@
 """What the insight pages add to the rest of the CRM: navigation entries, the marketing landing, the data-quality
-filters of the customer list (a rep's incomplete files), the recommendations section of the customer page, and
+filter of the customer list (with its owner filter: a rep's incomplete files), the recommendations section of the customer page, and
 the value quadrants and segments as saved audiences for outreach campaigns (outreach.audiences registry)."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -50,22 +49,14 @@ def _quality_choices() -> dict:
 
 
 def _quality_query(value: str) -> Q:
+    """The incomplete open files (as the data-quality page counts them: owned, not lost) failing `value`."""
+    counted = Q(owner__isnull=False) & ~Q(status=Customer.Status.LOST)
     if value.startswith("fresh_"):
-        return quality.missing_q("fresh", int(value.removeprefix("fresh_")))
-    return quality.missing_q(value)
-
-
-def _rep_choices() -> dict:
-    User = get_user_model()
-    return {
-        str(user.pk): user.get_full_name() or user.username
-        for user in User.objects.filter(is_active=True, staff__isnull=False).only("pk", "username", "first_name",
-                                                                                   "last_name")
-    }  # fmt: skip
+        return counted & quality.missing_q("fresh", int(value.removeprefix("fresh_")))
+    return counted & quality.missing_q(value)
 
 
 listfilters.register("quality", _("Data quality"), _quality_choices, _quality_query)
-listfilters.register("quality_rep", _("Owner"), _rep_choices, lambda value: Q(owner_id=int(value)))
 
 
 # --- customer page: recommended units ---------------------------------------------------------------------------

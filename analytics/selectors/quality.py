@@ -8,7 +8,7 @@ The files counted: customers with an owner and a status other than lost. A file 
   "referral" source with the referrer named, any other source as it is;
 - fresh when the last contact is within N days (DAYS_CHOICES, 30 by default).
 A rep's quality = the mean of the four shares (0–100). Each gap drills down to the rep's incomplete files on the
-customer list (the `quality` and `quality_rep` list filters, analytics.panels.insights).
+customer list (its `owner` filter and the `quality` list filter of analytics.panels.insights).
 """
 
 import datetime
@@ -56,7 +56,7 @@ def _pct(part: int, whole: int) -> Decimal | None:
 
 def _drill(rep_id: int, check: str, days: int) -> str:
     value = f"fresh_{days}" if check == "fresh" else check
-    return f"{reverse('customers:customer-list')}?quality_rep={rep_id}&quality={value}"
+    return f"{reverse('customers:customer-list')}?owner={rep_id}&quality={value}"
 
 
 COLUMNS = [
