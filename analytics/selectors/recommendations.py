@@ -6,8 +6,8 @@ a full match. Budget and area: 1 inside the range, falling linearly to 0 at TOLE
 equal, 0.5 one room off; floor: 1 inside the range, falling to 0 five floors away; orientation: 1 the same, 0.5 a
 neighbouring south-facing one; project: 1 in one of the preferred projects.
 
-Fast on 200,000 units: the candidates are one bounded query (available homes, rooms ±1, price within the budget
-± 20 %, in the preferred projects), read through the unit index on (status, rooms, list_price) and cut at
+Fast on 200,000 units: the candidates are one bounded query (available homes, rooms ±1, price and area within the
+intent's ranges ± 20 %; any project, the preference is scored), read through the unit index on (status, rooms, list_price) and cut at
 CANDIDATES rows nearest the budget; only those are scored in Python.
 """
 
@@ -87,11 +87,9 @@ def score(parts: dict[str, Decimal]) -> Decimal:
     return sum((WEIGHTS[key] * value for key, value in parts.items()), Decimal(0)).quantize(Decimal("0.1"))
 
 
-def candidates(intent: PurchaseIntent, project_ids: set[int]):
+def candidates(intent: PurchaseIntent):
     """The bounded candidate query (see the module note)."""
     units = Unit.objects.filter(status=Unit.Status.AVAILABLE, use=Unit.Use.HOME)
-    if project_ids:
-        units = units.filter(project_id__in=sorted(project_ids))
     if intent.rooms is not None:
         units = units.filter(rooms__gte=max(intent.rooms - 1, 0), rooms__lte=intent.rooms + 1)
     low, high = _money(intent.budget_min), _money(intent.budget_max)
@@ -127,7 +125,7 @@ class Recommendation:
 def recommend(intent: PurchaseIntent, *, limit: int = SHOWN) -> list[Recommendation]:
     project_ids = set(intent.projects.values_list("pk", flat=True))
     ranked = []
-    for unit in candidates(intent, project_ids):
+    for unit in candidates(intent):
         parts = matches(unit, intent, project_ids)
         points = [(LABELS[key], WEIGHTS[key], (WEIGHTS[key] * value).quantize(Decimal("0.1")))
                   for key, value in parts.items()]  # fmt: skip
