@@ -29,6 +29,13 @@ def _pct(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")) if whole else None
 
 
+def _roi_pct(revenue: Decimal, cost: Decimal) -> Decimal | None:
+    """As sales computes a campaign's ROI (campaign_figures): the ratio to the cent, then in percent."""
+    if cost <= 0:
+        return None
+    return ((revenue - cost) / cost).quantize(Decimal("0.01")) * 100
+
+
 def marketing(*, user, months: int = DEFAULT_MONTHS, today: datetime.date | None = None) -> dict:
     if months not in MONTHS_CHOICES:
         months = DEFAULT_MONTHS
@@ -106,7 +113,7 @@ def marketing(*, user, months: int = DEFAULT_MONTHS, today: datetime.date | None
         "kpis": {
             "spent": spent,
             "campaign_revenue": campaign_revenue,
-            "roi": _pct(campaign_revenue - spent, spent),
+            "roi": _roi_pct(campaign_revenue, spent),
             "files": all_files,
             "referral_share": _pct(referred_revenue, total_revenue),
         },
