@@ -259,8 +259,18 @@ def customer_forecast(*, user, today: datetime.date | None = None, project=None)
 MODEL_LABELS = {"moving": _("Moving average of the last 3 months"), "seasonal": _("Same month last year")}
 
 
+class GapChart(Chart):
+    """A chart whose empty cells stay empty (null): the actual line stops where the forecast begins."""
+
+    def data(self) -> dict:
+        data = super().data()
+        for position, index in enumerate(self.plot):
+            data["series"][position]["data"] = [None if row[index] is None else float(row[index]) for row in self.rows]
+        return data
+
+
 def customers_chart(result: CustomerForecast) -> Chart:
-    chart = Chart(
+    chart = GapChart(
         "customers",
         _("New customers: backtest and forecast"),
         "line",

@@ -103,10 +103,10 @@ def marketing(*, user, months: int = DEFAULT_MONTHS, today: datetime.date | None
         note=_("Referred files: created in the period with a referrer named (%(referrers)s referrers).")
         % {"referrers": referred["referrers"]},
     )
-    referrals.rows.append([_("Referred"), referred_revenue, referred["files"], referred["converted"]])
+    referrals.rows.append([_("Referred files"), referred_revenue, referred["files"], referred["converted"]])
     all_files = sum(row[1] for row in sources.rows)
     all_converted = sum(row[2] for row in sources.rows)
-    referrals.rows.append([_("Other"), total_revenue - referred_revenue, all_files - referred["files"],
+    referrals.rows.append([_("Other files"), total_revenue - referred_revenue, all_files - referred["files"],
                            all_converted - referred["converted"]])  # fmt: skip
     return {
         "charts": {"campaigns": campaigns, "sources": sources, "referrals": referrals},

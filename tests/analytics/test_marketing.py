@@ -69,7 +69,7 @@ def test_campaign_return_sources_and_referrals(funnel):
     assert sources["Walk-in"] == [1, 0, D("0.0"), D("0")]
     assert sources["Phone"] == [0, 0, None, D("0")]
     referrals = rows(page["charts"]["referrals"])
-    assert referrals == {"Referred": [D("500000"), 1, 1], "Other": [D("1000000"), 3, 1]}
+    assert referrals == {"Referred files": [D("500000"), 1, 1], "Other files": [D("1000000"), 3, 1]}
     assert page["kpis"]["referral_share"] == D("33.3")
     assert page["kpis"]["roi"] == D("3233")
     assert marketing(user=funnel["marketing"], months=24)["kpis"]["files"] == 5  # c5 is inside two years
