@@ -63,7 +63,7 @@ def _stage_index():
     return {stage: position for position, stage in enumerate(Opportunity.ORDER)}
 
 
-def win_rates(*, user, today: datetime.date | None = None) -> dict[str, dict]:
+def win_rates(*, user, today: datetime.date | None = None, project=None) -> dict[str, dict]:
     """{stage: {"reached": n, "won": n, "rate": Decimal, "history": bool}} for every open stage."""
     today = today or timezone.localdate()
     since = add_months(month_start(today), -HISTORY_MONTHS)
@@ -73,6 +73,8 @@ def win_rates(*, user, today: datetime.date | None = None) -> dict[str, dict]:
         .filter(stage__in=Opportunity.CLOSED_STAGES, closed_at__date__gte=since)
         .order_by()
     )
+    if project is not None:
+        closed = closed.filter(project=project)
     # The furthest stage each closed opportunity reached, from its stage history: one grouped query per stage
     # would scan the history six times; one query returns (opportunity, stage entered) pairs instead.
     entered = (
@@ -121,7 +123,7 @@ def sales_forecast(*, user, today: datetime.date | None = None, project=None) ->
     today = today or timezone.localdate()
     first = month_start(today)
     months = [add_months(first, offset) for offset in range(HORIZON_MONTHS)]
-    rates = win_rates(user=user, today=today)
+    rates = win_rates(user=user, today=today, project=project)
     result = SalesForecast(months=months, rates=rates)
     for month in [*months, None]:
         result.amounts[month] = Decimal(0)

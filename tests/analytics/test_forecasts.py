@@ -92,6 +92,12 @@ def test_no_closed_history_falls_back_to_the_stage_weights(org):
     assert rates["intending"] == {"reached": 0, "won": 0, "rate": D("0.25"), "history": False}
 
 
+def test_a_project_filter_reads_that_projects_history_and_pipeline(pipeline, project_b):
+    assert win_rates(user=pipeline["executive"], today=TODAY, project=project_b)["lead"]["history"] is False
+    forecast = sales_forecast(user=pipeline["executive"], today=TODAY, project=project_b)
+    assert sum(forecast.pipeline.values()) == 0
+
+
 def test_the_sales_forecast_by_month(pipeline):
     forecast = sales_forecast(user=pipeline["executive"], today=TODAY)
     month = datetime.date
