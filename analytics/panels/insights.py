@@ -25,10 +25,10 @@ grant("marketing", MARKETING)
 grant("executive", MARKETING)
 grant("admin", MARKETING)
 
-add("reports", NavItem(_("Forecasts"), "analytics:forecasts", "graph-up-arrow", "analytics.view_team_dashboard"), 4)
-add("reports", NavItem(_("Product analysis"), "analytics:product", "grid-3x3", "analytics.view_team_dashboard"), 5)
-add("reports", NavItem(_("Data quality"), "analytics:quality", "clipboard-check", "analytics.view_team_dashboard"), 6)
-add("reports", NavItem(_("Marketing dashboard"), "analytics:marketing", "megaphone", MARKETING), 7)
+add("reports", NavItem(_("Forecasts"), "analytics:forecasts", "graph-up-arrow", "analytics.view_team_dashboard"), 5)
+add("reports", NavItem(_("Product analysis"), "analytics:product", "grid-3x3", "analytics.view_team_dashboard"), 6)
+add("reports", NavItem(_("Data quality"), "analytics:quality", "clipboard-check", "analytics.view_team_dashboard"), 7)
+add("reports", NavItem(_("Marketing dashboard"), "analytics:marketing", "megaphone", MARKETING), 8)
 
 # Marketing staff land on their dashboard; executives and managers keep theirs (lower orders win).
 home.register(permission=MARKETING, url_name="analytics:marketing", order=30)
