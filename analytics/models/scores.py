@@ -119,6 +119,7 @@ class CustomerScore(models.Model):
         permissions = [
             ("view_company_dashboard", _("Can see the company dashboard")),
             ("view_team_dashboard", _("Can see the team dashboard")),
+            ("view_marketing_dashboard", _("Can see the marketing dashboard")),
         ]
         constraints = [models.UniqueConstraint(fields=["night", "customer"], name="score_one_per_night")]
         indexes = [

@@ -1,7 +1,13 @@
 """The analytics pages; each part keeps its own URL module in this package."""
 
-from . import builder, dashboards, jobs, reports
+from . import builder, dashboards, insights, jobs, reports
 
 app_name = "analytics"
 
-urlpatterns = [*dashboards.urlpatterns, *jobs.urlpatterns, *reports.urlpatterns, *builder.urlpatterns]
+urlpatterns = [
+    *dashboards.urlpatterns,
+    *jobs.urlpatterns,
+    *reports.urlpatterns,
+    *builder.urlpatterns,
+    *insights.urlpatterns,
+]

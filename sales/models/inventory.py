@@ -135,7 +135,11 @@ class Unit(models.Model):
             ("change_price", _("Can change list prices")),
         ]
         constraints = [models.UniqueConstraint(fields=["building", "number"], name="unit_unique_number")]
-        indexes = [models.Index(fields=["project", "status"], name="unit_project_status_idx")]
+        indexes = [
+            models.Index(fields=["project", "status"], name="unit_project_status_idx"),
+            # Recommendations read available units by rooms and price band (analytics.selectors.recommendations).
+            models.Index(fields=["status", "rooms", "list_price"], name="unit_status_rooms_price_idx"),
+        ]
 
     def __str__(self):
         return f"{self.building.name}-{self.number}"
