@@ -8,7 +8,12 @@ from .tickets import Category, Ticket
 
 
 def _unique(name: str, fields: list[str], **condition) -> models.UniqueConstraint:
-    return models.UniqueConstraint(fields=fields, condition=models.Q(**condition), name=name)
+    return models.UniqueConstraint(
+        fields=fields,
+        condition=models.Q(**condition),
+        name=name,
+        violation_error_message=_("There is a policy for this priority, category and customer class already."),
+    )
 
 
 class SlaPolicy(models.Model):
@@ -73,6 +78,7 @@ class SlaPolicy(models.Model):
             models.CheckConstraint(
                 condition=models.Q(key_account=False) | models.Q(member_tier__isnull=True),
                 name="sla_policy_one_class",
+                violation_error_message=_("A policy is for key accounts or for a member tier, not both."),
             ),
         ]
 
