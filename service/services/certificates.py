@@ -155,6 +155,50 @@ def building_move(*, building, to: CertificateStage, by, on=None, note: str = ""
     return moved
 
 
+@transaction.atomic
+def case_stage_update(
+    *, row: CaseStage, by, responsible, started_on, done_on=None, missing: str = "", note: str = ""
+) -> CaseStage:
+    """Edit one stage of a case (responsible, dates, missing documents, note); the current stage's start moves
+    the case's "in this stage since" and its expected date. Audited."""
+    from crm_site import audit
+    from crm_site.models import AuditEntry
+
+    row = CaseStage.objects.select_for_update().select_related("case", "stage").get(pk=row.pk)
+    case = row.case
+    current = case.stage_id == row.stage_id and case.finished_on is None
+    today = timezone.localdate()
+    if started_on > today:
+        raise ValidationError({"started_on": _("A stage cannot start in the future.")})
+    if current:
+        done_on = None
+    elif row.done_on is not None and done_on is None:
+        raise ValidationError({"done_on": _("A finished stage keeps its done date.")})
+    if done_on is not None and done_on < started_on:
+        raise ValidationError({"done_on": _("A stage cannot be done before it started.")})
+    if done_on is not None and done_on > today:
+        raise ValidationError({"done_on": _("A stage cannot be done in the future.")})
+    before = audit.field_values(row, [CaseStage._meta.get_field(name) for name in CASE_STAGE_FIELDS])
+    row.responsible = responsible
+    row.started_on = started_on
+    row.done_on = done_on
+    row.missing = missing[:300]
+    row.note = note[:300]
+    row.save(update_fields=CASE_STAGE_FIELDS)
+    after = audit.field_values(row, [CaseStage._meta.get_field(name) for name in CASE_STAGE_FIELDS])
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=row, changes=changes)
+    if current and case.stage_since != started_on:
+        case.stage_since = started_on
+        case.stage_due = started_on + datetime.timedelta(days=row.stage.expected_days)
+        case.save(update_fields=["stage_since", "stage_due"])
+    return row
+
+
+CASE_STAGE_FIELDS = ["responsible", "started_on", "done_on", "missing", "note"]
+
+
 def case_update(*, case: CertificateCase, deadline=None, responsible=None) -> CertificateCase:
     case.deadline = deadline
     case.responsible = responsible

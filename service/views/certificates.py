@@ -16,7 +16,7 @@ from crm_site.forms import add_service_errors
 from crm_site.scope import reach
 from crm_site.spreadsheets import csv_lines, write_xlsx
 from sales.models import Building, Project
-from service.forms.service import BuildingMoveForm, CaseAdvanceForm, CaseEditForm
+from service.forms.service import BuildingMoveForm, CaseAdvanceForm, CaseEditForm, CaseStageForm
 from service.models import CertificateCase
 from service.selectors import certificates as selectors
 from service.services import certificates as services
@@ -149,9 +149,38 @@ def certificate_detail(request, pk):
                     case=case, deadline=edit_form.cleaned_data["deadline"], responsible=case.responsible
                 )
                 return redirect(case)
+    stages = selectors.case_stages(case)
+    if may_change:
+        current_id = case.stage_id if case.finished_on is None else None
+        for item in stages:
+            row = item["row"]
+            if row is None:
+                continue
+            current = row.stage_id == current_id
+            bound = request.method == "POST" and request.POST.get("stage-edit") == str(row.pk)
+            form = CaseStageForm(request.POST if bound else None, row=row, current=current)
+            if bound and form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.case_stage_update(
+                        row=row,
+                        by=request.user,
+                        responsible=data["responsible"],
+                        started_on=data["started_on"],
+                        done_on=data.get("done_on"),
+                        missing=form.missing(),
+                        note=data["note"],
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("Stage “%(stage)s” saved.") % {"stage": row.stage})
+                    return redirect(case)
+            item["form"] = form
+            item["open"] = bound
     context = {
         "case": case,
-        "stages": selectors.case_stages(case),
+        "stages": stages,
         "advance_form": advance_form,
         "edit_form": edit_form,
     }
