@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
 from customers.models import Customer
-from outreach import defaults, merge
+from outreach import attachments, defaults, merge
+from outreach.attachments import check as attachments_check
 from outreach.models import Channel, Kind, Message, MessageTemplate
 
 logger = logging.getLogger(__name__)
@@ -76,12 +77,14 @@ def message_send(
     dedupe_key: str = "",
     link: str = "",
     by=None,
+    attachments: list[dict] | None = None,
 ) -> Message:
     """Write one message to `customer` (or to staff member `user`) and queue its delivery after commit.
 
     Marketing needs the customer's consent and an address for the channel (MessageRefused otherwise); a service
     message is recorded even without an address (status "No address", so staff can call). With `by`, the
     customer must be in by's data scope. With `dedupe_key` (or `send`) a second call returns the first message.
+    `attachments` name files rendered when the e-mail is delivered (outreach.attachments).
     """
     if (customer is None) == (user is None):
         raise ValueError("message_send needs exactly one recipient: customer= or user=")
@@ -122,6 +125,7 @@ def message_send(
         by=by,
         dedupe_key=dedupe_key,
         context=values if user is not None else {},
+        attachments=attachments_check(attachments) if channel == Channel.EMAIL else [],
     )
     try:
         with transaction.atomic():
@@ -226,7 +230,11 @@ def deliver(*, message_ids) -> list[int]:
         if message.kind == Kind.MARKETING and message.customer_id and not message.consents:
             outcome["cancelled"].append(message.pk)  # consent withdrawn after it was queued
         else:
-            emails.append((message, email_of(message)))
+            try:
+                emails.append((message, email_of(message)))
+            except Exception as error:  # an attachment that cannot be rendered fails its message, not the batch
+                logger.exception("Message %s could not be rendered", message.pk)
+                outcome["failed"][message.pk] = _error_text(error)
     if emails:
         _send_over_one_connection(emails, outcome)
     return _record(messages, outcome)
@@ -302,6 +310,8 @@ def email_of(message: Message) -> mail.EmailMultiAlternatives:
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = mail.EmailMultiAlternatives(subject=message.subject, body=text, to=[message.to_address], headers=headers)
     email.attach_alternative(html, "text/html")
+    for spec in message.attachments or []:
+        email.attach(*attachments.render(spec, message.language))
     return email
 
 

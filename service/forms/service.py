@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from service.forms.tickets import service_staff, style_widgets
-from service.models import Callback, CertificateStage
+from service.models import Callback, CertificateCase, CertificateStage
 
 
 class CallbackForm(forms.Form):
@@ -39,6 +39,12 @@ class CaseAdvanceForm(forms.Form):
 class CaseEditForm(forms.Form):
     deadline = forms.DateField(
         label=_("Certificate deadline in the contract"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    letter_consent = forms.BooleanField(
+        label=_("The buyer agreed to receive the status letter by e-mail"), required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Buyer's language"), choices=CertificateCase._meta.get_field("language").choices
     )
 
     def __init__(self, *args, **kwargs):

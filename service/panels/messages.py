@@ -1,7 +1,10 @@
 """The message templates service relies on (outreach.defaults): admins may reword them, never lose them."""
 
-from outreach import defaults
+from outreach import attachments, defaults
 from outreach.models import Channel, Kind
+from service.services.letters import render_attachment
+
+attachments.register("service.status_letter", render_attachment)
 
 defaults.register(
     "service.assigned",
@@ -42,6 +45,22 @@ defaults.register(
     subject_zh="您的不动产权证办理进度：{{ stage_zh }}",
     body_en="Dear {{ customer_name }}, the certificate of unit {{ unit_name }} has reached the stage “{{ stage_name }}”.",
     body_zh="尊敬的{{ customer_name }}，您的房屋 {{ unit_name }} 的产权证办理已进入“{{ stage_zh }}”阶段。",
+)
+defaults.register(
+    "service.status_letter",
+    name="Certificate status letter (to the buyer, PDF attached)",
+    kind=Kind.SERVICE,
+    channel=Channel.EMAIL,
+    subject_en="Status of your property certificate, contract {{ contract_no }}",
+    subject_zh="产权证办理进度函（合同 {{ contract_no }}）",
+    body_en=(
+        "Dear {{ customer_name }}, please find attached the status of the property certificate of unit "
+        "{{ unit_name }}: it is at the stage “{{ stage_name }}”. The letter also lists your open service requests."
+    ),
+    body_zh=(
+        "尊敬的{{ customer_name }}，随函附上您的房屋 {{ unit_name }} 的产权证办理进度：目前处于“{{ stage_zh }}”阶段。"
+        "函中亦列出您尚在处理中的服务请求。"
+    ),
 )
 defaults.register(
     "service.survey",

@@ -58,23 +58,13 @@ def _next_stage(case: CertificateCase, after: CertificateStage, done_ids: set[in
 
 
 def _notify_buyer(case: CertificateCase) -> None:
-    from outreach.models import Channel
-    from outreach.services.messages import message_send
+    """The stage news with the status letter attached, to a buyer who agreed to letters by e-mail."""
+    from service.services.letters import letter_refusal, status_letter_send
 
-    customer = case.customer
-    if not (customer.email and customer.marketing_consent) or case.stage is None:
+    case = CertificateCase.objects.select_related("customer", "stage", "unit", "deal").get(pk=case.pk)
+    if case.stage is None or letter_refusal(case):
         return
-    message_send(
-        template="service.certificate_stage",
-        customer=customer,
-        channel=Channel.EMAIL,
-        context={
-            "stage_name": case.stage.name_en,
-            "stage_zh": case.stage.name_zh or case.stage.name_en,
-            "unit_name": str(case.unit),
-        },
-        dedupe_key=f"certificate:{case.pk}:{case.stage_id}",
-    )
+    status_letter_send(case=case, stage_change=True)
 
 
 @transaction.atomic
@@ -199,8 +189,17 @@ def case_stage_update(
 CASE_STAGE_FIELDS = ["responsible", "started_on", "done_on", "missing", "note"]
 
 
-def case_update(*, case: CertificateCase, deadline=None, responsible=None) -> CertificateCase:
+def case_update(
+    *, case: CertificateCase, deadline=None, responsible=None, letter_consent=None, language=None
+) -> CertificateCase:
     case.deadline = deadline
     case.responsible = responsible
-    case.save(update_fields=["deadline", "responsible"])
+    fields = ["deadline", "responsible"]
+    if letter_consent is not None:
+        case.letter_consent = letter_consent
+        fields.append("letter_consent")
+    if language is not None:
+        case.language = language
+        fields.append("language")
+    case.save(update_fields=fields)
     return case
