@@ -253,7 +253,7 @@ def charts(*, user, since: datetime.date, until: datetime.date, project=None, da
                 for month, values in sorted(trend.items())
             ],
             plot=[1, 2, 3],
-            note=_("CSAT: share of 4–5 answers; NPS: % of 9–10 minus % of 0–6."),
+            note=_("CSAT: the share of 4–5 answers; NPS: the share of 9–10 answers minus the share of 0–6 answers."),
         ),
         "kinds": Chart(
             "kinds",
