@@ -50,6 +50,7 @@ class CaseEditForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        self.fields["letter_consent"].widget.attrs["class"] = "form-check-input"
 
 
 class CaseStageForm(forms.Form):
@@ -83,6 +84,7 @@ class CaseStageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.row = row
         self.fields["responsible"].queryset = service_staff()
+        self.fields["responsible"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["missing_documents"].choices = [(name, name) for name in checklist]
         if not checklist:
             del self.fields["missing_documents"]

@@ -281,7 +281,7 @@ def charts(*, user, since: datetime.date, until: datetime.date, project=None, da
             "agents",
             _("Agents: open and breached"),
             "hbar",
-            [(_("Agent"), "text"), (_("Open"), "number"), (_("Breached"), "number")],
+            [(_("Service agent"), "text"), (_("Open"), "number"), (_("Breached"), "number")],
             [
                 [
                     f"{row['assignee__last_name']}{row['assignee__first_name']}".strip() or row["assignee__username"],

@@ -81,7 +81,7 @@ PAGES = {
         gettext_lazy("Public holidays and make-up days"),
         CalendarDay,
         settings_forms.CalendarDayForm,
-        (gettext_lazy("Date"), gettext_lazy("Name"), gettext_lazy("Worked")),
+        (gettext_lazy("Date"), gettext_lazy("Occasion"), gettext_lazy("Worked")),
         lambda row: [f"{row.day:%Y-%m-%d}", row.name, _("make-up working day (调休)") if row.working else _("day off")],
         deletable=True,
     ),
