@@ -84,7 +84,7 @@ class WeekForm(forms.Form):
                 required=False,
                 max_length=120,
                 initial=", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in week.get(day, [])),
-                widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 13:30-18:00"}),
+                widget=forms.TextInput(attrs={"placeholder": _("not worked")}),
             )
         style_widgets(self)
 
