@@ -67,9 +67,12 @@ def calendar_changed() -> None:
     """A working interval or a calendar day was saved or deleted: recount the open tickets once, after commit
     (several edits in one transaction, e.g. a whole week saved from the settings page, queue one recount)."""
     connection = transaction.get_connection()
-    here = set(connection.savepoint_ids)
+    here = {sid for sid in connection.savepoint_ids if sid}
+    # Already queued in this savepoint or an enclosing one (so it runs after these writes, or is rolled back with
+    # them): nothing more to queue.
     if connection.in_atomic_block and any(
-        function is _recount_after_commit and sids == here for sids, function, _robust in connection.run_on_commit
+        function is _recount_after_commit and {sid for sid in sids if sid} <= here
+        for sids, function, _robust in connection.run_on_commit
     ):
         return
     transaction.on_commit(_recount_after_commit)
