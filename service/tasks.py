@@ -23,3 +23,11 @@ def sla_recount_task() -> int:
     from service.services.sla import sla_recount_open
 
     return sla_recount_open()
+
+
+@shared_task
+def certificate_letter_task(case_id: int) -> None:
+    """A case moved to a new stage: the buyer who agreed gets the stage news with the status letter (PDF)."""
+    from service.services.certificates import notify_buyer
+
+    notify_buyer(case_id)

@@ -63,12 +63,14 @@ class Message(models.Model):
     error = models.CharField(_("error"), max_length=300, blank=True)
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     dedupe_key = models.CharField(max_length=150, blank=True)
-    # Files rendered when the e-mail is delivered (outreach.attachments), e.g. [{"kind": "service.status_letter", ...}]
-    attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # One file sent with an e-mail (a scheduled report): kept with the message, so a retry sends the same file.
+    attachment = models.FileField(_("attachment"), upload_to="outreach/attachments/%Y/%m/", blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=150, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("message")

@@ -10,6 +10,7 @@ import smtplib
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -18,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
 from customers.models import Customer
-from outreach import attachments, defaults, merge
-from outreach.attachments import check as attachments_check
+from outreach import defaults, merge
 from outreach.models import Channel, Kind, Message, MessageTemplate
 
 logger = logging.getLogger(__name__)
@@ -77,14 +77,14 @@ def message_send(
     dedupe_key: str = "",
     link: str = "",
     by=None,
-    attachments: list[dict] | None = None,
+    attachment: tuple[str, bytes, str] | None = None,
 ) -> Message:
     """Write one message to `customer` (or to staff member `user`) and queue its delivery after commit.
 
     Marketing needs the customer's consent and an address for the channel (MessageRefused otherwise); a service
     message is recorded even without an address (status "No address", so staff can call). With `by`, the
     customer must be in by's data scope. With `dedupe_key` (or `send`) a second call returns the first message.
-    `attachments` name files rendered when the e-mail is delivered (outreach.attachments).
+    `attachment` is (file name, content, MIME type): kept with the message and sent with its e-mail.
     """
     if (customer is None) == (user is None):
         raise ValueError("message_send needs exactly one recipient: customer= or user=")
@@ -125,8 +125,11 @@ def message_send(
         by=by,
         dedupe_key=dedupe_key,
         context=values if user is not None else {},
-        attachments=attachments_check(attachments) if channel == Channel.EMAIL else [],
     )
+    if attachment is not None:
+        name, content, mimetype = attachment
+        message.attachment_name, message.attachment_type = name[:150], mimetype[:100]
+        message.attachment.save(name, ContentFile(content), save=False)
     try:
         with transaction.atomic():
             message.save()
@@ -230,11 +233,7 @@ def deliver(*, message_ids) -> list[int]:
         if message.kind == Kind.MARKETING and message.customer_id and not message.consents:
             outcome["cancelled"].append(message.pk)  # consent withdrawn after it was queued
         else:
-            try:
-                emails.append((message, email_of(message)))
-            except Exception as error:  # an attachment that cannot be rendered fails its message, not the batch
-                logger.exception("Message %s could not be rendered", message.pk)
-                outcome["failed"][message.pk] = _error_text(error)
+            emails.append((message, email_of(message)))
     if emails:
         _send_over_one_connection(emails, outcome)
     return _record(messages, outcome)
@@ -310,8 +309,9 @@ def email_of(message: Message) -> mail.EmailMultiAlternatives:
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = mail.EmailMultiAlternatives(subject=message.subject, body=text, to=[message.to_address], headers=headers)
     email.attach_alternative(html, "text/html")
-    for spec in message.attachments or []:
-        email.attach(*attachments.render(spec, message.language))
+    if message.attachment:
+        with message.attachment.open("rb") as file:
+            email.attach(message.attachment_name or "attachment", file.read(), message.attachment_type or None)
     return email
 
 

@@ -1,10 +1,7 @@
 """The message templates service relies on (outreach.defaults): admins may reword them, never lose them."""
 
-from outreach import attachments, defaults
+from outreach import defaults
 from outreach.models import Channel, Kind
-from service.services.letters import render_attachment
-
-attachments.register("service.status_letter", render_attachment)
 
 defaults.register(
     "service.assigned",

@@ -57,14 +57,22 @@ def _next_stage(case: CertificateCase, after: CertificateStage, done_ids: set[in
     return None
 
 
-def _notify_buyer(case: CertificateCase) -> None:
-    """The stage news with the status letter attached, to a buyer who agreed to letters by e-mail."""
+def notify_buyer(case_id: int) -> None:
+    """The stage news with the status letter attached, to a buyer who agreed to letters by e-mail (once a stage)."""
     from service.services.letters import letter_refusal, status_letter_send
 
-    case = CertificateCase.objects.select_related("customer", "stage", "unit", "deal").get(pk=case.pk)
-    if case.stage is None or letter_refusal(case):
+    case = CertificateCase.objects.select_related("customer", "stage", "unit", "deal").filter(pk=case_id).first()
+    if case is None or case.stage is None or case.finished_on is not None or letter_refusal(case):
         return
     status_letter_send(case=case, stage_change=True)
+
+
+def _notify_buyer_after_commit(case: CertificateCase) -> None:
+    if not case.letter_consent:  # most buyers: no task at all
+        return
+    from service.tasks import certificate_letter_task
+
+    certificate_letter_task.delay_on_commit(case.pk)
 
 
 @transaction.atomic
@@ -101,7 +109,7 @@ def case_advance(
         stage=to,
         defaults={"started_on": on, "done_on": None, "responsible": by, "missing": missing[:300], "note": note[:300]},
     )
-    transaction.on_commit(lambda: _notify_buyer(case))
+    _notify_buyer_after_commit(case)
     return case
 
 

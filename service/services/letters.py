@@ -1,5 +1,6 @@
 """The status letter: the buyer's certificate stage and open tickets as a PDF (WeasyPrint), in their language;
-e-mailed (through outreach's messaging module, the PDF attached) only when the buyer agreed to letters by e-mail."""
+e-mailed (through outreach's messaging module, the PDF attached) only when the buyer agreed to letters by e-mail.
+On a stage change it is rendered and sent by a Celery task after commit (a building's bulk move stays fast)."""
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
@@ -10,7 +11,6 @@ from service.selectors.status import buyer_status
 
 LETTER_TEMPLATE = "service.status_letter"
 STAGE_TEMPLATE = "service.certificate_stage"
-ATTACHMENT = "service.status_letter"
 
 
 def status_letter_pdf(*, deal, language: str = "zh-hans") -> bytes:
@@ -23,18 +23,6 @@ def status_letter_pdf(*, deal, language: str = "zh-hans") -> bytes:
             "service/status_letter.html", {"status": status, "today": timezone.localdate(), "language": language}
         )
     return HTML(string=html).write_pdf()
-
-
-def render_attachment(spec: dict, language: str) -> tuple[str, bytes, str]:
-    """outreach.attachments renderer: the letter of the contract named in the spec, rendered at delivery."""
-    from sales.models import Deal
-
-    deal = Deal.objects.get(pk=spec["deal"])
-    return (
-        f"status-{deal.contract_no or deal.pk}.pdf",
-        status_letter_pdf(deal=deal, language=language),
-        "application/pdf",
-    )
 
 
 def letter_refusal(case) -> str:
@@ -71,5 +59,9 @@ def status_letter_send(*, case, by=None, stage_change: bool = False):
         context=context,
         dedupe_key=dedupe,
         by=by,
-        attachments=[{"kind": ATTACHMENT, "deal": case.deal_id}],
+        attachment=(
+            f"status-{case.deal.contract_no or case.deal_id}.pdf",
+            status_letter_pdf(deal=case.deal, language=case.language),
+            "application/pdf",
+        ),
     )

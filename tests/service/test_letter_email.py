@@ -107,5 +107,5 @@ def test_a_stage_change_sends_the_stage_news_with_the_letter_once(
     assert email.subject == "Your property certificate: Taxes paid"
     assert "Taxes paid" in pdf_text(the_letter(email), tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
-        services._notify_buyer(case)  # the same stage again: no second e-mail
+        services.notify_buyer(case.pk)  # the same stage again: no second e-mail
     assert len(mail.outbox) == 1
