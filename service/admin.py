@@ -25,8 +25,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ("priority", "category", "first_response_minutes", "resolution_minutes")
-    list_filter = ("priority",)
+    list_display = (
+        "priority",
+        "category",
+        "key_account",
+        "member_tier",
+        "first_response_minutes",
+        "resolution_minutes",
+    )
+    list_filter = ("priority", "key_account", "member_tier")
 
 
 @admin.register(WorkingInterval)

@@ -7,7 +7,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from service.models import CalendarDay, Category, CertificateCase, CertificateStage, Renovation, Ticket
+from service.models import CalendarDay, Category, CertificateCase, CertificateStage, Renovation, SlaPolicy, Ticket
 
 DEMO_ID_NUMBER = "310104198805201234"
 HOLIDAYS = [(datetime.date(2026, 10, day), False, "国庆节 National Day") for day in range(1, 8)] + [
@@ -35,6 +35,25 @@ def seed_service_demo(*, stdout) -> None:
         return
     for day, working, name in HOLIDAYS:
         CalendarDay.objects.get_or_create(day=day, defaults={"working": working, "name": name})
+    # SLA policies: the common targets, tighter for key accounts and for the top member tier.
+    from members.models import Tier
+
+    top_tier = Tier.objects.order_by("-rank").first()
+    leakage = Category.objects.filter(name_en__icontains="leak", parent__isnull=True).first()
+    for priority, category, key_account, tier, first, resolution in [
+        (Ticket.Priority.URGENT, None, False, None, 60, 8 * 60),
+        (Ticket.Priority.URGENT, leakage, False, None, 30, 4 * 60),
+        (Ticket.Priority.URGENT, None, True, None, 30, 4 * 60),
+        (Ticket.Priority.HIGH, None, True, None, 60, 8 * 60),
+        (Ticket.Priority.URGENT, None, False, top_tier, 30, 6 * 60),
+    ]:
+        SlaPolicy.objects.get_or_create(
+            priority=priority,
+            category=category,
+            key_account=key_account,
+            member_tier=tier,
+            defaults={"first_response_minutes": first, "resolution_minutes": resolution},
+        )
     contracts = list(
         Deal.objects.filter(stage=Deal.Stage.CONTRACT, project__staff__user=agent)
         .exclude(state=Deal.State.CANCELLED)

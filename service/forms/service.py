@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from service.forms.tickets import style_widgets
-from service.models import Callback, CertificateStage
+from service.forms.tickets import service_staff, style_widgets
+from service.models import Callback, CertificateCase, CertificateStage
 
 
 class CallbackForm(forms.Form):
@@ -40,10 +40,62 @@ class CaseEditForm(forms.Form):
     deadline = forms.DateField(
         label=_("Certificate deadline in the contract"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    letter_consent = forms.BooleanField(
+        label=_("The buyer agreed to receive the status letter by e-mail"), required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Buyer's language"), choices=CertificateCase._meta.get_field("language").choices
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        self.fields["letter_consent"].widget.attrs["class"] = "form-check-input"
+
+
+class CaseStageForm(forms.Form):
+    """One stage of one case, edited on the case page: who is responsible, the dates, the buyer's documents still
+    missing (the stage's checklist, plus anything else), notes."""
+
+    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False)
+    started_on = forms.DateField(label=_("Started"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("Done"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    missing_documents = forms.MultipleChoiceField(
+        label=_("Documents still missing"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    missing_other = forms.CharField(label=_("Other missing documents"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, row, current: bool = False, **kwargs):
+        checklist = row.stage.document_list()
+        missing = [part.strip() for part in row.missing.split(",") if part.strip()]
+        kwargs.setdefault(
+            "initial",
+            {
+                "responsible": row.responsible_id,
+                "started_on": row.started_on,
+                "done_on": row.done_on,
+                "missing_documents": [name for name in missing if name in checklist],
+                "missing_other": ", ".join(name for name in missing if name not in checklist),
+                "note": row.note,
+            },
+        )
+        kwargs.setdefault("prefix", f"stage-{row.pk}")
+        super().__init__(*args, **kwargs)
+        self.row = row
+        self.fields["responsible"].queryset = service_staff()
+        self.fields["responsible"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["missing_documents"].choices = [(name, name) for name in checklist]
+        if not checklist:
+            del self.fields["missing_documents"]
+        if current:  # the current stage is finished with "Finish this stage", which starts the next one
+            del self.fields["done_on"]
+        style_widgets(self)
+
+    def missing(self) -> str:
+        data = self.cleaned_data
+        names = [*data.get("missing_documents", []), *data["missing_other"].replace("，", ",").split(",")]
+        return ", ".join(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
 class BuildingMoveForm(forms.Form):

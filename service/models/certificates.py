@@ -73,6 +73,17 @@ class CertificateCase(models.Model):
         verbose_name=_("responsible"),
     )
     finished_on = models.DateField(_("handed to the owner"), null=True, blank=True)
+    letter_consent = models.BooleanField(
+        _("letters by e-mail"),
+        default=False,
+        help_text=_("The buyer agreed to receive the status letter by e-mail (on request and at each stage)."),
+    )
+    language = models.CharField(
+        _("buyer's language"),
+        max_length=7,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+    )
 
     objects = CertificateCaseQuerySet.as_manager()
 

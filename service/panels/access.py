@@ -33,6 +33,7 @@ roles.grant(
     "service.change_category",
     "service.add_slapolicy",
     "service.change_slapolicy",
+    "service.delete_slapolicy",
     "service.add_calendarday",
     "service.change_calendarday",
     "service.delete_calendarday",

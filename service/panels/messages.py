@@ -44,6 +44,22 @@ defaults.register(
     body_zh="尊敬的{{ customer_name }}，您的房屋 {{ unit_name }} 的产权证办理已进入“{{ stage_zh }}”阶段。",
 )
 defaults.register(
+    "service.status_letter",
+    name="Certificate status letter (to the buyer, PDF attached)",
+    kind=Kind.SERVICE,
+    channel=Channel.EMAIL,
+    subject_en="Status of your property certificate, contract {{ contract_no }}",
+    subject_zh="产权证办理进度函（合同 {{ contract_no }}）",
+    body_en=(
+        "Dear {{ customer_name }}, please find attached the status of the property certificate of unit "
+        "{{ unit_name }}: it is at the stage “{{ stage_name }}”. The letter also lists your open service requests."
+    ),
+    body_zh=(
+        "尊敬的{{ customer_name }}，随函附上您的房屋 {{ unit_name }} 的产权证办理进度：目前处于“{{ stage_zh }}”阶段。"
+        "函中亦列出您尚在处理中的服务请求。"
+    ),
+)
+defaults.register(
     "service.survey",
     name="Satisfaction survey (to the customer)",
     kind=Kind.SERVICE,

@@ -19,7 +19,14 @@ add("reports", NavItem(_("Service dashboard"), "service:dashboard", "speedometer
 add_setting(
     NavItem(_("Satisfaction surveys"), "admin:service_survey_changelist", "clipboard-check", "service.add_survey"), 65
 )
-add_setting(
-    NavItem(_("Working calendar"), "admin:service_calendarday_changelist", "calendar3", "service.add_calendarday"), 66
-)
-add_setting(NavItem(_("SLA policies"), "admin:service_slapolicy_changelist", "stopwatch", "service.add_slapolicy"), 67)
+for order, item in enumerate(
+    [
+        NavItem(_("Service rules & callbacks"), "service:settings-rules", "sliders", "service.change_servicesettings"),
+        NavItem(_("SLA policies"), "service:settings-policies", "stopwatch", "service.change_slapolicy"),
+        NavItem(_("Working calendar"), "service:settings-days", "calendar3", "service.change_calendarday"),
+        NavItem(_("Ticket categories"), "service:settings-categories", "diagram-2", "service.change_category"),
+        NavItem(_("Certificate stages"), "service:settings-stages", "list-ol", "service.change_certificatestage"),
+        NavItem(_("Warranty periods"), "service:settings-warranty", "shield-check", "service.change_warrantyperiod"),
+    ]
+):
+    add_setting(item, 66 + order)

@@ -30,6 +30,16 @@ def case_get(*, user, pk) -> CertificateCase:
     )
 
 
+def case_of_deal(*, user, deal_id) -> CertificateCase | None:
+    """The certificate case of a contract, if the user may see it (a ticket page links to it)."""
+    return (
+        CertificateCase.objects.visible_to(user)
+        .select_related("stage", "customer", "unit")
+        .filter(deal_id=deal_id)
+        .first()
+    )
+
+
 @dataclass
 class Board:
     stages: list

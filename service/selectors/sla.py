@@ -33,19 +33,62 @@ def calendar_current() -> Calendar:
     return calendar
 
 
-def targets_for(*, priority: str, category) -> tuple[int, int]:
-    """(first response, resolution) business minutes: the category's policy, its parents', else the priority's."""
-    policies = {(policy.category_id): policy for policy in SlaPolicy.objects.filter(priority=priority)}
-    node = category
-    seen = set()
+def customer_class(customer) -> tuple[bool, int | None]:
+    """(key account?, rank of the customer's active member tier or None): what a class policy matches on."""
+    if customer is None:
+        return False, None
+    from members.models import Member
+
+    rank = (
+        Member.objects.filter(customer_id=customer.pk, status=Member.Status.ACTIVE)
+        .values_list("tier__rank", flat=True)
+        .first()
+    )
+    return bool(customer.key_account), rank
+
+
+def policy_for(*, priority: str, category, customer=None) -> SlaPolicy | None:
+    """The most specific policy for a ticket: a customer-class policy (members from a tier, the highest such tier
+    first; then key accounts) wins over the policies for every customer; within a class, the ticket's own
+    category wins over its parent's, a parent's over the grandparent's, and any category comes last."""
+    policies = list(SlaPolicy.objects.filter(priority=priority).select_related("member_tier"))
+    if not policies:
+        return None
+    depth = {}  # category id → distance from the ticket's category (None: the "any category" policies)
+    node, seen, distance = category, set(), 0
     while node is not None and node.pk not in seen:
         seen.add(node.pk)
-        if node.pk in policies:
-            policy = policies[node.pk]
-            return policy.first_response_minutes, policy.resolution_minutes
-        node = node.parent
-    if None in policies:
-        return policies[None].first_response_minutes, policies[None].resolution_minutes
+        depth[node.pk] = distance
+        node, distance = node.parent, distance + 1
+    key_account, tier_rank = (False, None)
+    if any(policy.key_account or policy.member_tier_id for policy in policies):
+        key_account, tier_rank = customer_class(customer)
+    best, best_score = None, None
+    for policy in policies:
+        if policy.category_id is not None and policy.category_id not in depth:
+            continue
+        if policy.member_tier_id is not None:
+            if tier_rank is None or tier_rank < policy.member_tier.rank:
+                continue
+            klass = (2, policy.member_tier.rank)
+        elif policy.key_account:
+            if not key_account:
+                continue
+            klass = (1, 0)
+        else:
+            klass = (0, 0)
+        closeness = -depth[policy.category_id] if policy.category_id is not None else -len(depth) - 1
+        score = (klass, closeness)
+        if best_score is None or score > best_score:
+            best, best_score = policy, score
+    return best
+
+
+def targets_for(*, priority: str, category, customer=None) -> tuple[int, int]:
+    """(first response, resolution) business minutes of the most specific policy, else the fallback."""
+    policy = policy_for(priority=priority, category=category, customer=customer)
+    if policy is not None:
+        return policy.first_response_minutes, policy.resolution_minutes
     return FALLBACK_TARGETS.get(priority, FALLBACK_TARGETS[Ticket.Priority.NORMAL])
 
 

@@ -57,24 +57,22 @@ def _next_stage(case: CertificateCase, after: CertificateStage, done_ids: set[in
     return None
 
 
-def _notify_buyer(case: CertificateCase) -> None:
-    from outreach.models import Channel
-    from outreach.services.messages import message_send
+def notify_buyer(case_id: int) -> None:
+    """The stage news with the status letter attached, to a buyer who agreed to letters by e-mail (once a stage)."""
+    from service.services.letters import letter_refusal, status_letter_send
 
-    customer = case.customer
-    if not (customer.email and customer.marketing_consent) or case.stage is None:
+    case = CertificateCase.objects.select_related("customer", "stage", "unit", "deal").filter(pk=case_id).first()
+    if case is None or case.stage is None or case.finished_on is not None or letter_refusal(case):
         return
-    message_send(
-        template="service.certificate_stage",
-        customer=customer,
-        channel=Channel.EMAIL,
-        context={
-            "stage_name": case.stage.name_en,
-            "stage_zh": case.stage.name_zh or case.stage.name_en,
-            "unit_name": str(case.unit),
-        },
-        dedupe_key=f"certificate:{case.pk}:{case.stage_id}",
-    )
+    status_letter_send(case=case, stage_change=True)
+
+
+def _notify_buyer_after_commit(case: CertificateCase) -> None:
+    if not case.letter_consent:  # most buyers: no task at all
+        return
+    from service.tasks import certificate_letter_task
+
+    certificate_letter_task.delay_on_commit(case.pk)
 
 
 @transaction.atomic
@@ -111,7 +109,7 @@ def case_advance(
         stage=to,
         defaults={"started_on": on, "done_on": None, "responsible": by, "missing": missing[:300], "note": note[:300]},
     )
-    transaction.on_commit(lambda: _notify_buyer(case))
+    _notify_buyer_after_commit(case)
     return case
 
 
@@ -155,8 +153,61 @@ def building_move(*, building, to: CertificateStage, by, on=None, note: str = ""
     return moved
 
 
-def case_update(*, case: CertificateCase, deadline=None, responsible=None) -> CertificateCase:
+@transaction.atomic
+def case_stage_update(
+    *, row: CaseStage, by, responsible, started_on, done_on=None, missing: str = "", note: str = ""
+) -> CaseStage:
+    """Edit one stage of a case (responsible, dates, missing documents, note); the current stage's start moves
+    the case's "in this stage since" and its expected date. Audited."""
+    from crm_site import audit
+    from crm_site.models import AuditEntry
+
+    row = CaseStage.objects.select_for_update().select_related("case", "stage").get(pk=row.pk)
+    case = row.case
+    current = case.stage_id == row.stage_id and case.finished_on is None
+    today = timezone.localdate()
+    if started_on > today:
+        raise ValidationError({"started_on": _("A stage cannot start in the future.")})
+    if current:
+        done_on = None
+    elif row.done_on is not None and done_on is None:
+        raise ValidationError({"done_on": _("A finished stage keeps its done date.")})
+    if done_on is not None and done_on < started_on:
+        raise ValidationError({"done_on": _("A stage cannot be done before it started.")})
+    if done_on is not None and done_on > today:
+        raise ValidationError({"done_on": _("A stage cannot be done in the future.")})
+    before = audit.field_values(row, [CaseStage._meta.get_field(name) for name in CASE_STAGE_FIELDS])
+    row.responsible = responsible
+    row.started_on = started_on
+    row.done_on = done_on
+    row.missing = missing[:300]
+    row.note = note[:300]
+    row.save(update_fields=CASE_STAGE_FIELDS)
+    after = audit.field_values(row, [CaseStage._meta.get_field(name) for name in CASE_STAGE_FIELDS])
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=row, changes=changes)
+    if current and case.stage_since != started_on:
+        case.stage_since = started_on
+        case.stage_due = started_on + datetime.timedelta(days=row.stage.expected_days)
+        case.save(update_fields=["stage_since", "stage_due"])
+    return row
+
+
+CASE_STAGE_FIELDS = ["responsible", "started_on", "done_on", "missing", "note"]
+
+
+def case_update(
+    *, case: CertificateCase, deadline=None, responsible=None, letter_consent=None, language=None
+) -> CertificateCase:
     case.deadline = deadline
     case.responsible = responsible
-    case.save(update_fields=["deadline", "responsible"])
+    fields = ["deadline", "responsible"]
+    if letter_consent is not None:
+        case.letter_consent = letter_consent
+        fields.append("letter_consent")
+    if language is not None:
+        case.language = language
+        fields.append("language")
+    case.save(update_fields=fields)
     return case

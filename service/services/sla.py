@@ -6,7 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from service.models import Escalation, Ticket, TicketEvent
+from service.models import Escalation, ServiceSettings, Ticket, TicketEvent
 from service.selectors import sla as sla_selectors
 
 logger = logging.getLogger(__name__)
@@ -27,14 +27,55 @@ def sla_refresh(*, ticket: Ticket, now=None, calendar=None, save: bool = True) -
     return ticket
 
 
-def sla_recount_open(*, now=None) -> int:
-    """After a calendar or policy edit: every open ticket's deadlines recounted (business time used is kept)."""
+def sla_recount_open(*, now=None, chunk: int = 500) -> int:
+    """After a calendar edit: every open ticket's deadlines recounted on the new calendar, in bulk (a chunk of
+    tickets, their status rows in one query, one bulk UPDATE per chunk). Business time used is kept."""
     calendar = sla_selectors.calendar_current()
-    count = 0
-    for ticket in Ticket.objects.open().iterator(chunk_size=500):
-        sla_refresh(ticket=ticket, now=now, calendar=calendar)
-        count += 1
-    return count
+    share = ServiceSettings.current().near_breach_percent
+    now = now or timezone.now()
+    count, last_pk = 0, 0
+    while True:
+        tickets = list(Ticket.objects.open().filter(pk__gt=last_pk).order_by("pk")[:chunk])
+        if not tickets:
+            return count
+        last_pk = tickets[-1].pk
+        events: dict[int, list] = {}
+        for event in TicketEvent.objects.filter(
+            ticket__in=[ticket.pk for ticket in tickets], kind=TicketEvent.Kind.STATUS
+        ).order_by("at", "id"):
+            events.setdefault(event.ticket_id, []).append(event)
+        for ticket in tickets:
+            state = sla_selectors.clock(
+                ticket, events=events.get(ticket.pk, []), calendar=calendar, now=now, share=share
+            )
+            ticket.response_due_at = state.response_due_at
+            ticket.resolution_due_at = state.resolution_due_at
+            ticket.warn_at = state.warn_at
+            ticket.sla_used = state.used // 60
+            ticket.paused_at = state.paused_at
+        Ticket.objects.bulk_update(tickets, SLA_FIELDS, batch_size=chunk)
+        count += len(tickets)
+
+
+def _recount_after_commit() -> None:
+    from service.tasks import sla_recount_task
+
+    sla_recount_task.delay()
+
+
+def calendar_changed() -> None:
+    """A working interval or a calendar day was saved or deleted: recount the open tickets once, after commit
+    (several edits in one transaction, e.g. a whole week saved from the settings page, queue one recount)."""
+    connection = transaction.get_connection()
+    here = {sid for sid in connection.savepoint_ids if sid}
+    # Already queued in this savepoint or an enclosing one (so it runs after these writes, or is rolled back with
+    # them): nothing more to queue.
+    if connection.in_atomic_block and any(
+        function is _recount_after_commit and {sid for sid in sids if sid} <= here
+        for sids, function, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_recount_after_commit)
 
 
 def escalate_breached(*, now=None, limit: int = 5000) -> int:

@@ -85,7 +85,7 @@ def ticket_create(
         project = promise.project
     if team is None and assignee is not None:
         team = getattr(getattr(assignee, "staff", None), "team", None)
-    response, resolution = sla_selectors.targets_for(priority=priority, category=category)
+    response, resolution = sla_selectors.targets_for(priority=priority, category=category, customer=customer)
     ticket = Ticket.objects.create(
         customer=customer,
         subject=subject,

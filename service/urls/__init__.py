@@ -1,7 +1,7 @@
 """The service pages; each part keeps its own URL module in this package."""
 
-from . import certificates, tickets
+from . import certificates, settings, tickets
 
 app_name = "service"
 
-urlpatterns = [*tickets.urlpatterns, *certificates.urlpatterns]
+urlpatterns = [*tickets.urlpatterns, *certificates.urlpatterns, *settings.urlpatterns]

@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate-detail"),
     path("certificates/<int:pk>/letter/", status.certificate_letter, name="certificate-letter"),
+    path("certificates/<int:pk>/letter/send/", certificates.certificate_letter_send, name="certificate-letter-send"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +17,11 @@ from crm_site.forms import add_service_errors
 from crm_site.scope import reach
 from crm_site.spreadsheets import csv_lines, write_xlsx
 from sales.models import Building, Project
-from service.forms.service import BuildingMoveForm, CaseAdvanceForm, CaseEditForm
+from service.forms.service import BuildingMoveForm, CaseAdvanceForm, CaseEditForm, CaseStageForm
 from service.models import CertificateCase
 from service.selectors import certificates as selectors
 from service.services import certificates as services
+from service.services.letters import letter_refusal, status_letter_send
 
 
 def projects_for(user):
@@ -128,7 +130,8 @@ def certificate_detail(request, pk):
         raise Http404 from None
     may_change = request.user.has_perm("service.change_certificatecase")
     advance_form = CaseAdvanceForm(prefix="advance") if may_change and case.finished_on is None else None
-    edit_form = CaseEditForm(initial={"deadline": case.deadline}, prefix="edit") if may_change else None
+    initial = {"deadline": case.deadline, "letter_consent": case.letter_consent, "language": case.language}
+    edit_form = CaseEditForm(initial=initial, prefix="edit") if may_change else None
     if request.method == "POST" and may_change:
         if "advance-to" in request.POST and advance_form is not None:
             advance_form = CaseAdvanceForm(request.POST, prefix="advance")
@@ -142,17 +145,72 @@ def certificate_detail(request, pk):
                     add_service_errors(advance_form, error)
                 else:
                     return redirect(case)
-        elif "edit-deadline" in request.POST:
+        elif "case-edit" in request.POST:
             edit_form = CaseEditForm(request.POST, prefix="edit")
             if edit_form.is_valid():
+                data = edit_form.cleaned_data
                 services.case_update(
-                    case=case, deadline=edit_form.cleaned_data["deadline"], responsible=case.responsible
+                    case=case,
+                    deadline=data["deadline"],
+                    responsible=case.responsible,
+                    letter_consent=data["letter_consent"],
+                    language=data["language"],
                 )
                 return redirect(case)
+    stages = selectors.case_stages(case)
+    if may_change:
+        current_id = case.stage_id if case.finished_on is None else None
+        for item in stages:
+            row = item["row"]
+            if row is None:
+                continue
+            current = row.stage_id == current_id
+            bound = request.method == "POST" and request.POST.get("stage-edit") == str(row.pk)
+            form = CaseStageForm(request.POST if bound else None, row=row, current=current)
+            if bound and form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.case_stage_update(
+                        row=row,
+                        by=request.user,
+                        responsible=data["responsible"],
+                        started_on=data["started_on"],
+                        done_on=data.get("done_on"),
+                        missing=form.missing(),
+                        note=data["note"],
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("Stage “%(stage)s” saved.") % {"stage": row.stage})
+                    return redirect(case)
+            item["form"] = form
+            item["open"] = bound
     context = {
         "case": case,
-        "stages": selectors.case_stages(case),
+        "stages": stages,
+        "letter_refusal": letter_refusal(case),
         "advance_form": advance_form,
         "edit_form": edit_form,
     }
     return render(request, "service/certificate_detail.html", context)
+
+
+@require_POST
+@permission_required("service.change_certificatecase", raise_exception=True)
+def certificate_letter_send(request, pk):
+    """Staff e-mail the status letter to the buyer (only with the buyer's consent), then return where they were."""
+    try:
+        case = selectors.case_get(user=request.user, pk=pk)
+    except CertificateCase.DoesNotExist:
+        raise Http404 from None
+    try:
+        status_letter_send(case=case, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The status letter was e-mailed to %(email)s.") % {"email": case.customer.email})
+    back = request.POST.get("back", "")
+    return redirect(
+        back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else case
+    )

@@ -16,10 +16,12 @@ from customers.identity import normalize_phone
 from customers.models import Customer, CustomerPhone
 from service.forms.tickets import AssignForm, AttachmentForm, NoteForm, TicketFilterForm, TicketForm, TransitionForm
 from service.models import Escalation, Ticket
+from service.selectors import certificates as certificate_selectors
 from service.selectors import sla as sla_selectors
 from service.selectors import tickets as selectors
 from service.selectors import units as unit_selectors
 from service.services import tickets as services
+from service.services.letters import letter_refusal
 
 PAGE_SIZE = 30
 
@@ -114,6 +116,7 @@ def _detail_context(request, ticket, **forms) -> dict:
     if ticket.unit_id and ticket.category_id and ticket.category.component:
         warranty = unit_selectors.warranty(ticket.unit, ticket.category.component)
     may_change = request.user.has_perm("service.change_ticket")
+    case = certificate_selectors.case_of_deal(user=request.user, deal_id=ticket.deal_id) if ticket.deal_id else None
     moves = (
         [
             (status, Ticket.Status(status).label)
@@ -125,6 +128,8 @@ def _detail_context(request, ticket, **forms) -> dict:
     )
     return {
         "ticket": ticket,
+        "certificate_case": case,
+        "letter_refusal": letter_refusal(case) if case is not None else "",
         "left": sla_selectors.time_left(ticket, now),
         "clock": clock,
         "spans": spans[:40],

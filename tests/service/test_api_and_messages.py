@@ -107,10 +107,11 @@ def test_the_buyer_hears_of_a_stage_change_by_email_only_with_consent(
 
     buyer = contract.customer
     case = certificate_services.case_open(deal=contract)
+    type(buyer).objects.filter(pk=buyer.pk).update(marketing_consent=True)  # marketing consent is not enough
     with django_capture_on_commit_callbacks(execute=True):
         certificate_services.case_advance(case=case, by=agent)
     assert not Message.objects.filter(customer=buyer).exists()
-    type(buyer).objects.filter(pk=buyer.pk).update(marketing_consent=True)
+    type(case).objects.filter(pk=case.pk).update(letter_consent=True)
     with django_capture_on_commit_callbacks(execute=True):
         certificate_services.case_advance(case=case, by=agent, to=CertificateStage.objects.get(code="taxes"))
     message = Message.objects.get(customer=buyer)
