@@ -15,6 +15,15 @@ EVENTS_AND_BENEFITS = [
     "members.add_redemption",
     "members.change_redemption",
 ]
+# The club's configuration pages: tiers, the benefits catalogue, earn rules and settings.
+CLUB_CONFIG = [
+    "members.add_tier",
+    "members.change_tier",
+    "members.add_benefit",
+    "members.change_benefit",
+    "members.view_membersettings",
+    "members.change_membersettings",
+]
 MEMBER_WORK = [
     *MEMBER_VIEW,
     *EVENTS_AND_BENEFITS,
@@ -40,6 +49,7 @@ define(
             *MEMBER_WORK,
             "members.adjust_points",
             "members.view_member_dashboard",
+            *CLUB_CONFIG,
         ),
     )
 )

@@ -1,6 +1,6 @@
 """Reads of the member club, one module per part."""
 
-from .events import benefits_for, event_list, event_registrations, redemption_list
+from .events import benefit_catalogue, benefits_for, event_list, event_registrations, redemption_list
 from .members import (
     MemberPage,
     customer_by_number,
@@ -12,6 +12,7 @@ from .members import (
 )
 
 __all__ = [
+    "benefit_catalogue",
     "benefits_for",
     "customer_by_number",
     "event_list",

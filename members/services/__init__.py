@@ -2,6 +2,7 @@
 
 from .benefits import redemption_cancel, redemption_create, redemption_fulfil
 from .care import greetings_send
+from .catalogue import benefit_save, member_settings_save, tier_save
 from .contracts import contract_cancelled, contract_points, contract_signed
 from .events import event_cancel_registration, event_check_in, event_create, event_register
 from .ledger import (
@@ -23,6 +24,9 @@ __all__ = [
     "AlreadyMember",
     "ReferralRefused",
     "available",
+    "benefit_save",
+    "member_settings_save",
+    "tier_save",
     "balances_reconcile",
     "contract_cancelled",
     "event_cancel_registration",
