@@ -4,6 +4,7 @@ from .benefits import redemption_cancel, redemption_create, redemption_fulfil
 from .care import greetings_send
 from .catalogue import benefit_save, member_settings_save, tier_save
 from .contracts import contract_cancelled, contract_points, contract_signed
+from .earning import PROFILE_FIELDS, profile_complete, profile_points, survey_points
 from .events import event_cancel_registration, event_check_in, event_create, event_register
 from .ledger import (
     available,
@@ -22,6 +23,10 @@ from .tiers import qualifying_points, tier_owed, tier_promote, tiers_review, uni
 
 __all__ = [
     "AlreadyMember",
+    "PROFILE_FIELDS",
+    "profile_complete",
+    "profile_points",
+    "survey_points",
     "ReferralRefused",
     "available",
     "benefit_save",
