@@ -49,6 +49,7 @@ class Redemption(models.Model):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("To fulfil")
+        ARRANGED = "arranged", _("Being arranged")
         FULFILLED = "fulfilled", _("Fulfilled")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -71,3 +72,8 @@ class Redemption(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:member-detail", args=[self.member_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet fulfilled nor cancelled: its status may still move, and it may be cancelled."""
+        return self.status in (self.Status.REQUESTED, self.Status.ARRANGED)

@@ -1,11 +1,18 @@
 """Writes of the member club, one module per part."""
 
-from .benefits import redemption_cancel, redemption_create, redemption_fulfil
+from .benefits import redemption_cancel, redemption_create, redemption_fulfil, redemption_set_status
 from .care import greetings_send
 from .catalogue import benefit_save, member_settings_save, tier_save
 from .contracts import contract_cancelled, contract_points, contract_signed
 from .earning import PROFILE_FIELDS, profile_complete, profile_points, survey_points
-from .events import event_cancel_registration, event_check_in, event_create, event_register
+from .events import (
+    audience_check,
+    event_cancel_registration,
+    event_check_in,
+    event_create,
+    event_register,
+    event_update,
+)
 from .ledger import (
     available,
     balances_reconcile,
@@ -28,6 +35,7 @@ __all__ = [
     "profile_points",
     "survey_points",
     "ReferralRefused",
+    "audience_check",
     "available",
     "benefit_save",
     "member_settings_save",
@@ -38,10 +46,12 @@ __all__ = [
     "event_check_in",
     "event_create",
     "event_register",
+    "event_update",
     "greetings_send",
     "redemption_cancel",
     "redemption_create",
     "redemption_fulfil",
+    "redemption_set_status",
     "contract_points",
     "contract_signed",
     "expiring",
