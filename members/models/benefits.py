@@ -60,6 +60,15 @@ class Redemption(models.Model):
     created_at = models.DateTimeField(_("redeemed"), auto_now_add=True)
     fulfilled_at = models.DateTimeField(_("fulfilled"), null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A referral rewarded with a gift: the benefit granted free, at most once per referral (the unique column).
+    referral = models.OneToOneField(
+        "members.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gift",
+        verbose_name=_("referral gift for"),
+    )
 
     class Meta:
         verbose_name = _("redemption")

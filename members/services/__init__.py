@@ -1,6 +1,12 @@
 """Writes of the member club, one module per part."""
 
-from .benefits import redemption_cancel, redemption_create, redemption_fulfil, redemption_set_status
+from .benefits import (
+    redemption_cancel,
+    redemption_create,
+    redemption_fulfil,
+    redemption_grant,
+    redemption_set_status,
+)
 from .care import greetings_send
 from .catalogue import benefit_save, member_settings_save, tier_save
 from .contracts import contract_cancelled, contract_points, contract_signed
@@ -51,6 +57,7 @@ __all__ = [
     "redemption_cancel",
     "redemption_create",
     "redemption_fulfil",
+    "redemption_grant",
     "redemption_set_status",
     "contract_points",
     "contract_signed",

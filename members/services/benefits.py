@@ -48,6 +48,26 @@ def redemption_create(*, member: Member, benefit: Benefit, by) -> Redemption:
     return redemption
 
 
+@transaction.atomic
+def redemption_grant(*, member: Member, benefit: Benefit, referral, by=None) -> Redemption | None:
+    """Grant `benefit` free as the reward of `referral` (no points; the stock is taken under the benefit's lock).
+    None when the benefit cannot be given now (withdrawn, out of its validity or out of stock)."""
+    benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
+    today = timezone.localdate()
+    if (
+        not benefit.active
+        or (benefit.valid_from and today < benefit.valid_from)
+        or (benefit.valid_to and today > benefit.valid_to)
+        or (benefit.stock is not None and benefit.stock <= 0)
+    ):
+        return None
+    redemption = Redemption.objects.create(member=member, benefit=benefit, points=0, by=by, referral=referral)
+    if benefit.stock is not None:
+        benefit.stock -= 1
+        benefit.save(update_fields=["stock"])
+    return redemption
+
+
 # The fulfilment moves forward only: to fulfil → being arranged → fulfilled; an open one may be cancelled.
 NEXT_STATUS = {
     Redemption.Status.REQUESTED: (Redemption.Status.ARRANGED, Redemption.Status.FULFILLED),
