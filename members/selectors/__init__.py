@@ -4,6 +4,7 @@ from .events import benefit_catalogue, benefits_for, event_list, event_registrat
 from .members import (
     MemberPage,
     customer_by_number,
+    household_of,
     member_get,
     member_list,
     member_lookup,
@@ -15,6 +16,7 @@ __all__ = [
     "benefit_catalogue",
     "benefits_for",
     "customer_by_number",
+    "household_of",
     "event_list",
     "event_registrations",
     "redemption_list",

@@ -19,6 +19,7 @@ from .events import (
     event_register,
     event_update,
 )
+from .household import family_holder_for, member_join_household, member_leave_household
 from .ledger import (
     available,
     balances_reconcile,
@@ -62,6 +63,9 @@ __all__ = [
     "contract_points",
     "contract_signed",
     "expiring",
+    "family_holder_for",
+    "member_join_household",
+    "member_leave_household",
     "member_enrol",
     "member_ensure",
     "member_set_status",

@@ -69,8 +69,10 @@ def member_enrol(*, customer: Customer, by=None, channel: str = Member.Channel.D
     tier_promote(member=member, by=by)
     # A profile completed before joining earns its points on joining (once, by the award's key).
     from members.services.earning import profile_points
+    from members.services.household import household_join_on_enrol
 
     profile_points(customer=customer, by=by)
+    household_join_on_enrol(member=member, by=by)
     member.refresh_from_db()
     return member
 

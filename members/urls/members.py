@@ -7,6 +7,7 @@ urlpatterns = [
     path("list/", members.member_list, name="member-list"),
     path("<int:pk>/", members.member_detail, name="member-detail"),
     path("<int:pk>/adjust/", members.points_adjust, name="points-adjust"),
+    path("<int:pk>/household/", members.member_household, name="member-household"),
     path("<int:pk>/refer/", members.referral_create, name="referral-create"),
     path("enrol/<int:customer_pk>/", members.member_enrol, name="member-enrol"),
     path("referrals/", referrals.referral_list, name="referral-list"),
