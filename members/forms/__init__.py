@@ -1,10 +1,11 @@
-from .catalogue import BenefitForm, MemberSettingsForm, TierForm
+from .catalogue import BenefitForm, CarePlanForm, MemberSettingsForm, TierForm
 from .events import CancelForm, EventForm, NumberForm, RedeemForm
 from .members import AdjustForm, DashboardFilterForm, LookupForm, MemberFilterForm, ReferralFilterForm, ReferralForm
 
 __all__ = [
     "AdjustForm",
     "BenefitForm",
+    "CarePlanForm",
     "MemberSettingsForm",
     "TierForm",
     "CancelForm",

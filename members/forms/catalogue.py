@@ -106,3 +106,16 @@ class MemberSettingsForm(_ValuesForm):
         if value is not None and value < 0:
             raise forms.ValidationError(_("A point cannot be worth less than nothing."))
         return value
+
+
+class CarePlanForm(forms.Form):
+    review_on = forms.DateField(label=_("Next review"), widget=DateInput())
+    notes = forms.CharField(label=_("Plan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(
+            Row(col("review_on", "col-md-4")),
+            Row(col("notes", "col-md-12")),
+            submit=_("Save care plan"),
+        )

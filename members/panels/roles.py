@@ -24,8 +24,10 @@ CLUB_CONFIG = [
     "members.view_membersettings",
     "members.change_membersettings",
 ]
+CARE_PLANS = ["members.view_careplan", "members.add_careplan", "members.change_careplan"]
 MEMBER_WORK = [
     *MEMBER_VIEW,
+    *CARE_PLANS,
     *EVENTS_AND_BENEFITS,
     "members.add_member",
     "members.change_member",

@@ -1,5 +1,6 @@
 """Reads of the member club, one module per part."""
 
+from .care import care_plan_list, key_accounts_without_plan
 from .events import benefit_catalogue, benefits_for, event_list, event_registrations, redemption_list
 from .members import (
     MemberPage,
@@ -14,6 +15,8 @@ from .members import (
 
 __all__ = [
     "benefit_catalogue",
+    "care_plan_list",
+    "key_accounts_without_plan",
     "benefits_for",
     "customer_by_number",
     "household_of",

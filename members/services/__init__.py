@@ -7,7 +7,7 @@ from .benefits import (
     redemption_grant,
     redemption_set_status,
 )
-from .care import greetings_send
+from .care import care_plan_eligibility, care_plan_save, greetings_send
 from .catalogue import benefit_save, member_settings_save, tier_save
 from .contracts import contract_cancelled, contract_points, contract_signed
 from .earning import PROFILE_FIELDS, profile_complete, profile_points, survey_points
@@ -44,6 +44,8 @@ __all__ = [
     "ReferralRefused",
     "audience_check",
     "available",
+    "care_plan_eligibility",
+    "care_plan_save",
     "benefit_save",
     "member_settings_save",
     "tier_save",

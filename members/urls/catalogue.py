@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import catalogue
+from members.views import care, catalogue
 
 urlpatterns = [
     path("tiers/", catalogue.tier_list, name="tier-list"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("benefits/new/", catalogue.benefit_edit, name="benefit-create"),
     path("benefits/<int:pk>/", catalogue.benefit_edit, name="benefit-edit"),
     path("settings/", catalogue.settings_edit, name="settings-edit"),
+    path("care-plans/", care.care_plan_list, name="care-plan-list"),
+    path("care-plans/<int:customer_pk>/", care.care_plan_edit, name="care-plan"),
 ]
