@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.widgets import DateInput
@@ -69,9 +70,7 @@ class BenefitForm(_ValuesForm):
             Row(col("description", "col-md-12")),
             Row(col("points_price", "col-md-3"), col("min_tier", "col-md-3"), col("stock", "col-md-2")),
             Row(col("valid_from", "col-md-3"), col("valid_to", "col-md-3"), col("active", "col-md-2")),
-            HTML(
-                '<p class="small text-muted">{% load i18n %}{% translate "Leave the stock empty for unlimited." %}</p>'
-            ),
+            HTML(format_html('<p class="small text-muted">{}</p>', _("Leave the stock empty for unlimited."))),
             submit=_("Save benefit"),
         )
 
@@ -89,11 +88,11 @@ class MemberSettingsForm(_ValuesForm):
         self.fields["referral_gift"].empty_label = _("None")
         self.fields["point_value"].min_value = 0
         self.helper = helper(
-            HTML('<h2 class="h5">{% load i18n %}{% translate "Earn rules" %}</h2>'),
+            HTML(format_html('<h2 class="h5">{}</h2>', _("Earn rules"))),
             Row(col("points_per_10k"), col("event_points"), col("survey_points")),
             Row(col("profile_points"), col("referral_reward"), col("referral_points")),
             Row(col("referral_gift", "col-md-6")),
-            HTML('<h2 class="h5 mt-3">{% load i18n %}{% translate "Club settings" %}</h2>'),
+            HTML(format_html('<h2 class="h5 mt-3">{}</h2>', _("Club settings"))),
             Row(col("expiry_months"), col("point_value"), col("dormant_days")),
             Row(col("referral_reversal_days", "col-md-6")),
             Row(col("auto_join_on_contract", "col-md-6"), col("household_card", "col-md-6")),
