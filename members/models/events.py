@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClubEvent(models.Model):
@@ -25,7 +26,9 @@ class ClubEvent(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"))
     # Who may register: everyone, active members (from `min_tier` up when given), or the project's prospects.
     # A tier given on an event open to all still limits it to members from that tier up.
-    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, default=Audience.ALL)
+    audience = models.CharField(
+        pgettext_lazy("club event", "audience"), max_length=10, choices=Audience.choices, default=Audience.ALL
+    )
     min_tier = models.ForeignKey(
         "members.Tier", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from tier")
     )
