@@ -65,7 +65,7 @@ def household_of(member: Member) -> list[Member]:
     rows = list(
         Member.objects.filter(Q(pk=holder_id) | Q(household_id=holder_id))
         .select_related("customer", "tier")
-        .order_by("household_id", "joined_on", "id")
+        .order_by(F("household_id").asc(nulls_first=True), "joined_on", "id")  # the holder first
     )
     return rows if len(rows) > 1 else []
 
