@@ -53,6 +53,9 @@ class ClubEventOut(Schema):
     starts_at: datetime.datetime
     place: str
     capacity: int
+    audience: str
+    min_tier_id: int | None
+    project_id: int | None
     seated: int
     waiting: int
 
