@@ -9,7 +9,7 @@ from django.utils import timezone
 from customers.models import Customer
 from members import services
 from members.defaults import ensure_default_tiers
-from members.models import Benefit, ClubEvent, Member, Referral, Tier
+from members.models import Benefit, CarePlan, ClubEvent, Member, Redemption, Referral, Tier
 from sales.models import Deal
 
 BENEFITS = [
@@ -69,7 +69,30 @@ def seed(stdout) -> None:
         )
         for member in Member.objects.select_related("customer")[:12]:
             services.event_register(event=event, customer=member.customer)
+    if staff is not None and not Redemption.objects.exists():
+        cheapest = Benefit.objects.filter(active=True, points_price__gt=0).order_by("points_price").first()
+        for member in Member.objects.filter(balance__gte=cheapest.points_price if cheapest else 0)[:3]:
+            if cheapest is not None:
+                services.redemption_create(member=member, benefit=cheapest, by=staff)
+    if staff is not None and not CarePlan.objects.exists():
+        _demo_care_plans(staff)
     referrer = Member.objects.select_related("customer").order_by("id").first()
     if referrer is not None and staff is not None and not Referral.objects.exists():
         services.referral_create(referrer=referrer.customer, name="林晓", phone="13700001357", by=staff)
     stdout.write(f"members: {Member.objects.count()}, benefits: {Benefit.objects.count()}")
+
+
+def _demo_care_plans(staff) -> None:
+    """Two key accounts among the club's biggest buyers, each with a care plan (one due for review today)."""
+    from customers.services import key_account_assign
+
+    buyers = Customer.objects.filter(membership__isnull=False, owner__isnull=False).order_by("id")[:2]
+    for days, customer in zip((0, 30), buyers, strict=False):
+        if not customer.key_account:
+            key_account_assign(customer=customer, rep=customer.owner, by=staff, reason="Club key account (demo)")
+        services.care_plan_save(
+            customer=customer,
+            by=staff,
+            review_on=timezone.localdate() + datetime.timedelta(days=days),
+            notes="Quarterly call by the project GM; invite to every owners' forum; birthday gift.",
+        )

@@ -28,6 +28,26 @@ def contract_cancelled_task(deal_id: int) -> None:
 
 
 @shared_task
+def survey_answered_task(invite_id: int, customer_id: int) -> None:
+    from members import services
+    from service.models import SurveyInvite
+
+    invite = SurveyInvite.objects.filter(pk=invite_id, answered_at__isnull=False).first()
+    if invite is not None:
+        services.survey_points(customer_id=customer_id, invite=invite)
+
+
+@shared_task
+def profile_points_task(customer_id: int) -> None:
+    from customers.models import Customer
+    from members import services
+
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is not None:
+        services.profile_points(customer=customer)
+
+
+@shared_task
 def points_expire_task() -> int:
     from members import services
 

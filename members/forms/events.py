@@ -13,7 +13,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class EventForm(forms.ModelForm):
     class Meta:
         model = ClubEvent
-        fields = ["title", "kind", "starts_at", "place", "capacity", "min_tier", "project", "campaign"]
+        fields = ["title", "kind", "starts_at", "place", "capacity", "audience", "min_tier", "project", "campaign"]
         widgets = {"starts_at": DATETIME}
 
     def __init__(self, *args, **kwargs):
@@ -32,9 +32,19 @@ class EventForm(forms.ModelForm):
                 Column("capacity", css_class="col-md-2"),
                 Column("min_tier", css_class="col-md-4"),
             ),
-            Row(Column("project", css_class="col-md-6"), Column("campaign", css_class="col-md-6")),
+            Row(
+                Column("audience", css_class="col-md-4"),
+                Column("project", css_class="col-md-4"),
+                Column("campaign", css_class="col-md-4"),
+            ),
             Submit("save", _("Save event")),
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audience") == ClubEvent.Audience.PROSPECTS and not data.get("project"):
+            self.add_error("project", _("Choose the project whose prospects the event is for."))
+        return data
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -1,6 +1,7 @@
 """The member club (客户会): settings, tiers, members and their cards, the points ledger, referrals."""
 
 from .benefits import Benefit, Redemption
+from .care import CarePlan
 from .events import ClubEvent, EventRegistration
 from .ledger import LedgerEntry
 from .members import Member, MemberQuerySet
@@ -10,6 +11,7 @@ from .tiers import Tier, TierChange
 
 __all__ = [
     "Benefit",
+    "CarePlan",
     "ClubEvent",
     "EventRegistration",
     "Redemption",

@@ -49,6 +49,7 @@ class Redemption(models.Model):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("To fulfil")
+        ARRANGED = "arranged", _("Being arranged")
         FULFILLED = "fulfilled", _("Fulfilled")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -59,6 +60,15 @@ class Redemption(models.Model):
     created_at = models.DateTimeField(_("redeemed"), auto_now_add=True)
     fulfilled_at = models.DateTimeField(_("fulfilled"), null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A referral rewarded with a gift: the benefit granted free, at most once per referral (the unique column).
+    referral = models.OneToOneField(
+        "members.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gift",
+        verbose_name=_("referral gift for"),
+    )
 
     class Meta:
         verbose_name = _("redemption")
@@ -71,3 +81,8 @@ class Redemption(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:member-detail", args=[self.member_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet fulfilled nor cancelled: its status may still move, and it may be cancelled."""
+        return self.status in (self.Status.REQUESTED, self.Status.ARRANGED)

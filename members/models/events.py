@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClubEvent(models.Model):
@@ -13,12 +14,21 @@ class ClubEvent(models.Model):
         LECTURE = "lecture", _("Lecture")
         PREVIEW = "preview", _("Launch preview")
 
+    class Audience(models.TextChoices):
+        ALL = "all", _("Open to every customer")
+        MEMBERS = "members", _("Members (from the tier given)")
+        PROSPECTS = "prospects", _("Prospects of the project")
+
     title = models.CharField(_("title"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.APPRECIATION)
     starts_at = models.DateTimeField(_("starts"))
     place = models.CharField(_("place"), max_length=120)
     capacity = models.PositiveIntegerField(_("capacity"))
-    # Audience: members from a tier up; and/or the prospects of a project.
+    # Who may register: everyone, active members (from `min_tier` up when given), or the project's prospects.
+    # A tier given on an event open to all still limits it to members from that tier up.
+    audience = models.CharField(
+        pgettext_lazy("club event", "audience"), max_length=10, choices=Audience.choices, default=Audience.ALL
+    )
     min_tier = models.ForeignKey(
         "members.Tier", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from tier")
     )

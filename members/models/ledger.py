@@ -46,9 +46,11 @@ class LedgerEntry(models.Model):
             models.UniqueConstraint(fields=["key"], condition=~models.Q(key=""), name="ledger_unique_key"),
             models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_amount_not_zero"),
             models.CheckConstraint(
+                # A reverse undoes an earlier entry: negative for an award taken back, positive for points
+                # returned (a cancelled redemption).
                 condition=models.Q(kind__in=["earn"], amount__gt=0)
-                | models.Q(kind__in=["spend", "expire", "reverse"], amount__lt=0)
-                | models.Q(kind="adjust"),
+                | models.Q(kind__in=["spend", "expire"], amount__lt=0)
+                | models.Q(kind__in=["adjust", "reverse"]),
                 name="ledger_sign_matches_kind",
             ),
         ]

@@ -35,6 +35,16 @@ class Member(models.Model):
     channel = models.CharField(_("joined through"), max_length=10, choices=Channel.choices, default=Channel.DESK)
     tier = models.ForeignKey("members.Tier", on_delete=models.PROTECT, related_name="members", verbose_name=_("tier"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # With the household-card setting on, a family member's membership points at the card holder's: the card
+    # number printed and scanned is the holder's, and the lookup finds the whole household.
+    household = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="household_members",
+        verbose_name=_("household card of"),
+    )
     # The sum of the member's ledger entries, written in the same transaction as each entry under a row lock;
     # the nightly reconciliation compares it with the sum and reports any difference.
     balance = models.IntegerField(_("points balance"), default=0)
@@ -66,3 +76,8 @@ class Member(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:member-detail", args=[self.pk])
+
+    @property
+    def card_number(self) -> str:
+        """The number on the card the member carries: the household's when they share one."""
+        return self.household.card_no if self.household_id else self.card_no

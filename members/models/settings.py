@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class MemberSettings(models.Model):
     """Organisation-wide club rules and earn rules (one row; defaults apply until an admin saves it)."""
 
+    class ReferralReward(models.TextChoices):
+        POINTS = "points", _("Points")
+        GIFT = "gift", _("A gift (a benefit granted free)")
+
     auto_join_on_contract = models.BooleanField(_("buyers join when their contract is signed"), default=True)
     points_per_10k = models.PositiveIntegerField(_("points per 10,000 CNY of contract price"), default=10)
     referral_points = models.PositiveIntegerField(_("points for a referral that signs a contract"), default=2000)
@@ -27,6 +31,22 @@ class MemberSettings(models.Model):
     partner_precedence = models.BooleanField(
         _("a partner's protected registration takes precedence over a referral reward"), default=True
     )
+    referral_reward = models.CharField(
+        _("a successful referral is rewarded with"),
+        max_length=6,
+        choices=ReferralReward.choices,
+        default=ReferralReward.POINTS,
+    )
+    referral_gift = models.ForeignKey(
+        "members.Benefit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("the referral gift"),
+    )
+    # One card for a household: the family's memberships carry the card holder's card number.
+    household_card = models.BooleanField(_("family members of one household share one card"), default=False)
     dormant_days = models.PositiveIntegerField(_("a member is dormant after (days) without activity"), default=180)
 
     class Meta:

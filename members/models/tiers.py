@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +19,14 @@ class Tier(models.Model):
     benefits_zh = models.TextField(_("benefits (Chinese)"), blank=True, max_length=2000)
     points_threshold = models.PositiveIntegerField(_("qualifying points in 12 months"), null=True, blank=True)
     units_threshold = models.PositiveSmallIntegerField(_("owns at least (contracted units)"), null=True, blank=True)
+    # Pre-filled on a member's new purchase; above the rep's limit it waits for approval like any discount.
+    discount_pct = models.DecimalField(
+        _("member discount on a new purchase (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("30"))],
+    )
 
     class Meta:
         verbose_name = _("tier")

@@ -1,6 +1,7 @@
 """Customer care in the rest of the CRM: the greeting templates (outreach), the member merge fields, and the
 "my day" panel where reps see their own customers to greet today."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,3 +75,37 @@ myday.declare(
     permission="members.view_member",
 )
 myday.register("greetings", greetings_today)
+
+
+def care_reviews_due(user) -> list[PanelItem]:
+    """Care plans whose review date has come, of the customers the user may see."""
+    from members.selectors.care import care_plan_list
+
+    return [
+        PanelItem(
+            plan.customer.name,
+            reverse("members:care-plan", args=[plan.customer_id]),
+            _("Care plan review"),
+            when=plan.review_on,
+            urgent=plan.review_on < timezone.localdate(),
+        )
+        for plan in care_plan_list(user=user, due_only=True)[: myday.MAX_ITEMS]
+    ]
+
+
+def _care_reviews_count(user) -> int:
+    from members.selectors.care import care_plan_list
+
+    return care_plan_list(user=user, due_only=True).count()
+
+
+myday.declare(
+    "care_reviews",
+    gettext_lazy("Care plan reviews due"),
+    "heart-pulse",
+    gettext_lazy("No care plan is due for review."),
+    46,
+    permission="members.change_careplan",
+    counter=_care_reviews_count,
+)
+myday.register("care_reviews", care_reviews_due)

@@ -1,11 +1,14 @@
-"""What members adds to the customer page (membership, tier, balance, referrals, an enrol button) and to the
-customer timeline (joined, tier changes, points earned and spent, referrals)."""
+"""What members adds to the customer page (membership, tier, balance, referrals, an enrol button), to the
+customer timeline (joined, tier changes, points earned and spent, referrals), and to a new purchase (the member
+tier's discount, pre-filled on the deal through sales.discounts)."""
 
 from django.utils.translation import gettext as _
 
 from customers import footprint, sections
 from customers.selectors import TimelineEvent, timeline_register
 from members.models import Member, Referral, TierChange
+from sales import discounts
+from sales.discounts import OfferedDiscount
 
 # Most files are no member and referred nobody: the 360 page reads these marks with the file and skips the queries.
 footprint.register("members.membership", footprint.customer_rows("members.Member"))
@@ -77,3 +80,14 @@ def _referral_events(customer, limit):
 
 timeline_register(_member_events)
 timeline_register(_referral_events)
+
+
+def member_discount(customer_id: int) -> OfferedDiscount | None:
+    """An active member's tier discount on a new purchase (sales pre-fills it; its approval rule applies)."""
+    member = Member.objects.select_related("tier").filter(customer_id=customer_id, status=Member.Status.ACTIVE).first()
+    if member is None or not member.tier.discount_pct:
+        return None
+    return OfferedDiscount(member.tier.discount_pct, _("Member discount (%(tier)s)") % {"tier": member.tier.label})
+
+
+discounts.register(member_discount)

@@ -11,5 +11,9 @@ add("members", NavItem(_("Referrals"), "members:referral-list", "person-plus", "
 add("members", NavItem(_("Events"), "members:event-list", "calendar-event", "members.view_clubevent"), 40)
 add("members", NavItem(_("Redemptions"), "members:redemption-list", "gift", "members.view_redemption"), 50)
 add("members", NavItem(_("Greetings"), "members:greetings", "balloon-heart", "members.view_member"), 60)
+add("members", NavItem(_("Care plans"), "members:care-plan-list", "heart-pulse", "members.view_careplan"), 65)
+add("members", NavItem(_("Tiers"), "members:tier-list", "award", "members.change_tier"), 70)
+add("members", NavItem(_("Benefits"), "members:benefit-list", "bag-heart", "members.change_benefit"), 80)
+add("members", NavItem(_("Club rules"), "members:settings-edit", "sliders", "members.change_membersettings"), 90)
 # The dashboard sits in the shared Reports menu (executives and marketing).
 add("reports", NavItem(_("Member dashboard"), "members:dashboard", "person-vcard", "members.view_member_dashboard"), 60)

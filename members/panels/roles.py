@@ -15,8 +15,19 @@ EVENTS_AND_BENEFITS = [
     "members.add_redemption",
     "members.change_redemption",
 ]
+# The club's configuration pages: tiers, the benefits catalogue, earn rules and settings.
+CLUB_CONFIG = [
+    "members.add_tier",
+    "members.change_tier",
+    "members.add_benefit",
+    "members.change_benefit",
+    "members.view_membersettings",
+    "members.change_membersettings",
+]
+CARE_PLANS = ["members.view_careplan", "members.add_careplan", "members.change_careplan"]
 MEMBER_WORK = [
     *MEMBER_VIEW,
+    *CARE_PLANS,
     *EVENTS_AND_BENEFITS,
     "members.add_member",
     "members.change_member",
@@ -40,6 +51,7 @@ define(
             *MEMBER_WORK,
             "members.adjust_points",
             "members.view_member_dashboard",
+            *CLUB_CONFIG,
         ),
     )
 )

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from customers.models import Customer
 from members.models import Member
@@ -44,3 +45,23 @@ def greetings_due(*, day: datetime.date, user=None) -> list[Greeting]:
     )
     due.extend(Greeting(deal.customer, "anniversary", day.year - deal.signed_on.year, deal.pk) for deal in deals)
     return due
+
+
+def care_plan_list(*, user, due_only: bool = False):
+    """The care plans of customers `user` may see, the next review first."""
+    from members.models import CarePlan
+
+    plans = CarePlan.objects.visible_to(user).select_related("customer__owner", "updated_by")
+    if due_only:
+        plans = plans.filter(review_on__lte=timezone.localdate())
+    return plans.order_by("review_on", "id")
+
+
+def key_accounts_without_plan(*, user, limit: int = 20) -> list[Customer]:
+    """Key accounts `user` may see that have no care plan yet (stars are offered on their member page)."""
+    return list(
+        Customer.objects.visible_to(user)
+        .filter(key_account=True, care_plan__isnull=True)
+        .select_related("owner")
+        .order_by("name")[:limit]
+    )

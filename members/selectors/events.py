@@ -37,6 +37,11 @@ def benefits_for(member: Member) -> list[Benefit]:
     return list(rows.order_by("points_price", "name")[:50])
 
 
+def benefit_catalogue() -> QuerySet[Benefit]:
+    """The whole catalogue for the staff page: active first, then by points price."""
+    return Benefit.objects.select_related("min_tier").order_by("-active", "points_price", "name")
+
+
 def redemption_list(*, user, status: str = "") -> QuerySet[Redemption]:
     rows = Redemption.objects.filter(member__in=Member.objects.visible_to(user)).select_related(
         "member__customer", "benefit"

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from crm_site.scope import reach
 from customers.identity import normalize_phone
-from customers.models import Customer, CustomerPhone
-from members.models import EventRegistration, LedgerEntry, Member, Referral, TierChange
+from customers.models import Customer, CustomerMember, CustomerPhone
+from members.models import EventRegistration, LedgerEntry, Member, MemberSettings, Referral, TierChange
 from members.selectors.events import benefits_for
 from members.services.ledger import ExpiringLot, available, expiring
 from members.services.tiers import qualifying_points
@@ -37,8 +37,37 @@ def member_lookup(*, user, query: str) -> Member | None:
         return None
     customer_id = CustomerPhone.objects.filter(number=phone).values_list("customer_id", flat=True).first()
     if customer_id is None:
-        return None
+        return _household_by_phone(members, phone)
     return members.filter(customer_id=customer_id).first()
+
+
+def _household_by_phone(members: QuerySet[Member], phone: str) -> Member | None:
+    """With household cards on, a phone listed among the people of a member's family file finds that household's
+    card holder (a spouse or child at the desk without a file of their own)."""
+    if not MemberSettings.current().household_card:
+        return None
+    customer_id = (
+        CustomerMember.objects.filter(phone=phone, customer__kind=Customer.Kind.FAMILY)
+        .values_list("customer_id", flat=True)
+        .first()
+    )
+    if customer_id is None:
+        return None
+    member = members.filter(customer_id=customer_id).first()
+    if member is not None and member.household_id:
+        return members.filter(pk=member.household_id).first() or member
+    return member
+
+
+def household_of(member: Member) -> list[Member]:
+    """The members sharing `member`'s card, the card holder first (one query); empty when the card is their own."""
+    holder_id = member.household_id or member.pk
+    rows = list(
+        Member.objects.filter(Q(pk=holder_id) | Q(household_id=holder_id))
+        .select_related("customer", "tier")
+        .order_by(F("household_id").asc(nulls_first=True), "joined_on", "id")  # the holder first
+    )
+    return rows if len(rows) > 1 else []
 
 
 def _scoped_members(user) -> tuple[QuerySet[Member], bool]:
@@ -86,7 +115,7 @@ def member_list(
 def member_get(*, user, pk: int) -> Member | None:
     return (
         Member.objects.visible_to(user)
-        .select_related("customer__owner", "customer__project", "tier")
+        .select_related("customer__owner", "customer__project", "tier", "household")
         .filter(pk=pk)
         .first()
     )
@@ -106,6 +135,7 @@ class MemberPage:
     redemptions: list = field(default_factory=list)
     attended: list = field(default_factory=list)
     benefits: list = field(default_factory=list)
+    household: list = field(default_factory=list)
 
 
 def member_page(*, member: Member, user) -> MemberPage:
@@ -133,6 +163,7 @@ def member_page(*, member: Member, user) -> MemberPage:
             .order_by("-checked_in_at")[:10]
         ),
         benefits=benefits_for(member),
+        household=household_of(member),
     )
 
 

@@ -49,25 +49,66 @@ def redemption_create(*, member: Member, benefit: Benefit, by) -> Redemption:
 
 
 @transaction.atomic
-def redemption_fulfil(*, redemption: Redemption, by) -> Redemption:
-    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
-    if redemption.status != Redemption.Status.REQUESTED:
-        raise ValidationError(_("Only a redemption waiting to be fulfilled can be fulfilled."))
-    redemption.status = Redemption.Status.FULFILLED
-    redemption.fulfilled_at = timezone.now()
-    redemption.save(update_fields=["status", "fulfilled_at"])
+def redemption_grant(*, member: Member, benefit: Benefit, referral, by=None) -> Redemption | None:
+    """Grant `benefit` free as the reward of `referral` (no points; the stock is taken under the benefit's lock).
+    None when the benefit cannot be given now (withdrawn, out of its validity or out of stock)."""
+    benefit = Benefit.objects.select_for_update().get(pk=benefit.pk)
+    today = timezone.localdate()
+    if (
+        not benefit.active
+        or (benefit.valid_from and today < benefit.valid_from)
+        or (benefit.valid_to and today > benefit.valid_to)
+        or (benefit.stock is not None and benefit.stock <= 0)
+    ):
+        return None
+    redemption = Redemption.objects.create(member=member, benefit=benefit, points=0, by=by, referral=referral)
+    if benefit.stock is not None:
+        benefit.stock -= 1
+        benefit.save(update_fields=["stock"])
     return redemption
+
+
+# The fulfilment moves forward only: to fulfil → being arranged → fulfilled; an open one may be cancelled.
+NEXT_STATUS = {
+    Redemption.Status.REQUESTED: (Redemption.Status.ARRANGED, Redemption.Status.FULFILLED),
+    Redemption.Status.ARRANGED: (Redemption.Status.FULFILLED,),
+}
+
+
+@transaction.atomic
+def redemption_set_status(*, redemption: Redemption, status: str, by) -> Redemption:
+    """Move the redemption's fulfilment forward (cancelling is redemption_cancel: it gives points and stock back)."""
+    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
+    if status not in NEXT_STATUS.get(redemption.status, ()):
+        raise ValidationError(
+            _("A redemption that is “%(status)s” cannot move to that status.")
+            % {"status": redemption.get_status_display()}
+        )
+    old = redemption.status
+    redemption.status = status
+    fields = ["status"]
+    if status == Redemption.Status.FULFILLED:
+        redemption.fulfilled_at = timezone.now()
+        fields.append("fulfilled_at")
+    redemption.save(update_fields=fields)
+    audit.record(actor=by, action=AuditEntry.Action.UPDATE, instance=redemption, changes={"status": [old, status]})
+    return redemption
+
+
+def redemption_fulfil(*, redemption: Redemption, by) -> Redemption:
+    return redemption_set_status(redemption=redemption, status=Redemption.Status.FULFILLED, by=by)
 
 
 @transaction.atomic
 def redemption_cancel(*, redemption: Redemption, by, reason: str) -> Redemption:
-    """Cancel an unfulfilled redemption: the stock comes back and the points are credited again (audited)."""
+    """Cancel an open redemption: the stock comes back and the points are returned by a `reverse` entry of the
+    spend (once: its key names the redemption); audited with the reason."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the redemption is cancelled.")})
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
-    if redemption.status != Redemption.Status.REQUESTED:
-        raise ValidationError(_("Only a redemption waiting to be fulfilled can be cancelled."))
+    if not redemption.is_open:
+        raise ValidationError(_("Only a redemption not yet fulfilled can be cancelled."))
     benefit = Benefit.objects.select_for_update().get(pk=redemption.benefit_id)
     if benefit.stock is not None:
         benefit.stock += 1
@@ -76,16 +117,21 @@ def redemption_cancel(*, redemption: Redemption, by, reason: str) -> Redemption:
         member = _lock(redemption.member)
         _write(
             member,
-            kind=LedgerEntry.Kind.ADJUST,
+            kind=LedgerEntry.Kind.REVERSE,
             amount=redemption.points,
             reason=_("Redemption cancelled: %(reason)s") % {"reason": reason},
             by=by,
             source=redemption,
             key=f"refund:redemption:{redemption.pk}",
         )
+    old = redemption.status
     redemption.status = Redemption.Status.CANCELLED
     redemption.save(update_fields=["status"])
     audit.record(
-        actor=by, action=AuditEntry.Action.UPDATE, instance=redemption, changes={"status": "cancelled"}, reason=reason
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        instance=redemption,
+        changes={"status": [old, "cancelled"]},
+        reason=reason[:200],
     )
     return redemption

@@ -67,6 +67,12 @@ def member_enrol(*, customer: Customer, by=None, channel: str = Member.Channel.D
     TierChange.objects.create(member=member, to_tier=tier, reason=TierChange.Reason.JOINED, by=by)
     audit.record(actor=by, action=AuditEntry.Action.CREATE, instance=member, changes={"channel": channel})
     tier_promote(member=member, by=by)
+    # A profile completed before joining earns its points on joining (once, by the award's key).
+    from members.services.earning import profile_points
+    from members.services.household import household_join_on_enrol
+
+    profile_points(customer=customer, by=by)
+    household_join_on_enrol(member=member, by=by)
     member.refresh_from_db()
     return member
 

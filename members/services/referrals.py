@@ -16,7 +16,8 @@ from customers import services as customer_services
 from customers.identity import normalize_phone
 from customers.models import Customer, CustomerPhone
 from customers.selectors import customer_by_identity
-from members.models import LedgerEntry, Member, MemberSettings, Referral
+from members.models import LedgerEntry, Member, MemberSettings, Redemption, Referral
+from members.services.benefits import redemption_cancel, redemption_grant
 from members.services.ledger import points_earn, points_reverse
 from members.services.members import member_ensure
 from sales.models import Commission, Deal
@@ -87,6 +88,7 @@ def referral_reward(*, deal: Deal) -> Referral | None:
         return referral
     rules = MemberSettings.current()
     registration = registration_for_deal(deal)
+    # A gift is taken from the catalogue: points are the fallback when it cannot be given.
     referral.deal = deal
     referral.decided_at = timezone.now()
     if registration is not None and rules.partner_precedence:
@@ -96,7 +98,10 @@ def referral_reward(*, deal: Deal) -> Referral | None:
         ) % {"partner": registration.partner}
     else:
         member = member_ensure(customer=referral.referrer, channel=Member.Channel.DESK)
-        points = rules.referral_points
+        gift = None
+        if rules.referral_reward == MemberSettings.ReferralReward.GIFT and rules.referral_gift_id:
+            gift = redemption_grant(member=member, benefit=rules.referral_gift, referral=referral)
+        points = 0 if gift is not None else rules.referral_points
         if points:
             points_earn(
                 member=member,
@@ -112,6 +117,11 @@ def referral_reward(*, deal: Deal) -> Referral | None:
             referral.decision = _("The referral takes precedence: the partner's commission was voided.")
         else:
             referral.decision = _("No partner registration: the referrer is rewarded.")
+        if gift is not None:
+            referral.decision += " " + _("Reward: %(gift)s, granted free.") % {"gift": gift.benefit.label}
+        elif rules.referral_reward == MemberSettings.ReferralReward.GIFT:
+            referral.decision += " " + _("The gift could not be given now: points instead.")
+        referral.decision = referral.decision[:200]
     referral.save()
     return referral
 
@@ -126,6 +136,9 @@ def referral_reverse(*, deal: Deal, on: datetime.date | None = None) -> Referral
     signed_on = deal.signed_on or on
     if (on - signed_on).days > MemberSettings.current().referral_reversal_days:
         return referral
+    gift = Redemption.objects.filter(referral=referral).first()
+    if gift is not None and gift.is_open:
+        redemption_cancel(redemption=gift, by=None, reason=_("Referred contract cancelled"))
     member = Member.objects.filter(customer_id=referral.referrer_id).first()
     if member is not None and referral.points:
         points_reverse(

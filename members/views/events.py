@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from crm_site.forms import add_service_errors
 from crm_site.pagination import CappedPaginator
 from members import selectors, services
-from members.forms import EventForm, NumberForm, RedeemForm
+from members.forms import CancelForm, EventForm, NumberForm, RedeemForm
 from members.models import ClubEvent, Redemption
 from members.views.members import _member
 
@@ -35,6 +35,21 @@ def event_create(request):
         else:
             return redirect(event.get_absolute_url())
     return render(request, "members/event_form.html", {"form": form})
+
+
+@permission_required("members.change_clubevent", raise_exception=True)
+def event_edit(request, pk):
+    event = get_object_or_404(ClubEvent, pk=pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect(event.get_absolute_url())
+    return render(request, "members/event_form.html", {"form": form, "event": event})
 
 
 @permission_required("members.view_clubevent", raise_exception=True)
@@ -123,12 +138,36 @@ def redemption_list(request):
     return render(request, "members/redemption_list.html", context)
 
 
+def _redemption(request, pk) -> Redemption:
+    return get_object_or_404(selectors.redemption_list(user=request.user).select_related("member__tier", "by"), pk=pk)
+
+
 @permission_required("members.change_redemption", raise_exception=True)
 @require_POST
 def redemption_fulfil(request, pk):
-    redemption = get_object_or_404(selectors.redemption_list(user=request.user), pk=pk)
+    """Move the fulfilment on: being arranged, or fulfilled (the button says which)."""
+    redemption = _redemption(request, pk)
+    status = request.POST.get("status") or Redemption.Status.FULFILLED
     try:
-        services.redemption_fulfil(redemption=redemption, by=request.user)
+        services.redemption_set_status(redemption=redemption, status=status, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Redemption updated."))
     return redirect("members:redemption-list")
+
+
+@permission_required("members.change_redemption", raise_exception=True)
+def redemption_cancel(request, pk):
+    """Cancel an open redemption with a reason: the points come back by a reverse entry, the stock with them."""
+    redemption = _redemption(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.redemption_cancel(redemption=redemption, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Redemption cancelled: the points and the stock are back."))
+            return redirect("members:redemption-list")
+    return render(request, "members/redemption_cancel.html", {"redemption": redemption, "form": form})

@@ -18,7 +18,7 @@ from crm_site.pagination import CappedPaginator
 from customers.models import Customer
 from members import selectors, services
 from members.forms import AdjustForm, LookupForm, MemberFilterForm, ReferralForm
-from members.models import Member
+from members.models import Member, MemberSettings
 
 PAGE_SIZE = 25
 SENSITIVE = ("phone",)
@@ -68,7 +68,9 @@ def member_detail(request, pk):
         "member": member,
         "customer": customer,
         "page": selectors.member_page(member=member, user=request.user),
-        "card_svg": card_svg(member.card_no),
+        "card_svg": card_svg(member.card_number),
+        "household_card": MemberSettings.current().household_card,
+        "can_change": request.user.has_perm("members.change_member"),
         "adjust_form": AdjustForm(),
         "can_adjust": request.user.has_perm("members.adjust_points"),
         "can_refer": request.user.has_perm("members.add_referral"),
@@ -146,3 +148,23 @@ def greetings_list(request):
         day = today + datetime.timedelta(days=offset)
         days.append((day, greetings_due(day=day, user=user)))
     return render(request, "members/greetings.html", {"days": days})
+
+
+@permission_required("members.change_member", raise_exception=True)
+@require_POST
+def member_household(request, pk):
+    """Share a household card (the holder's card, member or phone number in the box), or leave it."""
+    member = _member(request, pk)
+    try:
+        if request.POST.get("leave"):
+            services.member_leave_household(member=member, by=request.user)
+            messages.success(request, _("The member has their own card again."))
+        else:
+            holder = selectors.member_lookup(user=request.user, query=request.POST.get("q", ""))
+            if holder is None:
+                raise ValidationError(_("No member you may see has that card, member or phone number."))
+            services.member_join_household(member=member, holder=holder, by=request.user)
+            messages.success(request, _("The member now shares the household card."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(member.get_absolute_url())

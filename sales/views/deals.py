@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from crm_site.pagination import CappedPaginator, keyed_page
 from customers.models import Customer
+from sales import discounts
 from sales import sections as deal_sections
 from sales.forms.funnel import (
     ApproveForm,
@@ -148,6 +149,12 @@ def _detail_context(request, deal, **forms) -> dict:
     }
     if can_change:
         price = deal.price or deal.list_price
+        if deal.price is None and deal.stage == Deal.Stage.RESERVATION:
+            # A discount another app offers (a member tier's) is pre-filled; the limit still decides approval.
+            offer = discounts.offered(deal.customer_id)
+            if offer is not None:
+                price = discounts.offered_price(deal.list_price, offer)
+                context["offered_discount"] = offer
         context["subscribe_form"] = forms.get("subscribe") or SubscribeForm(
             initial={"price": price, "payment_method": deal.payment_method or Deal.PaymentMethod.MORTGAGE}
         )

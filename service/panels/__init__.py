@@ -5,6 +5,6 @@ analytics facts.
 Importing the package registers them (ServiceConfig.ready).
 """
 
-from . import access, analytics, customer, kpis, messages, myday, navigation, reports
+from . import access, analytics, customer, events, kpis, messages, myday, navigation, reports
 
-__all__ = ["access", "analytics", "customer", "kpis", "messages", "myday", "navigation", "reports"]
+__all__ = ["access", "analytics", "customer", "events", "kpis", "messages", "myday", "navigation", "reports"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm_site import events
 from service.models import Question, ServiceSettings, Survey, SurveyAnswer, SurveyInvite, Ticket
 
 SURVEY_TEMPLATE = "service.survey"
@@ -136,6 +137,10 @@ def survey_answer(*, token: str, answers: dict) -> SurveyInvite:
     SurveyAnswer.objects.bulk_create(rows)
     invite.answered_at = timezone.now()
     invite.save(update_fields=["answered_at"])
+    # Other apps answer after the commit (the member club awards its survey points), service names none of them.
+    events.emit(
+        "survey.answered", {"invite_id": invite.pk, "customer_id": invite.customer_id, "survey_id": invite.survey_id}
+    )
     if low:
         ticket_create(
             customer=invite.customer,
