@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from crm_site import formatting
@@ -241,8 +240,8 @@ def validate_into(entity: str, values: dict | None, errors: dict) -> dict:
 
 
 def display_value(definition: CustomField, value) -> str:
-    """A stored value as the user reads it (choice labels in their language, numbers grouped, dates in the
-    language's format)."""
+    """A stored value as the user reads it (choice labels in their language, numbers with the language's
+    separators)."""
     if value in (None, "", []):
         return ""
     if definition.field_type == CustomField.Type.BOOLEAN:
@@ -254,12 +253,7 @@ def display_value(definition: CustomField, value) -> str:
     if definition.field_type == CustomField.Type.NUMBER:
         places = len(str(value).partition(".")[2])
         return formatting.number(value, places)
-    if definition.field_type == CustomField.Type.DATE:
-        try:
-            return date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
-        except ValueError:
-            return str(value)
-    return str(value)
+    return str(value)  # text; a date as stored (YYYY-MM-DD), as every page shows dates
 
 
 def export_cell(definition: CustomField, value) -> str:

@@ -103,7 +103,7 @@ def test_a_new_field_is_ordered_after_the_last_one(as_admin):
 def test_admin_defines_a_custom_field_of_each_type_in_the_browser(as_admin, key, field_type):
     response = as_admin.post("/settings/fields/new/", definition_data(key, field_type))
     assert response.status_code == 302
-    assert response["Location"] == "/settings/fields/"
+    assert response["Location"] == "/settings/fields/?entity=customer"
     field = CustomField.objects.get(key=key)
     assert field.field_type == field_type
     assert field.entity == "customer"
