@@ -18,7 +18,7 @@ from sales.selectors import inventory as inventory_selectors
 from sales.services.customfields import custom_update
 
 
-def _edit(request, record, entity: str, *, title: str, back: str):
+def _edit(request, record, entity: str, *, title: str, back: str, name: str):
     form = customfields.CustomValuesForm(request.POST or None, entity=entity, values=record.custom)
     if not form.custom_names:
         messages.info(request, _("No custom fields are defined for this kind of record yet."))
@@ -27,9 +27,7 @@ def _edit(request, record, entity: str, *, title: str, back: str):
         custom_update(record=record, entity=entity, values=form.custom_values(), by=request.user)
         messages.success(request, _("Details saved."))
         return redirect(back)
-    return render(
-        request, "sales/custom_fields_form.html", {"form": form, "title": title, "back": back, "record": record}
-    )
+    return render(request, "sales/custom_fields_form.html", {"form": form, "title": title, "back": back, "name": name})
 
 
 @permission_required("sales.change_opportunity", raise_exception=True)
@@ -39,7 +37,14 @@ def opportunity_fields(request, pk):
     except Opportunity.DoesNotExist:
         raise Http404 from None
     title = _("Details of the opportunity %(name)s") % {"name": opportunity}
-    return _edit(request, opportunity, funnel_selectors.ENTITY, title=title, back=opportunity.get_absolute_url())
+    return _edit(
+        request,
+        opportunity,
+        funnel_selectors.ENTITY,
+        title=title,
+        back=opportunity.get_absolute_url(),
+        name=opportunity.customer.name,
+    )
 
 
 @permission_required("sales.change_deal", raise_exception=True)
@@ -49,7 +54,7 @@ def deal_fields(request, pk):
     except Deal.DoesNotExist:
         raise Http404 from None
     title = _("Details of the deal for unit %(unit)s") % {"unit": deal.unit}
-    return _edit(request, deal, deal_selectors.ENTITY, title=title, back=deal.get_absolute_url())
+    return _edit(request, deal, deal_selectors.ENTITY, title=title, back=deal.get_absolute_url(), name=str(deal.unit))
 
 
 @permission_required("sales.change_unit", raise_exception=True)
