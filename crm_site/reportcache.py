@@ -2,7 +2,7 @@
 
 `cached(namespace, parts, user, compute)` keeps `compute()`'s result under the namespace's current version, the
 `parts` the report depends on (the period, the filters), the viewer's reach (who sees the same rows: all
-executives share one entry) and today's date, for REPORT_CACHE_SECONDS. An app names the models whose writes
+executives share one entry), the language and today's date, for REPORT_CACHE_SECONDS. An app names the models whose writes
 change a namespace's facts with `watch(namespace, *models)`: their post_save / post_delete move the namespace
 to a new version, so the next read computes afresh. A write that bypasses save() (a bulk update) is seen
 when the entry expires.
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from crm_site.scope import reach
 
@@ -47,7 +48,8 @@ def cached(namespace: str, parts: tuple, user, compute):
     seconds = settings.REPORT_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    raw = repr((namespace, version(namespace), reach_key(user), timezone.localdate(), parts))
+    # The language too: reports carry labels translated when they were computed (lost reasons, stage names).
+    raw = repr((namespace, version(namespace), reach_key(user), timezone.localdate(), get_language(), parts))
     key = "report:" + hashlib.sha256(raw.encode()).hexdigest()
     result = cache.get(key)
     if result is None:

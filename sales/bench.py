@@ -5,7 +5,7 @@ A scenario whose page is not wired yet (NoReverseMatch) or whose data is missing
 
 from django.urls import NoReverseMatch, reverse
 
-from crm_site.bench import Scenario, register, sample_ids
+from crm_site.bench import Input, Scenario, register, sample_ids
 from customers.bench import stratum, weight
 
 
@@ -138,12 +138,48 @@ register(
     Scenario("sales.board.mine", "sales_rep", lambda user: _url("sales:opportunity-board", needs=_opportunities()))
 )
 register(Scenario("sales.orders", "executive", lambda user: _url("sales:order-analysis", needs=_deals())))
+
+
+def _funnel_reports(user, rng, n):
+    """Funnel reports over drawn periods (a month, a quarter or a year, ending on a random day of the last year)
+    for the whole company, a random project or a random team; the year-long company report is its own stratum."""
+    import datetime
+
+    from django.utils import timezone
+
+    from crm_site.models import Team
+    from sales.models import Project
+
+    url = _url("sales:funnel-report", needs=_opportunities())
+    if url is None:
+        return []
+    projects = list(Project.objects.filter(active=True).values_list("pk", flat=True))
+    teams = list(Team.objects.values_list("pk", flat=True))
+    today = timezone.localdate()
+    inputs = []
+    for _ in range(n):
+        span = rng.choice([30, 90, 365])
+        date_to = today - datetime.timedelta(days=rng.randint(0, 365))
+        query = f"date_from={date_to - datetime.timedelta(days=span - 1):%Y-%m-%d}&date_to={date_to:%Y-%m-%d}"
+        scope = rng.choice(["company", "project", "team"])
+        if scope == "project" and projects:
+            query += f"&project={rng.choice(projects)}"
+        elif scope == "team" and teams:
+            query += f"&team={rng.choice(teams)}"
+        else:
+            scope = "company"
+        groups = (scope, "company, a year") if scope == "company" and span == 365 else (scope,)
+        inputs.append(Input(f"{url}?{query}", groups))
+    return inputs
+
+
 register(
     Scenario(
         "sales.funnel_report",
         "executive",
-        lambda user: _url("sales:funnel-report", needs=_opportunities()),
-        note="this month, every opportunity",
+        draw=_funnel_reports,
+        min_distinct=3,
+        note="drawn periods and filters; REPORT_CACHE_SECONDS=0 to time the computation",
     )
 )
 register(Scenario("sales.collection", "executive", lambda user: _url("sales:collection-report", needs=_installments())))

@@ -173,6 +173,8 @@ class Opportunity(models.Model):
         ordering = ["-stage_changed_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "stage", "-stage_changed_at"], name="opp_owner_stage_idx"),
+            # The funnel report counts, by stage, the opportunities in a stage since before its period.
+            models.Index(fields=["stage", "stage_changed_at"], name="opp_stage_changed_idx"),
             models.Index(fields=["team", "stage", "-stage_changed_at"], name="opp_team_stage_idx"),
             models.Index(fields=["project", "stage"], name="opp_project_stage_idx"),
         ]
@@ -212,7 +214,11 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["to_stage", "at"], name="stagechange_stage_at_idx")]
+        indexes = [
+            models.Index(fields=["to_stage", "at"], name="stagechange_stage_at_idx"),
+            # The funnel report reads every change of a period, whatever the stage.
+            models.Index(fields=["at"], name="stagechange_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.opportunity_id}: {self.from_stage} → {self.to_stage}"

@@ -212,11 +212,13 @@ def funnel_report(request):
     report = None
     if form.is_valid():
         data = form.cleaned_data
-        report = selectors.funnel_report(
-            user=request.user,
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            project=data.get("project"),
-            team=data.get("team"),
+        project, team = data.get("project"), data.get("team")
+        report = reportcache.cached(
+            "sales.funnel",
+            ("report", data["date_from"], data["date_to"], project.pk if project else None, team.pk if team else None),
+            request.user,
+            lambda: selectors.funnel_report(
+                user=request.user, date_from=data["date_from"], date_to=data["date_to"], project=project, team=team
+            ),
         )
     return render(request, "sales/funnel_report.html", {"form": form, "report": report})

@@ -35,6 +35,32 @@ def test_an_entry_per_reach_and_parts_until_the_facts_change(rep, other_rep, exe
     assert reportcache.cached("t", ("may",), rep, compute) == 5
 
 
+def test_an_entry_per_language_because_reports_carry_translated_labels(rep):
+    from django.utils import translation
+
+    calls, compute = counter()
+    with translation.override("en"):
+        assert reportcache.cached("t", ("may",), rep, compute) == 1
+    with translation.override("zh-hans"):
+        assert reportcache.cached("t", ("may",), rep, compute) == 2
+        assert reportcache.cached("t", ("may",), rep, compute) == 2
+    with translation.override("en"):
+        assert reportcache.cached("t", ("may",), rep, compute) == 1
+
+
+def test_the_funnel_report_is_computed_once_per_period_and_scope(client, executive):
+    client.force_login(executive)
+    url = reverse("sales:funnel-report")
+    client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as third:
+        assert client.get(url, {"date_from": "2026-01-01", "date_to": "2026-01-31"}).status_code == 200
+    funnel_reads = [q["sql"] for q in second.captured_queries if "sales_stagechange" in q["sql"]]
+    assert funnel_reads == []
+    assert any("sales_stagechange" in q["sql"] for q in third.captured_queries)  # another period: computed
+
+
 def test_zero_seconds_turns_it_off(rep, settings):
     settings.REPORT_CACHE_SECONDS = 0
     calls, compute = counter()

@@ -413,6 +413,117 @@ def test_the_contract_step_counts_wins_of_contracts_signed_before_the_period(cli
     assert "50.0%" in page
 
 
+def _reference_flows(opportunities, start, end):
+    """The funnel report's definitions (sales.selectors.funnel._stage_flow) computed in Python from the rows."""
+    stages = [*Opportunity.ORDER, Stage.WON]
+    result = {}
+    for index, stage in enumerate(Opportunity.ORDER):
+        later = set(stages[index + 1 :])
+        entered = in_stage = advanced = 0
+        for opportunity, changes in opportunities:
+            since = [change for change in changes if change.at >= start]
+            entries = [change for change in since if change.to_stage == stage and change.at < end]
+            first_at = min((change.at for change in since), default=None)
+            left_at_start = any(
+                change.at == first_at and change.from_stage == stage and change.to_stage in Stage.values
+                for change in since
+            )
+            still = opportunity.stage == stage and opportunity.stage_changed_at < start
+            went_on = [change.at for change in since if change.to_stage in later and change.at < end]
+            entered += bool(entries)
+            in_stage += bool(entries or still or left_at_start)
+            advanced += bool(
+                (entries and any(at >= min(entry.at for entry in entries) for at in went_on))
+                or (left_at_start and went_on)
+            )
+        result[stage] = (entered, in_stage, advanced)
+    won = sum(
+        any(change.to_stage == Stage.WON and start <= change.at < end for change in changes)
+        for _opportunity, changes in opportunities
+    )
+    return result, won
+
+
+def test_the_funnel_report_matches_its_definitions_on_random_histories(cast, project_a):
+    """Random histories (forward moves, skipped stages, losses, wins, changes at the same instant, changes before,
+    inside and after the period): the report's counts equal the definitions computed in Python, on SQLite (one
+    query per stage) and on PostgreSQL (one statement for every stage)."""
+    import random
+
+    generator = random.Random(20261207)
+    rep = cast["rep"]
+    now = timezone.now()
+    start = now - datetime.timedelta(days=60)
+    end = now - datetime.timedelta(days=5)
+    forward = [*Opportunity.ORDER, Stage.WON]
+    built = []
+    for _ in range(60):
+        opportunity = opportunity_of(rep, project_a)
+        StageChange.objects.filter(opportunity=opportunity).delete()
+        day = generator.randint(20, 120)
+        position, previous = 0, ""
+        steps = [(Stage.LEAD, day)]
+        while generator.random() < 0.75 and day > 0:
+            day = max(0, day - generator.choice([0, 1, 3, 10, 25]))  # 0: the same instant as the previous change
+            if generator.random() < 0.12:
+                steps.append((Stage.LOST, day))
+                break
+            position = min(len(forward) - 1, position + generator.choice([1, 1, 1, 2, 3]))
+            steps.append((forward[position], day))
+            if forward[position] == Stage.WON:
+                break
+        changes = []
+        for stage, days_ago in steps:
+            changes.append(
+                StageChange.objects.create(
+                    opportunity=opportunity,
+                    from_stage=previous,
+                    to_stage=stage,
+                    at=now - datetime.timedelta(days=days_ago),
+                    by=rep,
+                )
+            )
+            previous = stage
+        Opportunity.objects.filter(pk=opportunity.pk).update(stage=previous, stage_changed_at=changes[-1].at)
+        opportunity.refresh_from_db()
+        built.append((opportunity, changes))
+
+    report = selectors.funnel_report(
+        user=rep, date_from=timezone.localdate(start), date_to=timezone.localdate(end - datetime.timedelta(days=1))
+    )
+    # The report's period is whole local days: recompute the reference on the same bounds.
+    day_start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(start), datetime.time.min))
+    day_end = timezone.make_aware(datetime.datetime.combine(timezone.localdate(end), datetime.time.min))
+    expected, expected_won = _reference_flows(built, day_start, day_end)
+    got = {row.stage: (row.entered, row.in_stage, row.advanced) for row in report["rows"]}
+    assert got == expected
+    # Median days in stage: from each entry in the period to the opportunity's next strictly later change.
+    import statistics
+
+    for row in report["rows"]:
+        durations = []
+        for _opportunity, changes in built:
+            for change in changes:
+                if change.to_stage == row.stage and day_start <= change.at < day_end:
+                    later = [other.at for other in changes if other.at > change.at]
+                    if later:
+                        durations.append((min(later) - change.at).total_seconds())
+        expected_median = round(statistics.median(durations) / 86400, 1) if durations else None
+        assert row.median_days == expected_median, row.stage
+    assert report["won"] == expected_won
+    assert sum(entered for entered, _in, _adv in expected.values()) > 30  # the draw exercised the stages
+    opportunities = selectors._report_opportunities(user=rep)
+    one_statement = selectors._stage_flows_by_stage(opportunities=opportunities, start=day_start, end=day_end)
+    if one_statement is not None:  # PostgreSQL: the one statement agrees with the per-stage queries too
+        for stage in Opportunity.ORDER:
+            changes = StageChange.objects.filter(
+                opportunity__in=opportunities.values("pk"), at__gte=day_start, at__lt=day_end
+            )
+            assert one_statement[stage] == selectors._stage_flow(
+                stage=stage, opportunities=opportunities, changes=changes, start=day_start, end=day_end
+            )
+
+
 # --- a logged visit moves a lead ------------------------------------------------------------------------------
 
 
