@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0006_promise_owner_required'),
+        ('sales', '0007_funnel_report_indexes'),
     ]
 
     operations = [
