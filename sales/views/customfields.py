@@ -64,9 +64,8 @@ def unit_fields(request, pk):
     except Unit.DoesNotExist:
         raise Http404 from None
     title = _("Details of unit %(unit)s") % {"unit": unit}
-    return _edit(
-        request, unit, inventory_selectors.UNIT, title=title, back=reverse("sales:unit-detail", args=[unit.pk])
-    )
+    back = reverse("sales:unit-detail", args=[unit.pk])
+    return _edit(request, unit, inventory_selectors.UNIT, title=title, back=back, name=str(unit))
 
 
 def _export(request, queryset_for, *, back: str, rows, name: str, sheet: str):
