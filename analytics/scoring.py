@@ -110,14 +110,18 @@ def loyalty(facts: pd.DataFrame, history=None) -> pd.DataFrame:
         contributions[name] = (amount * float(weights[name])).round(2)
     out = pd.DataFrame(index=facts.index)
     out["loyalty"] = contributions.sum(axis=1).clip(lower=0, upper=100).round(2)
-    records = contributions.to_dict(orient="index")
-    out["loyalty_factors"] = [
-        {name: amount for name, amount in records[customer_id].items() if amount} for customer_id in out.index
-    ]
+    out["loyalty_factors"] = _nonzero(contributions)
     nights, slopes = persistence(out["loyalty"], history)
     out["loyalty_nights"] = nights
     out["loyalty_slope"] = slopes
     return out
+
+
+def _nonzero(frame: pd.DataFrame) -> list[dict]:
+    """Each row's non-zero columns as {column: value} (from plain lists: to_dict(orient="index") took half of the
+    chunk's scoring time on 50,000 rows)."""
+    names = list(frame.columns)
+    return [{name: value for name, value in zip(names, row, strict=True) if value} for row in frame.to_numpy().tolist()]
 
 
 def _bands(values: np.ndarray) -> np.ndarray:
@@ -166,8 +170,7 @@ def risk(facts: pd.DataFrame) -> pd.DataFrame:
     total = sum(facts[name] * points[name] for name in RISK_FACTS)
     out = pd.DataFrame(index=facts.index)
     out["risk"] = np.select([total >= high, total >= medium], ["high", "medium"], default="low")
-    counts = facts[list(RISK_FACTS)].astype(int).to_dict(orient="index")
-    out["risk_reasons"] = [{name: n for name, n in counts[customer_id].items() if n} for customer_id in out.index]
+    out["risk_reasons"] = _nonzero(facts[list(RISK_FACTS)].astype(int))
     return out
 
 

@@ -47,3 +47,11 @@ def monthly_report_task() -> None:
     from analytics.services.reports import monthly_reports_generate
 
     monthly_reports_generate(month=(timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1))
+
+
+@shared_task
+def scheduled_reports_task(day: str | None = None) -> int:
+    """Every morning: each report schedule whose period starts today, mailed to each recipient run as them (once)."""
+    from analytics.services.builder import schedules_due
+
+    return schedules_due(day=datetime.date.fromisoformat(day) if day else None)

@@ -43,6 +43,12 @@ app.conf.beat_schedule = {
         "task": "analytics.tasks.monthly_report_task",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    # Every morning at 07:00: scheduled reports due today (daily; weekly on Mondays; monthly on the 1st), each
+    # recipient's copy run in their own scope, sent once per period.
+    "analytics-scheduled-reports": {
+        "task": "analytics.tasks.scheduled_reports_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Every 5 minutes: breached tickets are escalated to the service manager (once each); agents hear of
     # tickets passing the near-breach share.
     "service-escalate": {

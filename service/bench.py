@@ -22,4 +22,13 @@ register(Scenario("service.queue", "service_agent", lambda user: reverse("servic
 register(Scenario("service.queue_mine", "service_agent", lambda user: f"{reverse('service:ticket-list')}?mine=on"))
 register(Scenario("service.board", "service_manager", _board, note="the project with the most cases"))
 register(Scenario("service.my_day", "service_agent", lambda user: "/my-day/"))
+register(
+    Scenario(
+        "service.customers.manager",
+        "service_manager",
+        lambda user: "/customers/",
+        note="every served file (a subquery past RELATED_INLINE_LIMIT)",
+    )
+)
+register(Scenario("service.customers.agent", "service_agent", lambda user: "/customers/", note="served files"))
 register(Scenario("service.api.tickets", "service_agent", lambda user: "/api/v1/service/tickets/", api=True))

@@ -1,5 +1,6 @@
+from analytics.models.builder import ReportSchedule, SavedReport, ScheduleDelivery
 from analytics.models.jobs import JobRun
 from analytics.models.reports import ManagementReport
 from analytics.models.scores import CustomerScore
 
-__all__ = ["CustomerScore", "JobRun", "ManagementReport"]
+__all__ = ["CustomerScore", "JobRun", "ManagementReport", "ReportSchedule", "SavedReport", "ScheduleDelivery"]

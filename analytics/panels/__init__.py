@@ -5,9 +5,9 @@ list filters and the customer page section."""
 from analytics.selectors import facts as _facts
 from analytics.services import scores as _scores
 
-from . import customer, navigation, roles
+from . import builder, customer, navigation, roles
 
 _facts.register()  # customers and sales facts (members and service register their own: analytics.facts)
 _scores.register()  # the nightly `scores` job
 
-__all__ = ["customer", "navigation", "roles"]
+__all__ = ["builder", "customer", "navigation", "roles"]

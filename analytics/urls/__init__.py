@@ -1,7 +1,7 @@
 """The analytics pages; each part keeps its own URL module in this package."""
 
-from . import dashboards, jobs, reports
+from . import builder, dashboards, jobs, reports
 
 app_name = "analytics"
 
-urlpatterns = [*dashboards.urlpatterns, *jobs.urlpatterns, *reports.urlpatterns]
+urlpatterns = [*dashboards.urlpatterns, *jobs.urlpatterns, *reports.urlpatterns, *builder.urlpatterns]

@@ -1,5 +1,5 @@
 """What customer files add to other pages (my-day panels); importing the package registers them."""
 
-from . import files, inquiries, navigation, ownership, visits
+from . import files, inquiries, navigation, ownership, reports, visits
 
-__all__ = ["navigation", "files", "inquiries", "ownership", "visits"]
+__all__ = ["navigation", "files", "inquiries", "ownership", "visits", "reports"]

@@ -67,6 +67,10 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # One file sent with an e-mail (a scheduled report): kept with the message, so a retry sends the same file.
+    attachment = models.FileField(_("attachment"), upload_to="outreach/attachments/%Y/%m/", blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=150, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("message")

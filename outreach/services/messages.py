@@ -10,6 +10,7 @@ import smtplib
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -76,12 +77,14 @@ def message_send(
     dedupe_key: str = "",
     link: str = "",
     by=None,
+    attachment: tuple[str, bytes, str] | None = None,
 ) -> Message:
     """Write one message to `customer` (or to staff member `user`) and queue its delivery after commit.
 
     Marketing needs the customer's consent and an address for the channel (MessageRefused otherwise); a service
     message is recorded even without an address (status "No address", so staff can call). With `by`, the
     customer must be in by's data scope. With `dedupe_key` (or `send`) a second call returns the first message.
+    `attachment` is (file name, content, MIME type): kept with the message and sent with its e-mail.
     """
     if (customer is None) == (user is None):
         raise ValueError("message_send needs exactly one recipient: customer= or user=")
@@ -123,6 +126,10 @@ def message_send(
         dedupe_key=dedupe_key,
         context=values if user is not None else {},
     )
+    if attachment is not None:
+        name, content, mimetype = attachment
+        message.attachment_name, message.attachment_type = name[:150], mimetype[:100]
+        message.attachment.save(name, ContentFile(content), save=False)
     try:
         with transaction.atomic():
             message.save()
@@ -302,6 +309,9 @@ def email_of(message: Message) -> mail.EmailMultiAlternatives:
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = mail.EmailMultiAlternatives(subject=message.subject, body=text, to=[message.to_address], headers=headers)
     email.attach_alternative(html, "text/html")
+    if message.attachment:
+        with message.attachment.open("rb") as file:
+            email.attach(message.attachment_name or "attachment", file.read(), message.attachment_type or None)
     return email
 
 

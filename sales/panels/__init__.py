@@ -3,6 +3,6 @@
 Importing the package registers them (SalesConfig.ready).
 """
 
-from . import customer, funnel, money, navigation, partners, promises
+from . import customer, funnel, money, navigation, partners, promises, reports
 
-__all__ = ["navigation", "customer", "funnel", "money", "partners", "promises"]
+__all__ = ["navigation", "customer", "funnel", "money", "partners", "promises", "reports"]

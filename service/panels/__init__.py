@@ -5,6 +5,6 @@ analytics facts.
 Importing the package registers them (ServiceConfig.ready).
 """
 
-from . import access, analytics, customer, messages, myday, navigation
+from . import access, analytics, customer, messages, myday, navigation, reports
 
-__all__ = ["access", "analytics", "customer", "messages", "myday", "navigation"]
+__all__ = ["access", "analytics", "customer", "messages", "myday", "navigation", "reports"]

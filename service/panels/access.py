@@ -55,26 +55,27 @@ roles.grant(
 masking.allow_field("phone", "service.call_customer")
 
 
-def served_customers(user, covered) -> set[int]:
+def served_customers(user, covered) -> list:
     """Customers with a contract or a lease in a covered project, or a ticket there or assigned to the user (or,
-    for a manager, to the staff of the teams they reach)."""
+    for a manager, to the staff of the teams they reach): querysets of customer ids, which the scope inlines when
+    few and keeps as subqueries when many."""
     from sales.models import Deal, Lease
     from service.models import Ticket
 
-    ids: set[int] = set()
+    parts = []
     projects = sorted(covered.project_ids)
     if projects:
-        ids.update(
+        parts.append(
             Deal.objects.filter(project_id__in=projects, stage=Deal.Stage.CONTRACT)
             .exclude(state=Deal.State.CANCELLED)
             .values_list("customer_id", flat=True)
         )
-        ids.update(Lease.objects.filter(project_id__in=projects).values_list("tenant_id", flat=True))
-        ids.update(Ticket.objects.filter(project_id__in=projects).values_list("customer_id", flat=True))
+        parts.append(Lease.objects.filter(project_id__in=projects).values_list("tenant_id", flat=True))
+        parts.append(Ticket.objects.filter(project_id__in=projects).values_list("customer_id", flat=True))
     if user.has_perm("service.view_ticket"):
         assignees = sorted(covered.user_ids)  # the user, and the staff of the teams they reach (a manager's agents)
-        ids.update(Ticket.objects.filter(assignee_id__in=assignees).values_list("customer_id", flat=True))
-    return ids
+        parts.append(Ticket.objects.filter(assignee_id__in=assignees).values_list("customer_id", flat=True))
+    return parts
 
 
 scope.relate("customers.Customer", served_customers)

@@ -120,3 +120,23 @@ def test_a_template_key_uses_the_saved_template_or_a_registered_default(consenti
     assert message_send(template="welcome", customer=consenting, language="en").subject == "Welcome 刘伟"
     with pytest.raises(Exception, match="No active template"):
         message_send(template="no.such.key", customer=consenting)
+
+
+def test_an_attachment_is_kept_with_the_message_and_sent_with_its_email(org, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from outreach.services import message_send
+
+    staff = org["team_lead"]
+    staff.email = "lead@example.com"
+    staff.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_send(
+            template="analytics.scheduled_report",
+            user=staff,
+            channel="email",
+            context={"report_name": "R", "period": "2026-W50", "rows": 2},
+            attachment=("r.csv", b"a,b\n", "text/csv"),
+        )
+    assert message.attachment_name == "r.csv"
+    assert mail.outbox[-1].attachments == [("r.csv", "a,b\n", "text/csv")]

@@ -1,0 +1,37 @@
+"""Club members as a record type of the report builder (analytics.records): members of the customers the viewer
+may see, the phone masked as on the member list."""
+
+from django.utils.translation import gettext_lazy as _
+
+from analytics import records
+from analytics.records import CHOICE, DATE, NUMBER, TEXT, USER, Column, RecordType
+from members.models import Member
+
+records.register(
+    RecordType(
+        key="members",
+        label=_("Members"),
+        model="members.Member",
+        queryset=lambda user: Member.objects.visible_to(user),
+        columns=[
+            Column("number", _("Member number"), "number", TEXT, groupable=False),
+            Column("customer", _("Customer"), "customer__name", TEXT, groupable=False),
+            Column(
+                "customer_phone",
+                _("Customer phone"),
+                "customer__phone",
+                TEXT,
+                mask="phone",
+                owner_path="customer__owner_id",
+                record_path=("customers.customer", "customer_id"),
+            ),
+            Column("tier", _("Tier"), "tier__name", TEXT, path_zh="tier__name_zh"),
+            Column("status", _("Status"), "status", CHOICE, choices=tuple(Member.Status.choices)),
+            Column("channel", _("Joined through"), "channel", CHOICE, choices=tuple(Member.Channel.choices)),
+            Column("balance", _("Points balance"), "balance", NUMBER),
+            Column("joined", _("Joined"), "joined_on", DATE),
+            Column("owner", _("Customer owner"), "customer__owner", USER),
+        ],
+        default_columns=("number", "customer", "tier", "status", "balance", "joined"),
+    )
+)
