@@ -60,6 +60,14 @@ def customer_data(client, **overrides):
     return rendered_form_data(client.get("/customers/new/"), **values)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Start each test in English: a request of an earlier test (a Chinese reader, an API call) leaves its
+    language active in the thread, and the parsing tests read choice labels in the active language."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def as_admin(client, admin_user):
     client.force_login(admin_user)
