@@ -18,8 +18,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from crm_site import formatting
 from crm_site.models import CustomField
+from crm_site.models.customfields import entity_choices, register_entity
 from crm_site.widgets import DateInput
+
+__all__ = ["entity_choices", "register_entity"]
 
 FORM_PREFIX = "cf_"
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "对", "t"}
@@ -135,6 +139,14 @@ def values_from_form(cleaned_data: dict, entity: str) -> dict:
     return values
 
 
+def merged_values(entity: str, stored: dict | None, values: dict) -> dict:
+    """`values` (of the active fields) over the `stored` ones: a value of a deactivated field is kept,
+    so switching a field back on brings its values back."""
+    active = {definition.key for definition in definitions(entity)}
+    kept = {key: value for key, value in (stored or {}).items() if key not in active}
+    return {**kept, **values}
+
+
 def parse_text(definition: CustomField, raw: str):
     """Parse a text cell (import, API) into the stored value; raises ValidationError with a clear message."""
     text = (raw or "").strip()
@@ -217,8 +229,19 @@ def validate_values(entity: str, values: dict) -> dict:
     return stored
 
 
+def validate_into(entity: str, values: dict | None, errors: dict) -> dict:
+    """validate_values for an API payload: the stored values, or {} with the messages put in
+    errors["custom"] ({key: [message]}, naming each bad field) for the 422 answer."""
+    try:
+        return validate_values(entity, values or {})
+    except ValidationError as error:
+        errors["custom"] = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        return {}
+
+
 def display_value(definition: CustomField, value) -> str:
-    """A stored value as the user reads it (choice labels in their language)."""
+    """A stored value as the user reads it (choice labels in their language, numbers with the language's
+    separators)."""
     if value in (None, "", []):
         return ""
     if definition.field_type == CustomField.Type.BOOLEAN:
@@ -227,7 +250,84 @@ def display_value(definition: CustomField, value) -> str:
         labels = dict(definition.choice_list())
         values = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(item, item) for item in values)
-    return str(value)
+    if definition.field_type == CustomField.Type.NUMBER:
+        places = len(str(value).partition(".")[2])
+        return formatting.number(value, places)
+    return str(value)  # text; a date as stored (YYYY-MM-DD), as every page shows dates
+
+
+def export_cell(definition: CustomField, value) -> str:
+    """A stored value as an export cell the importer reads back: several choices joined by ";", numbers
+    and dates as stored (no grouping, ISO dates)."""
+    if value in (None, "", []):
+        return ""
+    if definition.field_type == CustomField.Type.MULTI_CHOICE and isinstance(value, list):
+        labels = dict(definition.choice_list())
+        return "; ".join(labels.get(item, item) for item in value)
+    if definition.field_type in (CustomField.Type.NUMBER, CustomField.Type.DATE):
+        return str(value)
+    return display_value(definition, value)
+
+
+def export_headers(entity: str) -> list[str]:
+    return [definition.label for definition in definitions(entity)]
+
+
+def export_cells(entity: str, values: dict | None) -> list[str]:
+    """One cell per defined field of `entity`, in the order of export_headers."""
+    return [export_cell(definition, (values or {}).get(definition.key)) for definition in definitions(entity)]
+
+
+def add_filter_fields(form: forms.Form, entity: str) -> list[str]:
+    """Add a list filter per custom field of `entity` to `form` (a select for choices and yes/no, text
+    otherwise); returns their names. The form reads them back with filter_values."""
+    names = []
+    for definition in definitions(entity):
+        name = FORM_PREFIX + definition.key
+        if definition.is_choice:
+            form.fields[name] = forms.ChoiceField(
+                label=definition.label, required=False, choices=[("", _("Any")), *definition.choice_list()]
+            )
+        elif definition.field_type == CustomField.Type.BOOLEAN:
+            form.fields[name] = forms.ChoiceField(
+                label=definition.label, required=False, choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+            )
+        else:
+            form.fields[name] = forms.CharField(label=definition.label, required=False, max_length=100)
+        names.append(name)
+    return names
+
+
+def filter_values(cleaned_data: dict, names: list[str]) -> dict:
+    """{key: raw filter value} of the filled custom filters among `names`."""
+    return {name[len(FORM_PREFIX) :]: cleaned_data.get(name) for name in names if cleaned_data.get(name)}
+
+
+def filter_records(queryset, entity: str, values: dict | None, field: str = "custom"):
+    """`queryset` narrowed by the custom filters {key: raw value}; a value that does not parse
+    (a word in a number filter) matches nothing rather than failing."""
+    for definition in definitions(entity):
+        raw = (values or {}).get(definition.key)
+        if not raw:
+            continue
+        try:
+            queryset = queryset.filter(filter_q(definition, raw, field))
+        except ValidationError:
+            queryset = queryset.none()
+    return queryset
+
+
+class CustomValuesForm(forms.Form):
+    """Only the custom fields of one record kind: for records whose main fields change through their own
+    steps (a deal's stages, a unit's status), edited on their own page."""
+
+    def __init__(self, *args, entity: str, values: dict | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entity = entity
+        self.custom_names = add_form_fields(self, entity, values)
+
+    def custom_values(self) -> dict:
+        return values_from_form(self.cleaned_data, self.entity)
 
 
 def display_rows(entity: str, values: dict) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from crm_site.models import ApiToken, AuditEntry, ChoiceOption, CustomField, Team
+from crm_site.models import ApiToken, AuditEntry, ChoiceList, ChoiceOption, CustomField, Team
 from crm_site.roles import ROLES
 from crm_site.widgets import DateInput
 
@@ -96,7 +96,7 @@ class CustomFieldForm(forms.ModelForm):
 
     def _next_order(self) -> int:
         """After the last field of the record kind, in steps of 10 (room to slot one in between)."""
-        entity = self.initial.get("entity") or CustomField.Entity.CUSTOMER
+        entity = self.initial.get("entity") or "customer"
         last = CustomField.objects.filter(entity=entity).order_by("-order").values_list("order", flat=True).first()
         return 10 if last is None else last + 10
 
@@ -156,6 +156,14 @@ class ChoiceOptionForm(forms.ModelForm):
             Row(Column("order"), Column("active")),
             Submit("save", _("Save option")),
         )
+
+
+class ChoiceListForm(forms.ModelForm):
+    """The settings of one choice list (Settings → Choice lists, shown when a list is picked)."""
+
+    class Meta:
+        model = ChoiceList
+        fields = ["allow_new"]
 
 
 class AuditFilterForm(forms.Form):

@@ -93,7 +93,7 @@ def demo(options, stdout) -> None:
         )
     for order, (key, english, chinese, field_type, choices) in enumerate(CUSTOM_FIELDS):
         CustomField.objects.get_or_create(
-            entity=CustomField.Entity.CUSTOMER,
+            entity="customer",
             key=key,
             defaults={
                 "label_en": english,

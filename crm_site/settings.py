@@ -229,8 +229,6 @@ TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 CURRENCY = env("CURRENCY", default="CNY")
-# Whether a form field with an admin-kept choice list (districts, occupations) accepts a value not on the list.
-CHOICE_LISTS_OPEN = env.bool("CHOICE_LISTS_OPEN", default=True)
 # Thousands separators in both languages (Django's zh_Hans has none); money through crm_site.formatting.
 FORMAT_MODULE_PATH = ["crm_site.formats"]
 

@@ -26,6 +26,7 @@ settings_patterns = (
         path("fields/<int:pk>/", settings_pages.customfield_edit, name="customfield-edit"),
         path("choices/", settings_pages.choice_list, name="choice-list"),
         path("choices/new/", settings_pages.choice_edit, name="choice-create"),
+        path("choices/<slug:list_name>/settings/", settings_pages.choice_list_settings, name="choice-list-settings"),
         path("choices/<int:pk>/", settings_pages.choice_edit, name="choice-edit"),
         path("audit/", settings_pages.audit_list, name="audit-list"),
         path("access/", settings_pages.access_list, name="access-list"),

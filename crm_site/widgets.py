@@ -20,7 +20,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class ListInput(forms.TextInput):
     """A text input offering the entries of a choice list (<datalist>): pick one, or type a new value where the
-    list is open (settings.CHOICE_LISTS_OPEN)."""
+    list is open (ChoiceList.allow_new, set per list in Settings → Choice lists)."""
 
     def __init__(self, options=(), attrs=None):
         super().__init__(attrs=attrs)

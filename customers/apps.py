@@ -10,8 +10,9 @@ class CustomersConfig(AppConfig):
     api_routers = [("/customers/", "customers.api.files.router"), ("/inquiries/", "customers.api.inquiries.router")]
 
     def ready(self):
-        from crm_site import search
+        from crm_site import customfields, search
         from customers import panels  # noqa: F401  (registers my-day panels)
         from customers.search import customer_hits
 
         search.register(_("Customers"), customer_hits, "customers.view_customer")
+        customfields.register_entity("customer", _("Customer"), order=10)

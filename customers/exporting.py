@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm_site import customfields, masking, spreadsheets
-from crm_site.models import AccessLog, CustomField
+from crm_site.models import AccessLog
 from customers.models import Customer
 from customers.selectors import ENTITY, SENSITIVE_FIELDS
 
@@ -48,14 +48,6 @@ def check_size(customers: QuerySet[Customer]) -> int:
 
 def filename(fmt: str) -> str:
     return f"customers-{timezone.localdate().isoformat()}.{fmt}"
-
-
-def _custom_cell(definition: CustomField, value) -> str:
-    # Several choices joined by ";" so the importer reads them back (it splits on ; and ,).
-    if definition.field_type == CustomField.Type.MULTI_CHOICE and isinstance(value, list):
-        labels = dict(definition.choice_list())
-        return "; ".join(labels.get(item, item) for item in value)
-    return customfields.display_value(definition, value)
 
 
 def _person(user) -> str:
@@ -107,7 +99,10 @@ def _chunk_rows(chunk: list[Customer], definitions, *, user, request) -> Iterato
             sources.get(customer.source, customer.source),
             _person(customer.owner),
             last_contact.astimezone(zone).date().isoformat() if last_contact else "",
-            *[_custom_cell(definition, (customer.custom or {}).get(definition.key)) for definition in definitions],
+            *[
+                customfields.export_cell(definition, (customer.custom or {}).get(definition.key))
+                for definition in definitions
+            ],
         ]
 
 

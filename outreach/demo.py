@@ -13,7 +13,7 @@ from sales.models import Project
 TEMPLATES = [
     {
         "key": "welcome",
-        "name": "Welcome",
+        "name": "Welcome 欢迎信",
         "kind": Kind.MARKETING,
         "subject_en": "Welcome to {{ project|default:'Estate' }}, {{ customer_name }}",
         "subject_zh": "{{ customer_name }}，欢迎关注{{ project|default:'我们的项目' }}",
@@ -29,7 +29,7 @@ TEMPLATES = [
     },
     {
         "key": "project.announcement",
-        "name": "Project announcement",
+        "name": "Project announcement 项目公告",
         "kind": Kind.SERVICE,
         "subject_en": "{{ project }}: news about your home",
         "subject_zh": "{{ project }}：关于您房屋的最新通知",
@@ -46,7 +46,7 @@ TEMPLATES = [
     },
     {
         "key": "payment.reminder",
-        "name": "Payment reminder",
+        "name": "Payment reminder 付款提醒",
         "kind": Kind.SERVICE,
         "subject_en": "Payment of {{ amount_due }} due on {{ due_date|date:'Y-m-d' }}",
         "subject_zh": "温馨提示：{{ due_date|date:'Y年n月j日' }}应付房款{{ amount_due }}",
@@ -76,6 +76,11 @@ ANNOUNCEMENT = {
 }
 
 
+# Names both languages' users read (as the rest of the demo names campaigns and staff): English, then Chinese.
+SAVED_FILTER = "A-level prospects A级意向客户"
+SEND = "Spring open day 春季开放日"
+
+
 def seed(stdout) -> None:
     User = get_user_model()
     marketing = User.objects.filter(username="marketing.wu").first()
@@ -87,12 +92,12 @@ def seed(stdout) -> None:
         if not MessageTemplate.objects.filter(key=fields["key"]).exists():
             services.template_save(by=marketing, **fields)
     saved, _created = SavedFilter.objects.get_or_create(
-        user=marketing, name="A-level prospects", defaults={"query": "level=A", "shared": True}
+        user=marketing, name=SAVED_FILTER, defaults={"query": "level=A", "shared": True}
     )
-    if not Send.objects.filter(name="Spring open day").exists():
+    if not Send.objects.filter(name=SEND).exists():
         send = services.send_save(
             by=marketing,
-            name="Spring open day",
+            name=SEND,
             template=MessageTemplate.objects.get(key="welcome"),
             language="zh-hans",
             audience="saved_filter",
@@ -107,12 +112,12 @@ def seed(stdout) -> None:
         )
         services.announcement_send(announcement=announcement, by=marketing)
     WebhookEndpoint.objects.get_or_create(
-        name="Finance system (example)",
+        name="Finance system (example) 财务系统（示例）",
         defaults={
             "url": "https://finance.example.com/hooks/crm",
             "events": ["contract.signed", "payment.received"],
             "active": False,
-            "disabled_reason": "Example endpoint: switch it on with your own URL.",
+            "disabled_reason": "示例接口：填入贵司自己的地址后启用。Example endpoint: switch it on with your own URL.",
             "created_by": admin,
         },
     )

@@ -12,6 +12,12 @@ class SalesConfig(AppConfig):
     ]
 
     def ready(self):
+        from crm_site import customfields
+
+        # Admins may define custom fields on these records (their `custom` JSON columns).
+        customfields.register_entity("opportunity", _("Opportunity"), order=20)
+        customfields.register_entity("deal", _("Deal"), order=30)
+        customfields.register_entity("unit", _("Unit"), order=40)
         from sales import (
             panels,  # noqa: F401  (registers my-day panels, timeline sources and page sections)
             receivers,  # noqa: F401  (answers customers' events: owner changed, merge, visit; pool)

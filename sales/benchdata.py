@@ -44,22 +44,24 @@ STATUS_BUCKETS = [
 ORIENTATIONS = ["S", "SN", "S", "SE", "SW", "E", "W", "N"]
 PRE_DEAL = [Stage.LEAD, Stage.VISITED, Stage.INTENDING]
 
+NO_CUSTOM = "{}"  # the `custom` JSON column (custom-field values): none in the bench rows
 BUILDING_COLUMNS = ["id", "project_id", "name", "floors", "sale_permit"]
 UNIT_COLUMNS = [
     "id", "building_id", "project_id", "floor", "number", "use", "rooms", "halls", "baths", "building_area",
     "usable_area", "orientation", "list_price", "cost_basis", "for_lease", "monthly_rent", "status",
-    "status_changed_at", "held_by_id",
+    "status_changed_at", "held_by_id", "custom",
 ]  # fmt: skip
 OPPORTUNITY_COLUMNS = [
     "id", "customer_id", "project_id", "owner_id", "team_id", "stage", "stage_changed_at", "unit_id",
     "expected_amount", "campaign_id", "lost_reason_id", "lost_to_id", "lost_note", "note", "created_at", "closed_at",
+    "custom",
 ]  # fmt: skip
 STAGE_CHANGE_COLUMNS = ["opportunity_id", "from_stage", "to_stage", "at", "by_id", "note"]
 DEAL_COLUMNS = [
     "id", "opportunity_id", "unit_id", "customer_id", "project_id", "owner_id", "stage", "state", "deposit",
     "reserved_at", "expires_at", "list_price", "price", "payment_method", "approval", "approved_by_id", "approved_at",
     "subscribed_on", "contract_no", "signed_on", "delivered_on", "cancelled_at", "cancelled_by_id", "cancel_reason",
-    "updated_at",
+    "updated_at", "custom",
 ]  # fmt: skip
 INSTALLMENT_COLUMNS = [
     "id", "deal_id", "lease_id", "project_id", "owner_id", "kind", "sequence", "due_on", "amount", "received", "note",
@@ -260,7 +262,7 @@ def unit_rows(plan: Plan, buildings: list[tuple[int, int, str, int, int, int]], 
                     str(1 + (rooms > 2) + (rooms > 4)), f"{area_centi / 100:.2f}", f"{area_centi * 0.78 / 100:.2f}",
                     "" if shop else ORIENTATIONS[k % len(ORIENTATIONS)], money(price), money(cost),
                     "t" if for_lease else "f", money(area_centi * 2 // 100 * 100) if for_lease else NULL, status,
-                    changed.isoformat() if changed else NULL, opt(held_by),
+                    changed.isoformat() if changed else NULL, opt(held_by), NO_CUSTOM,
                 )  # fmt: skip
                 u += 1
 
@@ -378,7 +380,7 @@ def opportunity_rows(plan: Plan):
             str(plan.first_opportunity + n), str(customer_id), str(project_id), str(owner_id),
             opt(plan.team_of.get(owner_id)), stage, changed_at.isoformat(), opt(unit_id),
             money(expected) if expected else NULL, NULL, NULL, NULL, "", "", history[0][1].isoformat(),
-            changed_at.isoformat() if closed else NULL,
+            changed_at.isoformat() if closed else NULL, NO_CUSTOM,
         )  # fmt: skip
 
 
@@ -428,7 +430,7 @@ def deal_rows(plan: Plan):
             clock.day(dates.sign).isoformat() if dates.sign is not None else NULL,
             clock.day(dates.deliver).isoformat() if dates.deliver is not None else NULL,
             cancelled_at.isoformat() if cancelled_at else NULL, str(owner_id) if cancelled_at else NULL,
-            "Customer changed their mind" if cancelled_at else "", now,
+            "Customer changed their mind" if cancelled_at else "", now, NO_CUSTOM,
         )  # fmt: skip
 
 

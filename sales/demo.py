@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from crm_site.models import ChoiceOption, StaffProfile, Team
+from crm_site.models import ChoiceOption, CustomField, StaffProfile, Team
 from crm_site.roles import assign_role
 from crm_site.seeding import DEMO_PASSWORD
 from customers.models import Customer
@@ -85,8 +85,54 @@ def seed_sales_demo(stdout=None) -> None:
     """Load the sales demo data (idempotent); `stdout` gets one summary line."""
     with transaction.atomic():
         summary = _Seeder().run()
+        _custom_fields()
     if stdout is not None:
         stdout.write(summary)
+
+
+# Custom fields a developer's admin would add to sales records: (entity, key, English, Chinese, type, choices)
+CUSTOM_FIELDS = [
+    ("opportunity", "decision_maker", "Decision maker", "决策人", CustomField.Type.CHOICE,
+     "self|The buyer|本人\nspouse|Spouse|配偶\nparents|Parents|父母"),
+    ("opportunity", "budget_confirmed", "Budget confirmed", "预算已确认", CustomField.Type.BOOLEAN, ""),
+    ("deal", "mortgage_bank", "Mortgage bank", "按揭银行", CustomField.Type.CHOICE,
+     "icbc|ICBC|工商银行\nccb|China Construction Bank|建设银行\nboc|Bank of China|中国银行\ncmb|China Merchants Bank|招商银行"),
+    ("deal", "loan_amount", "Loan amount", "贷款金额", CustomField.Type.NUMBER, ""),
+    ("deal", "signing_visit", "Signing appointment", "签约预约日", CustomField.Type.DATE, ""),
+    ("unit", "view", "View", "景观", CustomField.Type.MULTI_CHOICE,
+     "lake|Lake view|湖景\ngarden|Garden view|园景\nstreet|Street side|临街"),
+    ("unit", "renovated", "Fitted out", "精装修", CustomField.Type.BOOLEAN, ""),
+]  # fmt: skip
+
+
+def _custom_fields() -> None:
+    """Define the sales custom fields and fill them on part of the demo records (idempotent)."""
+    for order, (entity, key, english, chinese, field_type, choices) in enumerate(CUSTOM_FIELDS):
+        CustomField.objects.get_or_create(
+            entity=entity,
+            key=key,
+            defaults={"label_en": english, "label_zh": chinese, "field_type": field_type, "choices": choices,
+                      "order": (order + 1) * 10},
+        )  # fmt: skip
+    makers = ["self", "spouse", "parents"]
+    for opportunity in Opportunity.objects.filter(custom={}).order_by("pk"):
+        if opportunity.pk % 4:
+            opportunity.custom = {
+                "decision_maker": makers[opportunity.pk % 3],
+                "budget_confirmed": opportunity.pk % 2 == 0,
+            }
+            opportunity.save(update_fields=["custom"])
+    banks = ["icbc", "ccb", "boc", "cmb"]
+    for deal in Deal.objects.filter(custom={}).order_by("pk"):
+        loan = (deal.list_price * Decimal("0.6")).quantize(Decimal("10000"))
+        visit = (deal.reserved_at + datetime.timedelta(days=10)).date().isoformat()
+        deal.custom = {"mortgage_bank": banks[deal.pk % 4], "loan_amount": str(loan), "signing_visit": visit}
+        deal.save(update_fields=["custom"])
+    views = [["lake"], ["garden"], ["lake", "garden"], ["street"]]
+    units = list(Unit.objects.filter(custom={}).order_by("pk").only("pk", "floor"))
+    for unit in units:
+        unit.custom = {"view": views[unit.pk % 4], "renovated": unit.floor > 3}
+    Unit.objects.bulk_update(units, ["custom"], batch_size=500)
 
 
 class _Seeder:

@@ -36,6 +36,31 @@ class ChoiceOption(models.Model):
         return localized(self.label_en, self.label_zh)
 
 
+class ChoiceList(models.Model):
+    """The settings of one choice list (a row only once an admin changed them): whether forms that offer the
+    list accept a value that is not on it."""
+
+    name = models.CharField(_("list"), max_length=40, choices=ChoiceOption.ListName.choices, unique=True)
+    allow_new = models.BooleanField(
+        _("allow new values"),
+        default=True,
+        help_text=_("Users may type a value that is not on the list; otherwise they must pick one of its entries."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("choice list")
+        verbose_name_plural = _("choice lists")
+
+    def __str__(self):
+        return self.get_name_display()
+
+    @classmethod
+    def closed_lists(cls) -> set[str]:
+        """The names of the lists that refuse new values (every list is open until an admin closes it)."""
+        return set(cls.objects.filter(allow_new=False).values_list("name", flat=True))
+
+
 def localized(english: str, chinese: str) -> str:
     """The Chinese label when the active language is Chinese and one is given, else English."""
     if chinese and (get_language() or "").startswith("zh"):

@@ -5,12 +5,23 @@ from simple_history.models import HistoricalRecords
 
 from .choices import localized
 
+# Record kinds that carry custom fields, filled by the apps that own them (register_entity in their
+# panels or AppConfig.ready): the foundation names no domain app.
+_ENTITIES: dict[str, tuple] = {}
+
+
+def register_entity(key: str, label, order: int = 100) -> None:
+    """Let admins define custom fields on the record kind `key` (its model has a `custom` JSONField)."""
+    _ENTITIES[key] = (order, label)
+
+
+def entity_choices() -> list[tuple[str, str]]:
+    """(key, label) of the registered record kinds, in their order."""
+    return [(key, label) for key, (_order, label) in sorted(_ENTITIES.items(), key=lambda item: item[1][0])]
+
 
 class CustomField(models.Model):
     """An admin-defined extra field of a record kind; values live in the record's `custom` JSON."""
-
-    class Entity(models.TextChoices):
-        CUSTOMER = "customer", _("Customer")
 
     class Type(models.TextChoices):
         TEXT = "text", _("Text")
@@ -20,7 +31,7 @@ class CustomField(models.Model):
         MULTI_CHOICE = "multi", _("Multiple choice")
         BOOLEAN = "bool", _("Yes / no")
 
-    entity = models.CharField(_("record kind"), max_length=30, choices=Entity.choices, default=Entity.CUSTOMER)
+    entity = models.CharField(_("record kind"), max_length=30, choices=entity_choices, default="customer")
     key = models.SlugField(
         _("key"), max_length=40, help_text=_("Letters, digits and underscores; used in imports, exports and the API.")
     )

@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_site import audit
-from crm_site.forms import ApiTokenForm, AuditFilterForm, ChoiceOptionForm, CustomFieldForm
-from crm_site.models import AccessLog, ApiToken, AuditEntry, ChoiceOption, CustomField
+from crm_site.customfields import entity_choices
+from crm_site.forms import ApiTokenForm, AuditFilterForm, ChoiceListForm, ChoiceOptionForm, CustomFieldForm
+from crm_site.models import AccessLog, ApiToken, AuditEntry, ChoiceList, ChoiceOption, CustomField
 
 MANAGE = "crm_site.manage_settings"
 AUDIT = "crm_site.view_audit"
@@ -19,18 +21,30 @@ AUDIT = "crm_site.view_audit"
 
 @permission_required(MANAGE, raise_exception=True)
 def customfield_list(request):
+    kinds = entity_choices()
     fields = CustomField.objects.all()
-    return render(request, "crm_site/customfield_list.html", {"fields": fields})
+    current = request.GET.get("entity", "")
+    if current not in dict(kinds):
+        current = ""
+    if current:
+        fields = fields.filter(entity=current)
+    groups = [(key, label, [field for field in fields if field.entity == key]) for key, label in kinds]
+    return render(
+        request,
+        "crm_site/customfield_list.html",
+        {"groups": [group for group in groups if group[2] or group[0] == current], "kinds": kinds, "current": current},
+    )
 
 
 @permission_required(MANAGE, raise_exception=True)
 def customfield_edit(request, pk=None):
     field = get_object_or_404(CustomField, pk=pk) if pk else None
-    form = CustomFieldForm(request.POST or None, instance=field)
+    initial = {"entity": request.GET["entity"]} if request.GET.get("entity") in dict(entity_choices()) else {}
+    form = CustomFieldForm(request.POST or None, instance=field, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, _("Custom field “%(label)s” saved.") % {"label": saved.label})
-        return redirect("settings:customfield-list")
+        return redirect(f"{reverse('settings:customfield-list')}?entity={saved.entity}")
     return render(request, "crm_site/customfield_form.html", {"form": form, "field": field})
 
 
@@ -38,13 +52,41 @@ def customfield_edit(request, pk=None):
 def choice_list(request):
     options = ChoiceOption.objects.all()
     list_name = request.GET.get("list", "")
+    if list_name not in ChoiceOption.ListName.values:
+        list_name = ""
+    settings_form = None
     if list_name:
         options = options.filter(list_name=list_name)
+        settings_form = ChoiceListForm(instance=ChoiceList.objects.filter(name=list_name).first())
     return render(
         request,
         "crm_site/choice_list.html",
-        {"options": options, "lists": ChoiceOption.ListName.choices, "current": list_name},
+        {
+            "options": options,
+            "lists": ChoiceOption.ListName.choices,
+            "current": list_name,
+            "settings_form": settings_form,
+        },
     )
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def choice_list_settings(request, list_name):
+    """Whether the list accepts values not on it (one row per list, made when first saved)."""
+    if list_name not in ChoiceOption.ListName.values:
+        raise Http404
+    setting = ChoiceList.objects.filter(name=list_name).first() or ChoiceList(name=list_name)
+    form = ChoiceListForm(request.POST, instance=setting)
+    if form.is_valid():
+        saved = form.save()
+        if saved.allow_new:
+            messages.success(request, _("“%(list)s” now accepts new values.") % {"list": saved})
+        else:
+            messages.success(request, _("“%(list)s” now accepts only its entries.") % {"list": saved})
+    else:
+        messages.error(request, _("The list's settings were not saved."))
+    return redirect(f"{reverse('settings:choice-list')}?list={list_name}")
 
 
 @permission_required(MANAGE, raise_exception=True)

@@ -1,14 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm_site import customfields
 from crm_site.forms import StaffChoiceField, limit_choices
-from crm_site.models import Team
+from crm_site.models import ChoiceList, Team
 from crm_site.selectors import assignable_staff, choice_options
 from crm_site.widgets import DateInput, DateTimeInput, ListInput
 from customers.identity import normalize_id_number, normalize_phone
@@ -61,11 +60,13 @@ class CustomerForm(forms.ModelForm):
 
     def _use_choice_lists(self) -> None:
         self.list_options = {}
+        self.closed_lists = ChoiceList.closed_lists() & set(self.CHOICE_LISTS.values())
         for name, list_name in self.CHOICE_LISTS.items():
             if name in self.fields:
                 options = choice_options(list_name)
                 self.list_options[name] = options
-                hint = _("Pick from the list or type") if settings.CHOICE_LISTS_OPEN else _("Pick from the list")
+                closed = list_name in self.closed_lists
+                hint = _("Pick from the list") if closed else _("Pick from the list or type")
                 attrs = {"maxlength": self.fields[name].max_length, "placeholder": hint if options else ""}
                 self.fields[name].widget = ListInput(options, attrs=attrs)
 
@@ -75,7 +76,8 @@ class CustomerForm(forms.ModelForm):
         if value and options:
             by_label = {label: stored for stored, label in options}
             value = by_label.get(value, value)  # the English label typed in the English interface
-            if not settings.CHOICE_LISTS_OPEN and value not in {stored for stored, _label in options}:
+            closed = self.CHOICE_LISTS[name] in self.closed_lists
+            if closed and value not in {stored for stored, _label in options}:
                 raise forms.ValidationError(_("Choose one of the list's entries."))
         return value
 
@@ -234,20 +236,7 @@ class CustomerFilterForm(forms.Form):
         self.fields["level"].choices = [("", _("Any")), *Customer.Level.choices]
         self.fields["status"].choices = [("", _("Any")), *Customer.Status.choices]
         self.fields["source"].choices = [("", _("Any")), *Customer.Source.choices]
-        self.custom_filters = []
-        for definition in customfields.definitions(ENTITY):
-            name = customfields.FORM_PREFIX + definition.key
-            if definition.is_choice:
-                self.fields[name] = forms.ChoiceField(
-                    label=definition.label, required=False, choices=[("", _("Any")), *definition.choice_list()]
-                )
-            elif definition.field_type == "bool":
-                self.fields[name] = forms.ChoiceField(
-                    label=definition.label, required=False, choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
-                )
-            else:
-                self.fields[name] = forms.CharField(label=definition.label, required=False, max_length=100)
-            self.custom_filters.append(name)
+        self.custom_filters = customfields.add_filter_fields(self, ENTITY)
         style_widgets(self)
 
     @property
@@ -270,12 +259,7 @@ class CustomerFilterForm(forms.Form):
         return cleaned
 
     def custom_values(self) -> dict:
-        prefix = customfields.FORM_PREFIX
-        return {
-            name[len(prefix) :]: self.cleaned_data.get(name)
-            for name in self.custom_filters
-            if self.cleaned_data.get(name)
-        }
+        return customfields.filter_values(self.cleaned_data, self.custom_filters)
 
     def filters(self) -> dict:
         """The cleaned filters as keyword arguments of selectors.customer_list."""

@@ -9,13 +9,12 @@ from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from crm_site import customfields
-from crm_site.models import CustomField
 from crm_site.pagination import KeyedRows
 from customers import footprint
 from customers.identity import phone_digits
 from customers.models import Customer, CustomerPhone, Interaction, PurchaseIntent
 
-ENTITY = CustomField.Entity.CUSTOMER
+ENTITY = "customer"
 SENSITIVE_FIELDS = Customer.sensitive_fields
 SORTS = {
     "name": ("name", "id"),
@@ -181,10 +180,7 @@ def customer_list(
         if rooms:
             intents = intents.filter(rooms=rooms)
         customers = customers.filter(Exists(intents.filter(customer=OuterRef("pk"))))
-    for definition in customfields.definitions(ENTITY):
-        raw = (custom or {}).get(definition.key)
-        if raw:
-            customers = customers.filter(customfields.filter_q(definition, raw))
+    customers = customfields.filter_records(customers, ENTITY, custom)
     for condition in extra or ():  # filters other apps add (customers.listfilters)
         customers = customers.filter(condition)
     customers = customers.order_by(*SORTS.get(sort, SORTS["-created"]))

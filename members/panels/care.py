@@ -15,7 +15,7 @@ from outreach.models import Channel, Kind
 
 defaults.register(
     "members.birthday",
-    name="Member birthday greeting",
+    name="Member birthday greeting 会员生日祝福",
     kind=Kind.MARKETING,
     channel=Channel.EMAIL,
     subject_en="Happy birthday, {{ customer_name }}!",
@@ -27,7 +27,7 @@ defaults.register(
 )
 defaults.register(
     "members.anniversary",
-    name="Purchase anniversary greeting",
+    name="Purchase anniversary greeting 购房周年纪念问候",
     kind=Kind.MARKETING,
     channel=Channel.EMAIL,
     subject_en="{{ years }} year(s) in your home, {{ customer_name }}",

@@ -5,7 +5,7 @@ from outreach.models import Channel, Kind
 
 defaults.register(
     "members.balance_mismatch",
-    name="Points balance differs from the ledger (notification)",
+    name="Points balance differs from the ledger (notification) 积分余额与流水不符通知",
     kind=Kind.SERVICE,
     channel=Channel.IN_APP,
     subject_en="{{ count }} member balances differ from their points ledger",

@@ -5,7 +5,7 @@ from outreach.models import Channel, Kind
 
 defaults.register(
     "outreach.send_done",
-    name="Send finished (notification)",
+    name="Send finished (notification) 群发完成通知",
     kind=Kind.SERVICE,
     channel=Channel.IN_APP,
     subject_en="“{{ send_name }}” has been sent",
@@ -15,7 +15,7 @@ defaults.register(
 )
 defaults.register(
     "outreach.webhook_disabled",
-    name="Webhook switched off (notification)",
+    name="Webhook switched off (notification) Webhook 已停用通知",
     kind=Kind.SERVICE,
     channel=Channel.IN_APP,
     subject_en="Webhook “{{ endpoint_name }}” was switched off",

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
+from crm_site import customfields
 from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from customers.models import Customer
 from sales.models import Campaign, Deal, Opportunity, Project, Unit
@@ -18,6 +19,7 @@ from sales.selectors import deals as deal_selectors
 from sales.selectors import funnel as selectors
 from sales.services import deals as deal_services
 from sales.services import funnel as services
+from sales.services.customfields import custom_update
 
 router = Router(tags=["funnel"])
 
@@ -39,6 +41,7 @@ class OpportunityOut(Schema):
     note: str
     created_at: datetime.datetime
     closed_at: datetime.datetime | None
+    custom: dict
 
 
 class OpportunityIn(Schema):
@@ -48,6 +51,13 @@ class OpportunityIn(Schema):
     campaign_id: int | None = None
     expected_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     note: str = Field("", max_length=2000)
+    custom: dict = {}
+
+
+class CustomIn(Schema):
+    """All custom-field values of a record ({key: value}); a field left out is emptied."""
+
+    custom: dict
 
 
 class OpportunityFilter(Schema):
@@ -93,6 +103,7 @@ class DealOut(Schema):
     delivered_on: datetime.date | None
     cancelled_at: datetime.datetime | None
     cancel_reason: str
+    custom: dict
 
 
 class DealFilter(Schema):
@@ -107,6 +118,7 @@ class ReserveIn(Schema):
     unit_id: int
     deposit: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     expires_at: datetime.datetime | None = None
+    custom: dict = {}
 
 
 class SubscribeIn(Schema):
@@ -194,6 +206,7 @@ def create_opportunity(request, payload: OpportunityIn):
     campaign = Campaign.objects.filter(pk=payload.campaign_id).first() if payload.campaign_id else None
     if payload.campaign_id and campaign is None:
         errors["campaign_id"] = ["No such campaign."]
+    custom = customfields.validate_into(selectors.ENTITY, payload.custom, errors)
     if errors:
         raise ApiError(422, {"detail": "Invalid opportunity.", "errors": errors})
     try:
@@ -204,6 +217,7 @@ def create_opportunity(request, payload: OpportunityIn):
             campaign=campaign,
             expected_amount=payload.expected_amount,
             note=payload.note,
+            custom=custom,
             by=request.user,
         )
     except services.DuplicateOpportunity as duplicate:
@@ -226,6 +240,18 @@ def move_opportunity(request, opportunity_id: int, payload: MoveIn):
         ),
         "move",
     )
+
+
+@router.put("/opportunities/{opportunity_id}/custom/", response=OpportunityOut)
+def set_opportunity_custom(request, opportunity_id: int, payload: CustomIn):
+    require_perm(request, "sales.change_opportunity")
+    opportunity = _opportunity(request, opportunity_id)
+    errors = {}
+    values = customfields.validate_into(selectors.ENTITY, payload.custom, errors)
+    if errors:
+        raise ApiError(422, {"detail": "Invalid custom fields.", "errors": errors})
+    custom_update(record=opportunity, entity=selectors.ENTITY, values=values, by=request.user)
+    return opportunity
 
 
 @router.get("/opportunities/{opportunity_id}/stages/", response=list[StageChangeOut])
@@ -260,6 +286,7 @@ def reserve(request, payload: ReserveIn):
         errors["opportunity_id"] = ["No such opportunity in your scope."]
     if unit is None:
         errors["unit_id"] = ["No such unit."]
+    custom = customfields.validate_into(deal_selectors.ENTITY, payload.custom, errors)
     if errors:
         raise ApiError(422, {"detail": "Invalid reservation.", "errors": errors})
     deal = _run(
@@ -268,11 +295,24 @@ def reserve(request, payload: ReserveIn):
             unit=unit,
             deposit=payload.deposit,
             expires_at=payload.expires_at,
+            custom=custom,
             by=request.user,
         ),
         "reservation",
     )
     return 201, deal
+
+
+@router.put("/deals/{deal_id}/custom/", response=DealOut)
+def set_deal_custom(request, deal_id: int, payload: CustomIn):
+    require_perm(request, "sales.change_deal")
+    deal = _deal(request, deal_id)
+    errors = {}
+    values = customfields.validate_into(deal_selectors.ENTITY, payload.custom, errors)
+    if errors:
+        raise ApiError(422, {"detail": "Invalid custom fields.", "errors": errors})
+    custom_update(record=deal, entity=deal_selectors.ENTITY, values=values, by=request.user)
+    return deal
 
 
 @router.post("/deals/{deal_id}/subscribe/", response=DealOut)

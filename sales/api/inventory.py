@@ -9,10 +9,12 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from crm_site import customfields
 from crm_site.api.common import ApiError, PageNumberPagination, require_perm
 from sales.models import Building, Project, Unit
 from sales.selectors import inventory as selectors
 from sales.services import inventory as services
+from sales.services.customfields import custom_update
 
 router = Router(tags=["inventory"])
 
@@ -69,6 +71,7 @@ class UnitOut(Schema):
     for_lease: bool
     status: str
     held_by_id: int | None
+    custom: dict
 
     @staticmethod
     def resolve_building(obj):
@@ -77,6 +80,12 @@ class UnitOut(Schema):
 
 class UnitFilter(Schema):
     status: str = ""
+
+
+class CustomIn(Schema):
+    """All custom-field values of the unit ({key: value}); a field left out is emptied."""
+
+    custom: dict
 
 
 class StatusIn(Schema):
@@ -171,4 +180,17 @@ def set_unit_status(request, unit_id: int, payload: StatusIn):
         action()
     except ValidationError as error:
         raise ApiError(409, {"detail": " ".join(error.messages), "status": unit.status}) from None
+    return unit
+
+
+@router.put("/units/{unit_id}/custom/", response=UnitOut)
+def set_unit_custom(request, unit_id: int, payload: CustomIn):
+    """Replace the unit's custom-field values (validated: 422 naming each bad field)."""
+    require_perm(request, "sales.change_unit")
+    unit = _visible_unit(request, unit_id)
+    errors = {}
+    values = customfields.validate_into(selectors.UNIT, payload.custom, errors)
+    if errors:
+        raise ApiError(422, {"detail": "Invalid custom fields.", "errors": errors})
+    custom_update(record=unit, entity=selectors.UNIT, values=values, by=request.user)
     return unit

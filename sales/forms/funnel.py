@@ -9,12 +9,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm_site import customfields
 from crm_site.forms import StaffChoiceField, limit_choices
 from crm_site.models import ChoiceOption, Team
 from crm_site.selectors import assignable_staff
 from crm_site.widgets import DateInput, DateTimeInput
 from customers.models import Customer
 from sales.models import Campaign, Competitor, Deal, Opportunity, Project, Unit
+from sales.selectors.deals import ENTITY as DEAL
+from sales.selectors.funnel import ENTITY as OPPORTUNITY
 from sales.selectors.funnel import reaches_others
 
 User = get_user_model()
@@ -26,7 +29,46 @@ def col(name, width="col-md-4"):
     return Column(name, css_class=f"col-12 {width}")
 
 
-class OpportunityFilterForm(forms.Form):
+def custom_rows(names: list[str]) -> list[Row]:
+    """The custom fields of a form, three to a row."""
+    return [Row(*[col(name) for name in names[start : start + 3]]) for start in range(0, len(names), 3)]
+
+
+class CustomFilters:
+    """The custom-field filters of a list's filter form (under "More filters"), as on the customer list."""
+
+    ENTITY = ""
+
+    def add_custom_filters(self):
+        self.custom_filters = customfields.add_filter_fields(self, self.ENTITY)
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.MAIN]
+
+    @property
+    def more_fields(self):
+        return [self[name] for name in (*self.MORE, *self.custom_filters)]
+
+    @property
+    def has_more_filters(self):
+        return self.is_bound and any(self.data.get(name) for name in (*self.MORE, *self.custom_filters))
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "") and name not in self.custom_filters
+        }
+        custom = customfields.filter_values(self.cleaned_data, self.custom_filters)
+        if custom:
+            data["custom"] = custom
+        return data
+
+
+class OpportunityFilterForm(CustomFilters, forms.Form):
     owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
@@ -40,6 +82,7 @@ class OpportunityFilterForm(forms.Form):
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DATE)
     created_to = forms.DateField(label=_("Created to"), required=False, widget=DATE)
 
+    ENTITY = OPPORTUNITY
     MAIN = ("owner", "project", "stage", "status")
     MORE = ("team", "campaign", "created_from", "created_to")
 
@@ -50,29 +93,13 @@ class OpportunityFilterForm(forms.Form):
         limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder="")
         limit_choices(self.fields["campaign"], Campaign.objects.order_by("-starts_on"), key="pk", placeholder="")
         self.fields["stage"].choices = [("", _("Any")), *Opportunity.Stage.choices]
-
-    @property
-    def main_fields(self):
-        return [self[name] for name in self.MAIN]
-
-    @property
-    def more_fields(self):
-        return [self[name] for name in self.MORE]
-
-    @property
-    def has_more_filters(self):
-        return self.is_bound and any(self.data.get(name) for name in self.MORE)
+        self.add_custom_filters()
 
     def clean(self):
         data = super().clean()
         if data.get("created_from") and data.get("created_to") and data["created_from"] > data["created_to"]:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
-
-    def filters(self) -> dict:
-        if not self.is_bound or not self.is_valid():
-            return {}
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 class BoardFilterForm(forms.Form):
@@ -120,13 +147,18 @@ class OpportunityForm(forms.Form):
             self.fields["owner"].limit_to(assignable_staff(user=user))
         else:
             del self.fields["owner"]
+        self.custom_names = customfields.add_form_fields(self, OPPORTUNITY, None)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(col("customer", "col-md-6"), col("project", "col-md-6")),
             Row(*([col("owner")] if "owner" in self.fields else []), col("campaign"), col("expected_amount")),
+            *custom_rows(self.custom_names),
             "note",
             Submit("save", _("Create opportunity")),
         )
+
+    def custom_values(self) -> dict:
+        return customfields.values_from_form(self.cleaned_data, OPPORTUNITY)
 
 
 class MoveForm(forms.Form):
@@ -212,12 +244,17 @@ class ReserveForm(forms.Form):
             self.fields["unit"].widget = forms.HiddenInput()
             first = Row(col("opportunity", "col-md-12"), "unit")
             picker = HTML("")
+        self.custom_names = customfields.add_form_fields(self, DEAL, None)
         self.helper.layout = Layout(
             first,
             picker,
             Row(col("deposit", "col-md-6"), col("expires_at", "col-md-6")),
+            *custom_rows(self.custom_names),
             Submit("reserve", _("Reserve the unit")),
         )
+
+    def custom_values(self) -> dict:
+        return customfields.values_from_form(self.cleaned_data, DEAL)
 
     def chosen_opportunity_id(self) -> int | None:
         """The opportunity the picker lists units for: the posted one, else the initial one."""
@@ -258,7 +295,7 @@ class DeliverForm(forms.Form):
     delivered_on = forms.DateField(label=_("Handed over on"), widget=DATE, initial=timezone.localdate)
 
 
-class DealFilterForm(forms.Form):
+class DealFilterForm(CustomFilters, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
@@ -267,6 +304,7 @@ class DealFilterForm(forms.Form):
     signed_from = forms.DateField(label=_("Signed from"), required=False, widget=DATE)
     signed_to = forms.DateField(label=_("Signed to"), required=False, widget=DATE)
 
+    ENTITY = DEAL
     MAIN = ("stage", "state", "project", "owner")
     MORE = ("approval", "signed_from", "signed_to")
 
@@ -277,18 +315,13 @@ class DealFilterForm(forms.Form):
         self.fields["approval"].choices = [("", _("Any")), *Deal.Approval.choices]
         limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder="")
         self.fields["owner"].limit_to(assignable_staff(user=user))
-
-    main_fields = OpportunityFilterForm.main_fields
-    more_fields = OpportunityFilterForm.more_fields
-    has_more_filters = OpportunityFilterForm.has_more_filters
+        self.add_custom_filters()
 
     def clean(self):
         data = super().clean()
         if data.get("signed_from") and data.get("signed_to") and data["signed_from"] > data["signed_to"]:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
-
-    filters = OpportunityFilterForm.filters
 
 
 class FunnelReportForm(forms.Form):

@@ -9,10 +9,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from crm_site import customfields
 from crm_site.spreadsheets import MAX_TEXT_BYTES, MAX_XLSX_BYTES, too_large_message
 from sales import importing as importing_units
 from sales.models import Building, PriceAdjustment, Project, Unit
-from sales.selectors.inventory import ROOMS_OR_MORE, GridFilters
+from sales.selectors.inventory import ROOMS_OR_MORE, UNIT, GridFilters
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 
@@ -88,17 +89,21 @@ class GridFilterForm(forms.Form):
 
     MORE = ("price_min", "price_max", "area_min", "area_max")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.custom_filters = customfields.add_filter_fields(self, UNIT)
+
     @property
     def main_fields(self):
         return [self["status"], self["rooms"]]
 
     @property
     def more_fields(self):
-        return [self[name] for name in self.MORE]
+        return [self[name] for name in (*self.MORE, *self.custom_filters)]
 
     @property
     def has_more_filters(self) -> bool:
-        return self.is_bound and any(self.data.get(name) for name in self.MORE)
+        return self.is_bound and any(self.data.get(name) for name in (*self.MORE, *self.custom_filters))
 
     def filters(self) -> GridFilters:
         """The valid filters (an invalid field is ignored, the form shows its error)."""
@@ -114,6 +119,7 @@ class GridFilterForm(forms.Form):
             price_max=data.get("price_max"),
             area_min=data.get("area_min"),
             area_max=data.get("area_max"),
+            custom=customfields.filter_values(data, self.custom_filters),
         )
 
 

@@ -117,6 +117,7 @@ class Deal(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -160,6 +160,7 @@ class Opportunity(models.Model):
     )
     lost_note = models.CharField(_("lost note"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_LENGTH)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     history = HistoricalRecords()

@@ -113,6 +113,7 @@ class Unit(models.Model):
     cost_basis = models.DecimalField(_("cost basis"), **MONEY, null=True, blank=True)
     for_lease = models.BooleanField(_("for lease"), default=False)
     monthly_rent = models.DecimalField(_("asking rent per month"), **MONEY, null=True, blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.AVAILABLE)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     held_by = models.ForeignKey(

@@ -4,9 +4,11 @@ import datetime
 
 from django.db.models import QuerySet
 
+from crm_site import customfields
 from sales.models import Deal
 
 # What a row of the deal lists shows besides the deal.
+ENTITY = "deal"  # the record kind of custom fields (registered in SalesConfig.ready)
 ROW_RELATED = ("unit__building", "customer", "project", "owner")
 
 
@@ -21,8 +23,10 @@ def deal_list(
     signed_from: datetime.date | None = None,
     signed_to: datetime.date | None = None,
     opportunity=None,
+    custom: dict | None = None,
 ) -> QuerySet[Deal]:
-    """The user's visible deals, filtered, newest reservation first."""
+    """The user's visible deals, filtered (custom: {key: value} of custom-field filters), newest reservation
+    first."""
     rows = Deal.objects.visible_to(user).select_related(*ROW_RELATED)
     for name, value in (
         ("stage", stage),
@@ -38,6 +42,7 @@ def deal_list(
         rows = rows.filter(signed_on__gte=signed_from)
     if signed_to:
         rows = rows.filter(signed_on__lte=signed_to)
+    rows = customfields.filter_records(rows, ENTITY, custom)
     return rows.order_by("-reserved_at", "-id")
 
 

@@ -19,13 +19,14 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from crm_site import reportcache
+from crm_site import customfields, reportcache
 from crm_site.models.choices import localized
 from crm_site.scope import reach
 from sales.models import Opportunity, StageChange
 
 User = get_user_model()
 Stage = Opportunity.Stage
+ENTITY = "opportunity"  # the record kind of custom fields (registered in SalesConfig.ready)
 BOARD_LIMIT = 20  # cards per column; the column links to the filtered list for the rest
 RECENT_DAYS = 3
 BOARD_COUNT_CAP = 1000
@@ -44,8 +45,10 @@ def opportunity_list(
     created_to: datetime.date | None = None,
     status: str = "",
     customer=None,
+    custom: dict | None = None,
 ) -> QuerySet[Opportunity]:
-    """The user's visible opportunities, filtered, newest stage change first."""
+    """The user's visible opportunities, filtered (custom: {key: value} of custom-field filters), newest stage
+    change first."""
     rows = Opportunity.objects.visible_to(user).select_related(
         "customer", "project", "owner", "unit__building", "campaign", "lost_reason"
     )
@@ -67,6 +70,7 @@ def opportunity_list(
         rows = rows.open()
     elif status == "closed":
         rows = rows.filter(stage__in=Opportunity.CLOSED_STAGES)
+    rows = customfields.filter_records(rows, ENTITY, custom)
     return rows.order_by("-stage_changed_at", "-id")
 
 

@@ -6,9 +6,11 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from crm_site import customfields
 from crm_site.scope import Scope, reach, staff_profile
 from sales.models import Building, Deal, PriceAdjustment, Project, Unit, UnitPriceChange
 
+UNIT = "unit"  # the record kind of custom fields (registered in SalesConfig.ready)
 STATUS_ORDER = [value for value, _label in Unit.Status.choices]
 STATUS_LABELS = dict(Unit.Status.choices)
 # Statuses at which a unit counts as sold on the project list.
@@ -94,8 +96,10 @@ def unit_list(
     price_max: Decimal | None = None,
     area_min: Decimal | None = None,
     area_max: Decimal | None = None,
+    custom: dict | None = None,
 ) -> QuerySet[Unit]:
-    """Units of the projects `user` may see, filtered; ordered like the grid (building, top floor first)."""
+    """Units of the projects `user` may see, filtered (custom: {key: value} of custom-field filters); ordered
+    like the grid (building, top floor first)."""
     units = Unit.objects.filter(project__in=project_list(user=user)).select_related("building", "project")
     if project is not None:
         units = units.filter(project=project)
@@ -113,6 +117,7 @@ def unit_list(
         units = units.filter(building_area__gte=area_min)
     if area_max is not None:
         units = units.filter(building_area__lte=area_max)
+    units = customfields.filter_records(units, UNIT, custom)
     return units.order_by("building__name", "-floor", "number")
 
 
@@ -138,14 +143,18 @@ class GridFilters:
     price_max: Decimal | None = None
     area_min: Decimal | None = None
     area_max: Decimal | None = None
+    custom: dict = field(default_factory=dict)  # {key: value} of custom-field filters
+    custom_ids: set | None = None  # the units the custom filters match (building_grid reads them once)
 
     @property
     def active(self) -> bool:
-        return bool(self.status) or any(
+        return bool(self.status or self.custom) or any(
             value is not None for value in (self.rooms, self.price_min, self.price_max, self.area_min, self.area_max)
         )
 
-    def matches(self, *, status: str, rooms: int, price: Decimal, area: Decimal) -> bool:
+    def matches(self, *, status: str, rooms: int, price: Decimal, area: Decimal, unit_id: int | None = None) -> bool:
+        if self.custom_ids is not None and unit_id not in self.custom_ids:
+            return False
         if self.status and status != self.status:
             return False
         if self.rooms is not None and (rooms < self.rooms if self.rooms >= ROOMS_OR_MORE else rooms != self.rooms):
@@ -176,6 +185,9 @@ def building_grid(*, building: Building, filters: GridFilters | dict | None = No
         filters = GridFilters()
     elif isinstance(filters, dict):
         filters = GridFilters(**filters)
+    if filters.custom:
+        matching = customfields.filter_records(Unit.objects.filter(building=building), UNIT, filters.custom)
+        filters.custom_ids = set(matching.values_list("pk", flat=True))
     rows = Unit.objects.filter(building=building).order_by("-floor", "number").values_list(*GRID_FIELDS)
     counts = dict.fromkeys(STATUS_ORDER, 0)
     floors: list[GridFloor] = []
@@ -185,7 +197,7 @@ def building_grid(*, building: Building, filters: GridFilters | dict | None = No
     active = filters.active
     for unit_id, floor, number, status, rooms, halls, baths, area, price in rows:
         counts[status] += 1
-        is_match = not active or filters.matches(status=status, rooms=rooms, price=price, area=area)
+        is_match = not active or filters.matches(status=status, rooms=rooms, price=price, area=area, unit_id=unit_id)
         matched += is_match
         # Only strings reach the template: numbers there would pay for localisation on every cell.
         cell = {

@@ -66,7 +66,9 @@ def _require_cleared(deal: Deal) -> None:
 
 
 @transaction.atomic
-def deal_reserve(*, opportunity: Opportunity, unit: Unit, deposit, by, expires_at=None) -> Deal:
+def deal_reserve(
+    *, opportunity: Opportunity, unit: Unit, deposit, by, expires_at=None, custom: dict | None = None
+) -> Deal:
     """Hold `unit` for the opportunity's customer with a deposit until `expires_at` (default: the settings)."""
     now = timezone.now()
     if deposit is None or deposit < 0:
@@ -103,6 +105,7 @@ def deal_reserve(*, opportunity: Opportunity, unit: Unit, deposit, by, expires_a
                 reserved_at=now,
                 expires_at=expires_at,
                 list_price=unit.list_price,
+                custom=custom or {},
             )
     except IntegrityError:
         raise taken_error() from None

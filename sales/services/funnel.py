@@ -60,6 +60,7 @@ def opportunity_create(
     campaign: Campaign | None = None,
     expected_amount=None,
     note: str = "",
+    custom: dict | None = None,
 ) -> Opportunity:
     """Open an opportunity for a customer the user can see; one open opportunity per (customer, project)."""
     if not Customer.objects.visible_to(by).filter(pk=customer.pk).exists():
@@ -87,6 +88,7 @@ def opportunity_create(
         note=note,
         stage=Stage.LEAD,
         stage_changed_at=now,
+        custom=custom or {},
     )
     StageChange.objects.create(opportunity=opportunity, from_stage="", to_stage=Stage.LEAD, at=now, by=by)
     return opportunity

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sales.views import inventory
+from sales.views import customfields, inventory
 
 urlpatterns = [
     path("projects/", inventory.project_list, name="project-list"),
@@ -13,8 +13,10 @@ urlpatterns = [
     path("projects/<int:pk>/prices/", inventory.price_history, name="price-history"),
     path("projects/<int:pk>/prices/adjust/", inventory.price_adjust, name="price-adjust"),
     path("buildings/<int:pk>/", inventory.building_grid, name="building-grid"),
+    path("buildings/<int:pk>/units/export/", customfields.unit_export, name="unit-export"),
     path("buildings/<int:pk>/edit/", inventory.building_edit, name="building-edit"),
     path("units/<int:pk>/", inventory.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/details/", customfields.unit_fields, name="unit-fields"),
     path("units/<int:pk>/hold/", inventory.unit_hold, name="unit-hold"),
     path("units/<int:pk>/release/", inventory.unit_release, name="unit-release"),
     path("units/<int:pk>/availability/", inventory.unit_availability, name="unit-availability"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm_site import customfields
 from crm_site.pagination import CappedPaginator, keyed_page
 from customers.models import Customer
 from sales import discounts
@@ -98,6 +99,7 @@ def deal_reserve(request):
                 unit=data["unit"],
                 deposit=data["deposit"],
                 expires_at=data["expires_at"],
+                custom=form.custom_values(),
                 by=request.user,
             )
         except ValidationError as error:
@@ -140,6 +142,7 @@ def _detail_context(request, deal, **forms) -> dict:
         "show_margin": selectors.may_see_margin(user),
         "history": selectors.deal_history(deal=deal),
         "sections": deal_sections.sections(deal, user),
+        "custom_rows": customfields.display_rows(selectors.ENTITY, deal.custom),
         "can_change": can_change,
         "can_approve": user.has_perm("sales.approve_discount")
         and deal.approval == Deal.Approval.PENDING

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm_site import reportcache
+from crm_site import customfields, reportcache
 from crm_site.pagination import CappedPaginator
 from customers.models import Customer
 from sales.forms.funnel import (
@@ -99,6 +99,7 @@ def opportunity_detail(request, pk):
         "lose_form": LoseForm() if opportunity.is_open else None,
         "can_change": request.user.has_perm("sales.change_opportunity"),
         "can_reserve": request.user.has_perm("sales.add_deal") and opportunity.is_open,
+        "custom_rows": customfields.display_rows(selectors.ENTITY, opportunity.custom),
     }
     return render(request, "sales/funnel_detail.html", context)
 
@@ -124,6 +125,7 @@ def opportunity_create(request):
                 campaign=data.get("campaign"),
                 expected_amount=data.get("expected_amount"),
                 note=data.get("note", ""),
+                custom=form.custom_values(),
                 by=request.user,
             )
         except services.DuplicateOpportunity as duplicate:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from crm_site import customfields
 from crm_site.pagination import CappedPaginator
 from crm_site.uploads import KeptUpload
 from sales import importing as importing_units
@@ -186,6 +187,7 @@ def _panel_context(request, unit: Unit, error: str = "") -> dict:
         "can_put_back": status == Unit.Status.NOT_FOR_SALE and user.has_perm("sales.change_unit"),
         "show_cost": user.has_perm("sales.change_price"),
         "reserve_url": _reserve_url(unit) if may_reserve else None,
+        "custom_rows": customfields.display_rows(selectors.UNIT, unit.custom),
         "error": error,
     }
 

@@ -5,7 +5,7 @@ from outreach.models import Channel, Kind
 
 defaults.register(
     "service.assigned",
-    name="Ticket assigned (notification)",
+    name="Ticket assigned (notification) 工单分派通知",
     kind=Kind.SERVICE,
     channel=Channel.IN_APP,
     subject_en="Ticket #{{ ticket_number }} is yours: {{ ticket_subject }}",
@@ -15,7 +15,7 @@ defaults.register(
 )
 defaults.register(
     "service.near_breach",
-    name="Ticket near SLA breach (notification)",
+    name="Ticket near SLA breach (notification) 工单即将超时通知",
     kind=Kind.SERVICE,
     channel=Channel.IN_APP,
     subject_en="Ticket #{{ ticket_number }} is close to its deadline",
@@ -25,7 +25,7 @@ defaults.register(
 )
 defaults.register(
     "service.escalated",
-    name="Ticket escalated (notification)",
+    name="Ticket escalated (notification) 工单升级通知",
     kind=Kind.SERVICE,
     channel=Channel.IN_APP,
     subject_en="Escalated: ticket #{{ ticket_number }} breached its SLA",
@@ -35,7 +35,7 @@ defaults.register(
 )
 defaults.register(
     "service.certificate_stage",
-    name="Certificate stage changed (to the buyer)",
+    name="Certificate stage changed (to the buyer) 产权证办理进度通知（致业主）",
     kind=Kind.SERVICE,
     channel=Channel.EMAIL,
     subject_en="Your property certificate: {{ stage_name }}",
@@ -61,7 +61,7 @@ defaults.register(
 )
 defaults.register(
     "service.survey",
-    name="Satisfaction survey (to the customer)",
+    name="Satisfaction survey (to the customer) 满意度调查（致客户）",
     kind=Kind.SERVICE,
     channel=Channel.EMAIL,
     subject_en="{{ survey_title }}: a minute of your time?",

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from crm_site.models import ApiToken
+from crm_site.models import ApiToken, CustomField
 from crm_site.wsgi import application
 from customers.models import Inquiry, Interaction
 from customers.services import inquiries as inquiry_services
@@ -126,6 +126,9 @@ def world(org, project_a):
     member = member_services.member_enrol(customer=mine[1], by=rep)
     member_services.points_earn(member=member, amount=500, reason="Welcome")
     member_services.referral_create(referrer=mine[1], name="Sun", phone="13900004321", by=rep)
+    for entity in ("opportunity", "deal", "unit"):  # custom fields, so their validation meets the fuzz too
+        CustomField.objects.create(entity=entity, key="budget", label_en="Budget", field_type="number")
+        CustomField.objects.create(entity=entity, key="grade", label_en="Grade", field_type="choice", choices="a|A|甲")
     tokens = {role: ApiToken.issue(user=user, name="fuzz")[1] for role, user in (("admin", admin), ("rep", rep))}
     return {"tokens": tokens, "ids": existing_ids()}
 

@@ -60,6 +60,14 @@ def customer_data(client, **overrides):
     return rendered_form_data(client.get("/customers/new/"), **values)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Start each test in English: a request of an earlier test (a Chinese reader, an API call) leaves its
+    language active in the thread, and the parsing tests read choice labels in the active language."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def as_admin(client, admin_user):
     client.force_login(admin_user)
@@ -103,7 +111,7 @@ def test_a_new_field_is_ordered_after_the_last_one(as_admin):
 def test_admin_defines_a_custom_field_of_each_type_in_the_browser(as_admin, key, field_type):
     response = as_admin.post("/settings/fields/new/", definition_data(key, field_type))
     assert response.status_code == 302
-    assert response["Location"] == "/settings/fields/"
+    assert response["Location"] == "/settings/fields/?entity=customer"
     field = CustomField.objects.get(key=key)
     assert field.field_type == field_type
     assert field.entity == "customer"
@@ -457,3 +465,63 @@ def test_validate_values_ignores_inactive_fields_as_unknown(all_fields):
     with pytest.raises(ValidationError) as error:
         customfields.validate_values("customer", {"grade": "a"})
     assert set(error.value.message_dict) == {"grade"}
+
+
+# The per-list "allow new values" switch (Settings → Choice lists)
+
+
+@pytest.fixture
+def lists(db):
+    from crm_site.models import ChoiceOption
+
+    ChoiceOption.objects.create(list_name="district", value="pudong", label_en="Pudong", label_zh="浦东新区")
+    ChoiceOption.objects.create(list_name="occupation", value="teacher", label_en="Teacher", label_zh="教师")
+
+
+def test_admin_closes_one_list_in_the_settings_page_and_it_is_audited(as_admin, lists):
+    from crm_site.models import AuditEntry, ChoiceList
+
+    page = as_admin.get("/settings/choices/?list=district")
+    assert 'name="allow_new"' in page.text and " checked" in page.text  # open until an admin closes it
+    response = as_admin.post("/settings/choices/district/settings/", {})
+    assert response.status_code == 302 and response["Location"] == "/settings/choices/?list=district"
+    assert ChoiceList.closed_lists() == {"district"}
+    assert AuditEntry.objects.filter(model="crm_site.choicelist").exists()
+    assert " checked" not in as_admin.get("/settings/choices/?list=district").text.split('name="allow_new"')[1][:40]
+    as_admin.post("/settings/choices/district/settings/", {"allow_new": "on"})
+    assert ChoiceList.closed_lists() == set()
+
+
+def test_the_list_switch_is_for_admins_and_known_lists_only(client, rep, as_admin):
+    assert as_admin.post("/settings/choices/spaceships/settings/", {}).status_code == 404
+    assert as_admin.get("/settings/choices/district/settings/").status_code == 405
+    client.force_login(rep)
+    assert client.post("/settings/choices/district/settings/", {}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("closed", "district", "occupation", "refused"),
+    [
+        ("district", "Minhang", "Pilot", {"district"}),  # only the closed list refuses a new value
+        ("district", "浦东新区", "Pilot", set()),  # its own entries are still fine
+        ("occupation", "Minhang", "Pilot", {"occupation"}),
+        ("occupation", "Minhang", "Teacher", set()),  # the English label is read as the entry
+        (None, "Minhang", "Pilot", set()),  # both open
+    ],
+)
+def test_a_closed_list_refuses_a_new_value_and_an_open_one_accepts_it(
+    client, rep, lists, closed, district, occupation, refused
+):
+    from crm_site.models import ChoiceList
+
+    if closed:
+        ChoiceList.objects.create(name=closed, allow_new=False)
+    client.force_login(rep)
+    response = client.post("/customers/new/", customer_data(client, district=district, occupation=occupation))
+    if refused:
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == refused
+        assert not Customer.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert Customer.objects.get().district in (district, "浦东新区")

@@ -220,6 +220,7 @@ def walk_data(org, project_a):
             "user_id": org["rep"].pk,
             "team_id": org["north"].pk,
             "project_id": project_a.pk,
+            "list_name": ChoiceOption.ListName.DISTRICT,
         },
         "by_route": {
             "staff:staff-detail": {"user_id": org["rep"].pk},

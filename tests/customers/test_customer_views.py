@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from crm_site.models import ChoiceList
 from customers.identity import id_check_digit
 from customers.models import Customer
 from tests.factories import CustomerFactory
@@ -354,8 +355,8 @@ def test_a_district_is_picked_from_the_list_or_typed_where_the_list_is_open(clie
     assert Customer.objects.get(name="List Buyer").district == stored
 
 
-def test_a_closed_list_refuses_a_district_not_on_it(client, org, districts, settings):
-    settings.CHOICE_LISTS_OPEN = False
+def test_a_closed_list_refuses_a_district_not_on_it(client, org, districts):
+    ChoiceList.objects.create(name="district", allow_new=False)
     client.force_login(org["rep"])
     data = rendered_form_data(client.get("/customers/new/"), name="List Buyer", phone="13877776666", district="Minhang")
     response = client.post("/customers/new/", data)
