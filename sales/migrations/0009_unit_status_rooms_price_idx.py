@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0007_funnel_report_indexes'),
+        ('sales', '0008_custom_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
