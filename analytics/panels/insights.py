@@ -15,7 +15,7 @@ from analytics.selectors.recommendations import customer_recommendations
 from crm_site import home
 from crm_site.navigation import NavItem, add
 from crm_site.roles import grant
-from customers import listfilters, sections
+from customers import footprint, listfilters, sections
 from customers.models import Customer
 from outreach import audiences
 
@@ -63,6 +63,8 @@ listfilters.register("quality", _("Data quality"), _quality_choices, _quality_qu
 
 
 def recommendations_section(customer, user) -> dict | None:
+    if not footprint.has(customer, "intents"):  # recommendations start from an intent: a file without one skips
+        return None
     return customer_recommendations(customer=customer, user=user)
 
 

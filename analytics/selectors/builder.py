@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from analytics import records
 from analytics.models import SavedReport
 from analytics.records import BOOL, CHOICE, DATE, MONEY, NUMBER, NUMERIC, TEXT, USER
-from analytics.selectors.dashboards import Chart
 from crm_site import masking
+from crm_site.charts import Chart
 from crm_site.models import AccessLog, Team
 from crm_site.scope import staff_profile
 

@@ -5,7 +5,6 @@ A dashboard is cached per night, scope and filter for ten minutes: the snapshot 
 """
 
 import hashlib
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.models import CustomerScore, JobRun
 from analytics.models.scores import latest_night
+from crm_site.charts import Chart
 from crm_site.scope import reach
 from sales.models import Project
 
@@ -32,62 +32,6 @@ PROFIT_BANDS = [
     (1_000_000, None, _("1M and more")),
 ]
 LOYALTY_BANDS = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 101)]
-
-
-@dataclass
-class Chart:
-    """One chart and its table: `columns` (label, format) where format is text / number / money / pct, `rows` the
-    table (first cell the category), `plot` the indexes of the columns drawn, `links` a drill-down URL per row."""
-
-    key: str
-    title: str
-    kind: str  # bar, pie, line, quadrant, hbar
-    columns: list[tuple[str, str]]
-    rows: list[list] = field(default_factory=list)
-    plot: list[int] = field(default_factory=lambda: [1])
-    links: list[str | None] = field(default_factory=list)
-    note: str = ""
-    axes: tuple = ()  # axis names, for the value matrix
-
-    def data(self) -> dict:
-        """What the page's script draws (json_script): plain numbers, labels as text."""
-        return {
-            "kind": self.kind,
-            "categories": [str(row[0]) for row in self.rows],
-            "series": [
-                {
-                    "name": str(self.columns[index][0]),
-                    "format": self.columns[index][1],
-                    "data": [float(row[index] or 0) for row in self.rows],
-                }
-                for index in self.plot
-            ],  # fmt: skip
-            "links": self.links,
-            "axes": [str(name) for name in self.axes],
-        }
-
-    def table(self) -> list[dict]:
-        """The rows for the table view: each cell with its format, and the row's drill-down link."""
-        return [
-            {
-                "link": self.links[index] if index < len(self.links) else None,
-                "cells": [(cell, self.columns[position][1]) for position, cell in enumerate(row)],
-            }
-            for index, row in enumerate(self.rows)
-        ]
-
-    def export_rows(self):
-        yield [str(label) for label, _format in self.columns]
-        formats = [column_format for _label, column_format in self.columns]
-        for row in self.rows:
-            yield [_export_cell(cell, column_format) for cell, column_format in zip(row, formats, strict=False)]
-
-
-def _export_cell(cell, column_format: str):
-    """Numbers stay numbers; money always has its two decimals (SQLite's SUM drops them, PostgreSQL's keeps them)."""
-    if column_format == "money" and isinstance(cell, (int, float, Decimal)):
-        return Decimal(str(cell)).quantize(Decimal("0.01"))
-    return cell if isinstance(cell, (int, float, Decimal)) else str(cell)
 
 
 def _customer_list(**params) -> str:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from analytics import definitions
-from analytics.selectors.dashboards import Chart
+from crm_site.charts import Chart
 from customers.models import Customer
 from sales.models import Opportunity, StageChange
 

@@ -15,7 +15,7 @@ from django.db.models import Count, DecimalField, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.selectors.dashboards import Chart
+from crm_site.charts import Chart
 from customers.models import Customer
 from sales.models import Deal
 from sales.selectors import marketing as sales_marketing

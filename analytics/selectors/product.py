@@ -15,7 +15,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from analytics.selectors.dashboards import Chart
+from crm_site.charts import Chart
 from customers.models import Customer, PurchaseIntent
 from sales.models import Unit
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.selectors.dashboards import Chart
+from crm_site.charts import Chart
 from crm_site.models import StaffProfile, Team
 from customers.models import Customer, PurchaseIntent
 from sales.models import CampaignLead

@@ -2,7 +2,6 @@
 per-agent workload; every figure within the viewer's scope."""
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from crm_site.charts import Chart
 from service.models import Callback, Ticket
 
 
@@ -92,49 +92,6 @@ def dashboard(*, user, since: datetime.date, until: datetime.date, project=None)
 
 
 # --- charts and their tables (drawn by static/js/analytics.js with the vendored ECharts; CSV/XLSX export) -------
-
-
-@dataclass
-class Chart:
-    """One chart and its table: `columns` (label, format: text / number / pct), `rows` (first cell the category),
-    `plot` the indexes of the columns drawn. The same shape the analytics dashboards draw."""
-
-    key: str
-    title: str
-    kind: str  # bar, line, pie, hbar
-    columns: list[tuple[str, str]]
-    rows: list[list] = field(default_factory=list)
-    plot: list[int] = field(default_factory=lambda: [1])
-    note: str = ""
-
-    def data(self) -> dict:
-        """What the page's script draws (json_script): plain numbers, labels as text."""
-        return {
-            "kind": self.kind,
-            "categories": [str(row[0]) for row in self.rows],
-            "series": [
-                {
-                    "name": str(self.columns[index][0]),
-                    "format": self.columns[index][1],
-                    "data": [float(row[index]) if row[index] is not None else None for row in self.rows],
-                }
-                for index in self.plot
-            ],
-            "links": [],
-            "axes": [],
-        }
-
-    def table(self) -> list[dict]:
-        return [
-            {"link": None, "cells": [(cell, self.columns[position][1]) for position, cell in enumerate(row)]}
-            for row in self.rows
-        ]
-
-    def export_rows(self):
-        """Header and rows for crm_site.spreadsheets (which neutralises formula-like text)."""
-        yield [str(label) for label, _format in self.columns]
-        for row in self.rows:
-            yield [cell if isinstance(cell, int | float) or cell is None else str(cell) for cell in row]
 
 
 def _pct(part: int, whole: int) -> float | None:

@@ -6,6 +6,7 @@
   const plain = new Intl.NumberFormat(chinese ? "zh-CN" : "en", { maximumFractionDigits: 1 });
 
   function format(value, kind) {
+    if (value === null || value === undefined) return "—"; // nothing measured (a gap in the chart)
     if (kind === "money") {
       if (chinese) return `${plain.format(value / 10000)}万`;
       return `¥${new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 }).format(value)}`;

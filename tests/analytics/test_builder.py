@@ -59,10 +59,10 @@ def test_grouped_counts_sums_and_averages_equal_hand_computed_values(org, world)
     assert by_stage[reservation] == [1, None, None]
     assert result.totals[1:] == [3, D("5000000.00"), D("2500000.00")]
     chart = result.chart.data()
-    # The chart draws the first sum chosen (the count is in the table).
+    # The chart draws the first sum chosen (the count is in the table); no sum is a gap, not a zero.
     assert dict(zip(chart["categories"], chart["series"][0]["data"], strict=True)) == {
         contract: 5_000_000.0,
-        reservation: 0.0,
+        reservation: None,
     }
 
 
