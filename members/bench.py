@@ -3,7 +3,7 @@
 
 from urllib.parse import quote
 
-from crm_site.bench import Scenario, register
+from crm_site.bench import Input, Scenario, register, sample_ids
 
 
 def _middle_member():
@@ -17,6 +17,28 @@ def _middle_member():
     return Member.objects.select_related("customer").filter(pk__gte=top // 2).order_by("pk").first()
 
 
+def _members(kind: str):
+    """Random members across the id range; the lookups by card number or phone, the page by id."""
+
+    def draw(user, rng, n):
+        from members.models import Member
+
+        ids = sample_ids(Member.objects.all(), rng, n)
+        rows = {m.pk: m for m in Member.objects.select_related("customer").filter(pk__in=ids)}
+        inputs = []
+        for pk in ids:
+            member = rows[pk]
+            if kind == "card":
+                inputs.append(Input(f"/members/?q={member.card_no}"))
+            elif kind == "phone":
+                inputs.append(Input(f"/members/?q={quote(member.customer.phone)}"))
+            else:
+                inputs.append(Input(f"/members/{member.pk}/", ("with ledger" if member.balance else "no points",)))
+        return inputs
+
+    return draw
+
+
 def _with(build):
     def url(user):
         member = _middle_member()
@@ -25,11 +47,9 @@ def _with(build):
     return url
 
 
-register(Scenario("members.lookup_card", "executive", _with(lambda m: f"/members/?q={m.card_no}"), note="302"))
-register(
-    Scenario("members.lookup_phone", "executive", _with(lambda m: f"/members/?q={quote(m.customer.phone)}"), note="302")
-)
-register(Scenario("members.page", "executive", _with(lambda m: f"/members/{m.pk}/")))
+register(Scenario("members.lookup_card", "executive", draw=_members("card"), min_distinct=3, note="302"))
+register(Scenario("members.lookup_phone", "executive", draw=_members("phone"), min_distinct=3, note="302"))
+register(Scenario("members.page", "executive", draw=_members("page"), min_distinct=3, note="random members"))
 register(Scenario("members.list", "executive", lambda user: "/members/list/"))
 register(Scenario("members.list_rep", "sales_rep", lambda user: "/members/list/", note="own customers only"))
 register(Scenario("members.list_tier", "executive", lambda user: "/members/list/?tier=2&status=active"))

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from crm_site.scope import reach
 from customers.identity import normalize_phone
 from customers.models import Customer, CustomerMember, CustomerPhone
-from members.models import EventRegistration, LedgerEntry, Member, MemberSettings, Referral, TierChange
+from members.models import EventRegistration, LedgerEntry, Member, MemberSettings, Redemption, Referral, TierChange
 from members.selectors.events import benefits_for
 from members.services.ledger import ExpiringLot, available, expiring
 from members.services.tiers import qualifying_points
@@ -138,8 +138,31 @@ class MemberPage:
     household: list = field(default_factory=list)
 
 
+def _page_marks(member: Member) -> dict[str, bool]:
+    """Which of the page's lists have rows, in one query (EXISTS probes on indexes): most members have no deal,
+    referral, open promise, redemption, attended event or household, and each empty list was a query of its own."""
+    customer = OuterRef("customer_id")
+    holder = member.household_id or member.pk
+    marks = (
+        Member.objects.filter(pk=member.pk)
+        .annotate(
+            has_deals=Exists(Deal.objects.contracts().filter(customer_id=customer)),
+            has_referrals=Exists(Referral.objects.filter(referrer_id=customer)),
+            has_promises=Exists(Promise.objects.filter(customer_id=customer).open()),
+            has_redemptions=Exists(Redemption.objects.filter(member_id=OuterRef("pk"))),
+            has_attended=Exists(EventRegistration.objects.filter(customer_id=customer, checked_in_at__isnull=False)),
+            has_household=Exists(Member.objects.filter(household_id=holder)),
+        )
+        .values("has_deals", "has_referrals", "has_promises", "has_redemptions", "has_attended", "has_household")
+        .first()
+    )
+    return marks or {}
+
+
 def member_page(*, member: Member, user) -> MemberPage:
-    """What the member page shows, in a fixed number of queries whatever the member's history."""
+    """What the member page shows, in a bounded number of queries whatever the member's history (the lists a
+    member has no rows for are not asked: `_page_marks`)."""
+    marks = _page_marks(member)
     return MemberPage(
         member=member,
         available=available(member),
@@ -149,21 +172,31 @@ def member_page(*, member: Member, user) -> MemberPage:
         tier_changes=list(member.tier_changes.select_related("from_tier", "to_tier", "by")[:10]),
         deals=list(
             Deal.objects.contracts().filter(customer_id=member.customer_id).select_related("unit", "project")[:10]
-        ),
+        )
+        if marks.get("has_deals")
+        else [],
         referrals=list(
             Referral.objects.filter(referrer_id=member.customer_id).select_related("referred", "project")[:20]
-        ),
+        )
+        if marks.get("has_referrals")
+        else [],
         promises=list(
             Promise.objects.visible_to(user).filter(customer_id=member.customer_id).open().order_by("due_on")[:10]
-        ),
-        redemptions=list(member.redemptions.select_related("benefit").order_by("-created_at", "-id")[:10]),
+        )
+        if marks.get("has_promises")
+        else [],
+        redemptions=list(member.redemptions.select_related("benefit").order_by("-created_at", "-id")[:10])
+        if marks.get("has_redemptions")
+        else [],
         attended=list(
             EventRegistration.objects.filter(customer_id=member.customer_id, checked_in_at__isnull=False)
             .select_related("event")
             .order_by("-checked_in_at")[:10]
-        ),
+        )
+        if marks.get("has_attended")
+        else [],
         benefits=benefits_for(member),
-        household=household_of(member),
+        household=household_of(member) if marks.get("has_household") else [],
     )
 
 
