@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from members.models import Member, MemberSettings, Referral
+from crm_site import reportcache
+from members.models import ClubEvent, EventRegistration, Member, MemberSettings, Referral
 from members.selectors.events import event_list
 
 
@@ -150,3 +151,7 @@ def dashboard(*, user, project=None, tier=None, now=None) -> dict[str, Table]:
         ],
     )
     return tables
+
+
+# The dashboard is cached per scope (members.views.dashboard); these writes change what it shows.
+reportcache.watch("members.dashboard", Member, ClubEvent, EventRegistration, Referral)

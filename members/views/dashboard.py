@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from crm_site import reportcache
 from crm_site.spreadsheets import csv_lines, write_xlsx
 from members.forms import DashboardFilterForm
 from members.selectors.dashboard import dashboard
@@ -17,7 +18,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def member_dashboard(request):
     form = DashboardFilterForm(request.GET or None)
     filters = form.filters()
-    tables = dashboard(user=request.user, **filters)
+    # Read far more often than members join: cached per filters, scope and language until a member, event or
+    # referral changes (points move all day: the liability may lag by REPORT_CACHE_SECONDS).
+    parts = tuple(sorted((name, getattr(value, "pk", value)) for name, value in filters.items()))
+    tables = reportcache.cached(
+        "members.dashboard", parts, request.user, lambda: dashboard(user=request.user, **filters)
+    )
     export, table_key = request.GET.get("export"), request.GET.get("table")
     if export:
         table = tables.get(table_key)
