@@ -69,6 +69,38 @@ BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"MZ"
 # --- writing ---------------------------------------------------------------------------------------------
 
 
+# --- exports of lists (customers, opportunities, deals, units) --------------------------------------------------
+
+EXPORT_ROW_CAP = 100_000
+EXPORT_CHUNK_SIZE = 2000
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class TooManyRows(Exception):
+    """An export would be larger than its cap; `count` is how many rows it would have, `message` says so."""
+
+    def __init__(self, count: int, *, cap: int = EXPORT_ROW_CAP, message: str = ""):
+        super().__init__(count)
+        self.count = count
+        self.message = message or _(
+            "This list has %(count)s rows; an export holds at most %(cap)s. Narrow the filters and export again."
+        ) % {"count": f"{count:,}", "cap": f"{cap:,}"}
+
+
+def person(user) -> str:
+    """A staff member as the lists show them (the importer accepts a unique full name or a username)."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def choice_labels(choices) -> dict[str, str]:
+    """{value: label} translated once per export: get_FOO_display() rebuilds the choices and calls gettext per row."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def spreadsheet_safe(value) -> str:
     """`value` as cell text that no spreadsheet will evaluate: a leading apostrophe when it could start a formula."""
     if value is None:

@@ -18,43 +18,32 @@ from crm_site.models import AccessLog
 from customers.models import Customer
 from customers.selectors import ENTITY, SENSITIVE_FIELDS
 
-ROW_CAP = 100_000
-CHUNK_SIZE = 2000
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-class TooManyRows(Exception):
-    """The export would be larger than ROW_CAP; `count` is how many rows it would have."""
-
-    def __init__(self, count: int):
-        super().__init__(count)
-        self.count = count
-        self.message = _(
-            "This list has %(count)s customers; an export holds at most %(cap)s. Narrow the filters and export again."
-        ) % {"count": f"{count:,}", "cap": f"{ROW_CAP:,}"}
+ROW_CAP = spreadsheets.EXPORT_ROW_CAP
+CHUNK_SIZE = spreadsheets.EXPORT_CHUNK_SIZE
+FORMATS = spreadsheets.EXPORT_FORMATS
+CONTENT_TYPES = spreadsheets.EXPORT_CONTENT_TYPES
+TooManyRows = spreadsheets.TooManyRows
+_person = spreadsheets.person
+_labels = spreadsheets.choice_labels
 
 
 def check_size(customers: QuerySet[Customer]) -> int:
     """The number of rows `customers` would export; raises TooManyRows above the cap."""
     count = customers.count()
     if count > ROW_CAP:
-        raise TooManyRows(count)
+        raise TooManyRows(
+            count,
+            message=_(
+                "This list has %(count)s customers; an export holds at most %(cap)s. Narrow the filters and export "
+                "again."
+            )
+            % {"count": f"{count:,}", "cap": f"{ROW_CAP:,}"},
+        )
     return count
 
 
 def filename(fmt: str) -> str:
     return f"customers-{timezone.localdate().isoformat()}.{fmt}"
-
-
-def _person(user) -> str:
-    # As the list's |person filter shows it; the importer accepts a unique full name or a username.
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def rows(customers: QuerySet[Customer], *, user, request=None, chunk_size: int = CHUNK_SIZE) -> Iterator[list[str]]:
@@ -78,11 +67,6 @@ def rows(customers: QuerySet[Customer], *, user, request=None, chunk_size: int =
             chunk = []
     if chunk:
         yield from _chunk_rows(chunk, definitions, user=user, request=request)
-
-
-def _labels(choices) -> dict[str, str]:
-    # Translated once per export: get_FOO_display() rebuilds the choices and calls gettext per row.
-    return {value: str(label) for value, label in choices.choices}
 
 
 def _chunk_rows(chunk: list[Customer], definitions, *, user, request) -> Iterator[list[str]]:

@@ -19,25 +19,13 @@ from sales.selectors.deals import ENTITY as DEAL
 from sales.selectors.funnel import ENTITY as OPPORTUNITY
 from sales.selectors.inventory import UNIT
 
-ROW_CAP = 100_000
-CHUNK_SIZE = 2000
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-class TooManyRows(Exception):
-    def __init__(self, count: int):
-        super().__init__(count)
-        self.message = _(
-            "This list has %(count)s rows; an export holds at most %(cap)s. Narrow the filters and export again."
-        ) % {"count": f"{count:,}", "cap": f"{ROW_CAP:,}"}
-
-
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+ROW_CAP = spreadsheets.EXPORT_ROW_CAP
+CHUNK_SIZE = spreadsheets.EXPORT_CHUNK_SIZE
+FORMATS = spreadsheets.EXPORT_FORMATS
+CONTENT_TYPES = spreadsheets.EXPORT_CONTENT_TYPES
+TooManyRows = spreadsheets.TooManyRows
+_person = spreadsheets.person
+_labels = spreadsheets.choice_labels
 
 
 def _date(value) -> str:
@@ -50,10 +38,6 @@ def _date(value) -> str:
 
 def _amount(value) -> str:
     return "" if value is None else f"{value:.2f}"
-
-
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
 
 
 def opportunity_rows(rows: QuerySet[Opportunity]) -> Iterator[list[str]]:
