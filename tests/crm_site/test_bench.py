@@ -53,6 +53,14 @@ def data(org):
         )[0]
         money_services.payment_record(installment=line, amount=Decimal("400.00"), received_on=today, by=rep)
     LeaseFactory(tenant=files[20])
+    # Club members for the member scenarios (lookups and the member page draw random members).
+    from members import services as member_services
+    from members.defaults import ensure_default_tiers
+    from members.models import Tier
+
+    ensure_default_tiers(Tier)
+    for customer in files[30:40]:
+        member_services.member_enrol(customer=customer, by=rep)
     load_scenarios()
     return files
 
