@@ -13,6 +13,7 @@ from analytics.selectors import marketing as marketing_selectors
 from analytics.selectors import product as product_selectors
 from analytics.selectors import quality as quality_selectors
 from analytics.views.dashboards import _export, _project
+from crm_site import reportcache
 from sales.models import Project
 
 
@@ -37,6 +38,12 @@ def _render(request, template: str, page: dict, title, **context):
     return render(request, template, context)
 
 
+def _cached(page: str, parts: tuple, request, compute):
+    """The insight pages read months of history (the forecasts 24 months of closed opportunities): each is kept per
+    scope, parameters and language for REPORT_CACHE_SECONDS (monthly projections do not move with each write)."""
+    return reportcache.cached("analytics.insights", (page, *parts), request.user, compute)
+
+
 def _projects():
     return Project.objects.filter(active=True).order_by("name")
 
@@ -44,7 +51,12 @@ def _projects():
 @permission_required("analytics.view_team_dashboard", raise_exception=True)
 def forecasts(request):
     project = _project(request)
-    page = forecast_selectors.forecasts(user=request.user, project=project)
+    page = _cached(
+        "forecasts",
+        (project.pk if project else None,),
+        request,
+        lambda: forecast_selectors.forecasts(user=request.user, project=project),
+    )
     return _render(request, "analytics/insights_forecasts.html", page, _("Forecasts"), project=project,
                    projects=_projects())  # fmt: skip
 
@@ -52,7 +64,12 @@ def forecasts(request):
 @permission_required("analytics.view_team_dashboard", raise_exception=True)
 def product(request):
     project = _project(request)
-    page = product_selectors.product_analysis(user=request.user, project=project)
+    page = _cached(
+        "product",
+        (project.pk if project else None,),
+        request,
+        lambda: product_selectors.product_analysis(user=request.user, project=project),
+    )
     return _render(request, "analytics/insights_product.html", page, _("Product analysis"), project=project,
                    projects=_projects())  # fmt: skip
 
@@ -60,7 +77,7 @@ def product(request):
 @permission_required("analytics.view_team_dashboard", raise_exception=True)
 def quality(request):
     days = _choice(request, "days", quality_selectors.DAYS_CHOICES, quality_selectors.DEFAULT_DAYS)
-    page = quality_selectors.data_quality(user=request.user, days=days)
+    page = _cached("quality", (days,), request, lambda: quality_selectors.data_quality(user=request.user, days=days))
     return _render(request, "analytics/insights_quality.html", page, _("Data quality"), days=days,
                    days_choices=quality_selectors.DAYS_CHOICES)  # fmt: skip
 
@@ -68,6 +85,8 @@ def quality(request):
 @permission_required("analytics.view_marketing_dashboard", raise_exception=True)
 def marketing(request):
     months = _choice(request, "months", marketing_selectors.MONTHS_CHOICES, marketing_selectors.DEFAULT_MONTHS)
-    page = marketing_selectors.marketing(user=request.user, months=months)
+    page = _cached(
+        "marketing", (months,), request, lambda: marketing_selectors.marketing(user=request.user, months=months)
+    )
     return _render(request, "analytics/insights_marketing.html", page, _("Marketing dashboard"), months=months,
                    months_choices=marketing_selectors.MONTHS_CHOICES)  # fmt: skip

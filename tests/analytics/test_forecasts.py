@@ -179,3 +179,18 @@ def test_the_page_totals_match_the_selector(pipeline):
     page = forecasts(user=pipeline["executive"], today=TODAY)
     assert page["kpis"]["forecast"] == D("1299980.00")
     assert page["kpis"]["pipeline"] == D("4000000")
+
+
+def test_the_page_is_computed_once_per_scope_and_project(pipeline, client, project_a):
+    """It reads two years of closed opportunities: a second view within REPORT_CACHE_SECONDS reads none of it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(pipeline["team_lead"])
+    client.get(URL)
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(URL).status_code == 200
+    assert not [query for query in again.captured_queries if "sales_stagechange" in query["sql"]]
+    with CaptureQueriesContext(connection) as filtered:
+        client.get(URL, {"project": project_a.pk})
+    assert [query for query in filtered.captured_queries if "sales_stagechange" in query["sql"]]  # computed
