@@ -13,6 +13,7 @@ from service.selectors import sla as sla_selectors
 from service.services import sla as sla_services
 from service.services import tickets as ticket_services
 from tests.factories import CustomerFactory
+from tests.service.conftest import run_pending_recount
 
 pytestmark = pytest.mark.django_db
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -64,18 +65,6 @@ def member(customer, tier, status=Member.Status.ACTIVE):
 
 def targets(customer, category):
     return sla_selectors.targets_for(priority=URGENT, category=category, customer=customer)
-
-
-@pytest.fixture(autouse=True)
-def _no_recount_pending_from_setup(_service_defaults):
-    """Setting up the calendar (the service defaults, written again after a transactional test flushed them)
-    queues a recount in the test's own transaction, which never commits; a later edit in a nested block then
-    (rightly) queues none of its own. Each test here starts with none pending, so it sees its own edits' recount."""
-    from django.db import connection
-
-    connection.run_on_commit = [
-        entry for entry in connection.run_on_commit if entry[1] is not sla_services._recount_after_commit
-    ]
 
 
 def test_for_every_customer_the_closest_category_wins(org, tree, policies):
@@ -146,24 +135,24 @@ def friday_ticket(org, tree, policies):
     return ticket
 
 
-def test_a_new_public_holiday_moves_open_deadlines(friday_ticket, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        CalendarDay.objects.create(day=datetime.date(2026, 9, 21), working=False, name="Test holiday")
-    assert len(callbacks) == 1
+def test_a_new_public_holiday_moves_open_deadlines(friday_ticket):
+    CalendarDay.objects.create(day=datetime.date(2026, 9, 21), working=False, name="Test holiday")
+    assert run_pending_recount() == 1
     friday_ticket.refresh_from_db()
     assert friday_ticket.resolution_due_at == datetime.datetime(2026, 9, 22, 11, tzinfo=TZ)  # Tuesday instead
 
 
-def test_deleting_the_holiday_and_editing_hours_recount_again(friday_ticket, django_capture_on_commit_callbacks):
-    # bulk_create sends no signal: the recount below is the first one queued in the test's transaction
-    CalendarDay.objects.bulk_create([CalendarDay(day=datetime.date(2026, 9, 21), name="Test holiday")])
+def test_deleting_the_holiday_and_editing_hours_recount_again(friday_ticket):
+    CalendarDay.objects.create(day=datetime.date(2026, 9, 21), working=False, name="Test holiday")
+    assert run_pending_recount() == 1
     day = CalendarDay.objects.get(day=datetime.date(2026, 9, 21))
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         day.delete()
         # Monday now starts at 08:00: Mon 08:00 + 2 h → 10:00
         for interval in WorkingInterval.objects.filter(weekday=0, starts=datetime.time(9)):
             interval.starts = datetime.time(8)
             interval.save()
+    assert run_pending_recount() == 1
     friday_ticket.refresh_from_db()
     assert friday_ticket.resolution_due_at == datetime.datetime(2026, 9, 21, 10, tzinfo=TZ)
 
