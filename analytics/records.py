@@ -19,6 +19,8 @@ grouped (a filter would leak the digits a mask hides).
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 TEXT, CHOICE, NUMBER, MONEY, DATE, BOOL, USER = "text", "choice", "number", "money", "date", "bool", "user"
 NUMERIC = (NUMBER, MONEY)
 
@@ -75,3 +77,20 @@ def get(key: str) -> RecordType | None:
 
 def all_types() -> list[RecordType]:
     return list(REGISTRY.values())
+
+
+def customer_columns(path: str = "customer") -> list[Column]:
+    """The customer's name and phone as every record that belongs to a customer shows them: the phone masked as on
+    the lists (judged by the file's owner), each unmasked value logged against the customer file."""
+    return [
+        Column("customer", _("Customer"), f"{path}__name", TEXT, groupable=False),
+        Column(
+            "customer_phone",
+            _("Customer phone"),
+            f"{path}__phone",
+            TEXT,
+            mask="phone",
+            owner_path=f"{path}__owner_id",
+            record_path=("customers.customer", f"{path}_id"),
+        ),
+    ]

@@ -149,15 +149,6 @@ def _related_parts(user, label: str) -> list:
     return parts
 
 
-def related_ids(user, label: str) -> frozenset:
-    """Every extra row of `label` the registered relations give `user`, as ids (reads them all: for tests and
-    small sets; queries use `related_q`)."""
-    ids: set = set()
-    for part in _related_parts(user, label):
-        ids.update(part)
-    return frozenset(ids)
-
-
 def related_q(user, label: str) -> Q | None:
     """A Q for the rows of `label` reached through registered relations, or None when there are none.
 

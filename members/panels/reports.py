@@ -15,16 +15,7 @@ records.register(
         queryset=lambda user: Member.objects.visible_to(user),
         columns=[
             Column("number", _("Member number"), "number", TEXT, groupable=False),
-            Column("customer", _("Customer"), "customer__name", TEXT, groupable=False),
-            Column(
-                "customer_phone",
-                _("Customer phone"),
-                "customer__phone",
-                TEXT,
-                mask="phone",
-                owner_path="customer__owner_id",
-                record_path=("customers.customer", "customer_id"),
-            ),
+            *records.customer_columns(),
             Column("tier", _("Tier"), "tier__name", TEXT, path_zh="tier__name_zh"),
             Column("status", _("Status"), "status", CHOICE, choices=tuple(Member.Status.choices)),
             Column("channel", _("Joined through"), "channel", CHOICE, choices=tuple(Member.Channel.choices)),

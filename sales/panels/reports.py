@@ -11,16 +11,7 @@ from sales.models import Deal, Opportunity, Payment
 
 def _customer_columns(path: str = "customer") -> list:
     return [
-        Column("customer", _("Customer"), f"{path}__name", TEXT, groupable=False),
-        Column(
-            "customer_phone",
-            _("Customer phone"),
-            f"{path}__phone",
-            TEXT,
-            mask="phone",
-            owner_path=f"{path}__owner_id",
-            record_path=("customers.customer", f"{path}_id"),
-        ),
+        *records.customer_columns(path),
         Column(
             "customer_source", _("Source channel"), f"{path}__source", CHOICE, choices=tuple(Customer.Source.choices)
         ),

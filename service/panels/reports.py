@@ -15,16 +15,7 @@ records.register(
         queryset=lambda user: Ticket.objects.visible_to(user),
         columns=[
             Column("subject", _("Subject"), "subject", TEXT, groupable=False),
-            Column("customer", _("Customer"), "customer__name", TEXT, groupable=False),
-            Column(
-                "customer_phone",
-                _("Customer phone"),
-                "customer__phone",
-                TEXT,
-                mask="phone",
-                owner_path="customer__owner_id",
-                record_path=("customers.customer", "customer_id"),
-            ),
+            *records.customer_columns(),
             Column("project", _("Project"), "project__name", TEXT),
             Column("kind", _("Kind"), "kind", CHOICE, choices=tuple(Ticket.Kind.choices)),
             Column("channel", _("Channel"), "channel", CHOICE, choices=tuple(Ticket.Channel.choices)),
