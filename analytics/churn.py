@@ -23,7 +23,7 @@ import pandas as pd
 from django.db.models import Count, Max, Min, Q
 
 from analytics import definitions
-from analytics.selectors.facts import night_end, read_frame
+from analytics.selectors.facts import contact_summary, night_end, read_frame
 from customers.models import Customer, Interaction, PurchaseIntent
 from sales.models import Deal, Opportunity, Promise, StageChange
 
@@ -39,18 +39,28 @@ FEATURES = [
 ]
 STAGE_RANK = {stage: rank for rank, stage in enumerate(Opportunity.ORDER)}
 NO_CONTACT_DAYS = 999
+NO_REASONS: list = []
 
 
-def _series(queryset, key, name, aggregate) -> pd.Series:
-    frame = read_frame(queryset.values(key).annotate(v=aggregate).order_by(), [key, name])
-    return frame.set_index(key)[name]
+BATCH = 10_000  # ids per IN list (SQLite allows 32,766 parameters)
+
+
+def _series(build, ids: list, key, name, aggregate) -> pd.Series:
+    """`build(batch of ids)` grouped by `key` (a customer id) with `aggregate`, read for `ids` in batches."""
+    frames = [
+        read_frame(build(ids[start : start + BATCH]).values(key).annotate(v=aggregate).order_by(), [key, name])
+        for start in range(0, len(ids), BATCH)
+    ]
+    return pd.concat(frames).set_index(key)[name] if frames else pd.Series(dtype=float, name=name)
 
 
 def _open_then(lo: int, hi: int, day: datetime.datetime):
-    """Opportunities of customers lo..hi open at `day` (of files that existed then)."""
-    return Opportunity.objects.filter(
-        customer__pk__range=(lo, hi), customer__created_at__lt=day, created_at__lt=day
-    ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=day))
+    """Opportunities of customers lo..hi open at `day` (of files that existed then; the files are looked up by id
+    range, not joined: a join on the creation date alone made PostgreSQL read a million files per chunk)."""
+    existed = Customer.objects.filter(pk__range=(lo, hi), created_at__lt=day).values("pk")
+    return Opportunity.objects.filter(customer__pk__range=(lo, hi), customer_id__in=existed, created_at__lt=day).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=day)
+    )
 
 
 def population(lo: int, hi: int, day: datetime.datetime) -> pd.DataFrame:
@@ -69,64 +79,86 @@ def population(lo: int, hi: int, day: datetime.datetime) -> pd.DataFrame:
     return open_then[~open_then["customer_id"].isin(signed)]
 
 
-def features(lo: int, hi: int, day: datetime.datetime, opportunities: pd.DataFrame) -> pd.DataFrame:
+def features(
+    lo: int, hi: int, day: datetime.datetime, opportunities: pd.DataFrame, *, scan_chunk: bool = False
+) -> pd.DataFrame:
     """The features of the prospects in `opportunities` (from `population(lo, hi, day)`).
 
-    Each source is read for the customers with an opportunity open on the day only (a subquery, not the whole id
-    range: the prospects of a past night are a few percent of the files), and the three interaction features
-    in one scan.
+    `scan_chunk`: read the contacts from the chunk's contact summary (analytics.selectors.facts.contact_summary),
+    which the night's facts of the same chunk have already read, instead of a query of their own (scoring a night;
+    training reads past days over prospect-dense ranges, where its own query is cheaper).
+
+    Each source is read for the prospects only, by id lists in batches (not the whole id range, and not a subquery
+    PostgreSQL would evaluate again for every source), and the three interaction features in one scan.
     """
-    ids = sorted(set(opportunities["customer_id"]))
+    ids = sorted({int(value) for value in opportunities["customer_id"].tolist()})
     frame = pd.DataFrame(0.0, index=pd.Index(ids, name="customer_id"), columns=FEATURES)
     if not ids:
         return frame
-    open_then = _open_then(lo, hi, day)
-    prospects = open_then.values("customer_id")
-    contacts = read_frame(
-        Interaction.objects.filter(customer__pk__range=(lo, hi), customer_id__in=prospects, occurred_at__lt=day)
-        .values("customer_id")
-        .annotate(
-            recent=Count("pk", filter=Q(occurred_at__gte=day - datetime.timedelta(days=90))),
-            last=Max("occurred_at"),
-            visits=Count("pk", filter=Q(channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT])),
-        )
-        .values_list("customer_id", "recent", "last", "visits")
-        .order_by(),
-        ["customer_id", "recent", "last", "visits"],
-    ).set_index("customer_id")
+    if scan_chunk:
+        contacts = contact_summary(lo, hi, day)
+    else:
+        contacts = _contacts(ids, day)
+    contacts = contacts.reindex(frame.index)
     frame["interactions_90"] = contacts["recent"]
     days = (pd.Timestamp(day) - pd.to_datetime(contacts["last"], utc=True)).dt.days
     frame["days_since_contact"] = days.reindex(frame.index).fillna(NO_CONTACT_DAYS).clip(upper=NO_CONTACT_DAYS)
     frame["visits"] = contacts["visits"]
     frame["promises"] = _series(
-        Promise.objects.filter(customer__pk__range=(lo, hi), customer_id__in=prospects, created_at__lt=day),
+        lambda batch: Promise.objects.filter(customer_id__in=batch, created_at__lt=day),
+        ids,
         "customer_id",
         "n",
         Count("pk"),
     )
     frame["open_opportunities"] = opportunities.groupby("customer_id").size()
-    stages = read_frame(
-        StageChange.objects.filter(opportunity__in=open_then.values("pk"), at__lt=day)
-        .exclude(to_stage__in=Opportunity.CLOSED_STAGES)
-        .values_list("opportunity__customer_id", "to_stage")
-        .order_by(),
-        ["customer_id", "stage"],
+    opportunity_ids = sorted(int(value) for value in opportunities["opportunity_id"].tolist())
+    stages = pd.concat(
+        [
+            read_frame(
+                StageChange.objects.filter(opportunity_id__in=opportunity_ids[start : start + BATCH], at__lt=day)
+                .exclude(to_stage__in=Opportunity.CLOSED_STAGES)
+                .values_list("opportunity__customer_id", "to_stage")
+                .order_by(),
+                ["customer_id", "stage"],
+            )
+            for start in range(0, len(opportunity_ids), BATCH)
+        ]
     )
     if not stages.empty:
         stages["rank"] = stages["stage"].map(STAGE_RANK).fillna(0)
         frame["stage_reached"] = stages.groupby("customer_id")["rank"].max()
-    created = _series(Customer.objects.filter(pk__range=(lo, hi), pk__in=prospects), "pk", "created", Min("created_at"))
+    created = _series(lambda batch: Customer.objects.filter(pk__in=batch), ids, "pk", "created", Min("created_at"))
     frame["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(created, utc=True)).dt.days.clip(lower=0)
-    frame["has_intent"] = (
-        _series(
-            PurchaseIntent.objects.filter(customer__pk__range=(lo, hi), customer_id__in=prospects, recorded_at__lt=day),
-            "customer_id",
-            "n",
-            Count("pk"),
-        )
-        > 0
-    ).astype(float)
+    intents = _series(
+        lambda batch: PurchaseIntent.objects.filter(customer_id__in=batch, recorded_at__lt=day),
+        ids,
+        "customer_id",
+        "n",
+        Count("pk"),
+    )
+    frame["has_intent"] = (intents > 0).astype(float)
     return frame.fillna(0).astype(float)
+
+
+def _contacts(ids: list, day: datetime.datetime) -> pd.DataFrame:
+    """contact_summary's columns for the customers `ids` only (a past day's prospects)."""
+    frames = [
+        read_frame(
+            Interaction.objects.filter(customer_id__in=ids[start : start + BATCH], occurred_at__lt=day)
+            .values("customer_id")
+            .annotate(
+                recent=Count("pk", filter=Q(occurred_at__gte=day - datetime.timedelta(days=90))),
+                last=Max("occurred_at"),
+                visits=Count("pk", filter=Q(channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT])),
+            )
+            .values_list("customer_id", "recent", "last", "visits")
+            .order_by(),
+            ["customer_id", "recent", "last", "visits"],
+        )
+        for start in range(0, len(ids), BATCH)
+    ]
+    return pd.concat(frames).set_index("customer_id")
 
 
 def labels(opportunities: pd.DataFrame, until: datetime.datetime) -> pd.Series:
@@ -233,14 +265,17 @@ def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.Data
     """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained).
 
     The tree is walked for all rows at once (numpy, one step per level), then each row's path is written out."""
-    out = pd.DataFrame({"churn": np.nan, "churn_reasons": [[] for _ in ids]}, index=pd.Index(ids, name="customer_id"))
+    # One shared empty list for the files not scored (never changed: a scored row's list is replaced, not extended).
+    out = pd.DataFrame(
+        {"churn": np.nan, "churn_reasons": [NO_REASONS] * len(ids)}, index=pd.Index(ids, name="customer_id")
+    )
     if not model.get("trained"):
         return out
     day = night_end(night)
     opportunities = population(lo, hi, day)
     if opportunities.empty:
         return out
-    table = features(lo, hi, day, opportunities)
+    table = features(lo, hi, day, opportunities, scan_chunk=True)
     tree = {key: np.asarray(value) for key, value in model["tree"].items()}
     values = table[FEATURES].to_numpy(dtype=float)
     rows = np.arange(len(values))

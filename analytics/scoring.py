@@ -118,10 +118,15 @@ def loyalty(facts: pd.DataFrame, history=None) -> pd.DataFrame:
 
 
 def _nonzero(frame: pd.DataFrame) -> list[dict]:
-    """Each row's non-zero columns as {column: value} (from plain lists: to_dict(orient="index") took half of the
-    chunk's scoring time on 50,000 rows)."""
+    """Each row's non-zero columns as {column: value}, in column order. Only the non-zero cells are visited (numpy
+    finds them): a row-by-row dict comprehension over every column took 8 s a night on 1,000,000 rows."""
     names = list(frame.columns)
-    return [{name: value for name, value in zip(names, row, strict=True) if value} for row in frame.to_numpy().tolist()]
+    values = frame.to_numpy()
+    result = [{} for _ in range(len(values))]
+    rows, columns = np.nonzero(values)
+    for row, column, value in zip(rows.tolist(), columns.tolist(), values[rows, columns].tolist(), strict=True):
+        result[row][names[column]] = value
+    return result
 
 
 def _bands(values: np.ndarray) -> np.ndarray:

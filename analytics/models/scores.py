@@ -69,15 +69,23 @@ class CustomerScore(models.Model):
         HIGH = "high", _("High")
 
     night = models.DateField(_("night"))
+    # No single-column index on customer, owner or team: (customer, -night) and (night, owner) below serve every read
+    # (a manager's pool, owner null and team in theirs, through the latter), and each index is written a million
+    # times a night.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="scores", db_constraint=False
+        "customers.Customer", on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
     )
     # Denormalised from the customer on that night: dashboards are scoped and grouped without joins.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     team = models.ForeignKey(
-        "crm_site.Team", on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
+        "crm_site.Team", on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False, db_index=False
     )
     project = models.ForeignKey(
         "sales.Project", on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False

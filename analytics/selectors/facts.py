@@ -5,11 +5,12 @@ Each query is built with the ORM (so it runs on PostgreSQL and SQLite alike) and
 """
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from analytics import definitions, facts
@@ -42,6 +43,47 @@ def night_end(night: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(night + datetime.timedelta(days=1), datetime.time()))
 
 
+_SHARED: dict | None = None
+
+
+@contextmanager
+def shared_reads():
+    """Within it, reads that several providers of one chunk make (contact_summary) are made once; outside it
+    nothing is kept (the next call sees the data as it is then)."""
+    global _SHARED
+    _SHARED = {}
+    try:
+        yield
+    finally:
+        _SHARED = None
+
+
+def contact_summary(lo: int, hi: int, day: datetime.datetime) -> pd.DataFrame:
+    """Per customer of lo..hi with a contact before `day`: contacts in the 90 days before it (`recent`), the last
+    one (`last`) and face-to-face or site visits (`visits`), in one scan of the chunk's interactions.
+
+    The facts (visits) and the churn features (all three) of a chunk both read it: inside `shared_reads()` the
+    chunk's interactions are scanned once instead of twice."""
+    key = ("contacts", lo, hi, day)
+    if _SHARED is not None and key in _SHARED:
+        return _SHARED[key]
+    frame = read_frame(
+        Interaction.objects.filter(customer__pk__range=(lo, hi), occurred_at__lt=day)
+        .values("customer_id")
+        .annotate(
+            recent=Count("pk", filter=Q(occurred_at__gte=day - datetime.timedelta(days=90))),
+            last=Max("occurred_at"),
+            visits=Count("pk", filter=Q(channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT])),
+        )
+        .values_list("customer_id", "recent", "last", "visits")
+        .order_by(),
+        ["customer_id", "recent", "last", "visits"],
+    ).set_index("customer_id")
+    if _SHARED is not None:
+        _SHARED[key] = frame
+    return frame
+
+
 def customers_facts(lo: int, hi: int, night) -> pd.DataFrame:
     end = night_end(night)
     files = read_frame(
@@ -51,12 +93,7 @@ def customers_facts(lo: int, hi: int, night) -> pd.DataFrame:
     result = pd.DataFrame(index=files.index)
     created = pd.to_datetime(files["created_at"], utc=True)
     result["tenure_days"] = ((pd.Timestamp(end) - created).dt.days).clip(lower=0).astype(float)
-    visits = Interaction.objects.filter(
-        customer__pk__range=(lo, hi),
-        occurred_at__lt=end,
-        channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT],
-    )
-    result["visits"] = _count(visits, "customer_id", "visits")
+    result["visits"] = contact_summary(lo, hi, end)["visits"]
     referred = Customer.objects.filter(referrer__pk__range=(lo, hi), created_at__lt=end)
     result["referrals"] = _count(referred, "referrer_id", "referrals")
     intents = read_frame(

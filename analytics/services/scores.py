@@ -7,16 +7,16 @@ finish:  the value-matrix thresholds per project (medians over all chunks) and t
 """
 
 import io
-import json
 import time
 
+import orjson
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 
 from analytics import churn, definitions, facts, jobs, scoring
 from analytics.models import CustomerScore, JobRun
-from analytics.selectors.facts import read_frame
+from analytics.selectors.facts import read_frame, shared_reads
 from customers.models import Customer
 
 COLUMNS = [
@@ -72,9 +72,10 @@ def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
     ).set_index("customer_id")
     if files.empty:
         return pd.DataFrame(columns=COLUMNS)
-    known = facts.read(lo, hi, run.night, files.index)
-    scores = scoring.score(known, _history(lo, hi, run.figures.get("history_nights", [])))
-    risk = churn.predict(run.figures.get("churn", {}), lo, hi, run.night, files.index)
+    with shared_reads():  # the facts and the churn features read the chunk's contacts once
+        known = facts.read(lo, hi, run.night, files.index)
+        scores = scoring.score(known, _history(lo, hi, run.figures.get("history_nights", [])))
+        risk = churn.predict(run.figures.get("churn", {}), lo, hi, run.night, files.index)
     frame = files.join(scores).join(risk)
     frame["night"] = run.night
     frame["quadrant"] = ""
@@ -85,7 +86,7 @@ def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
 def _copy(frame: pd.DataFrame) -> None:
     out = frame.copy()
     for name in JSON_COLUMNS:
-        out[name] = out[name].map(lambda value: json.dumps(value, ensure_ascii=False))
+        out[name] = [orjson.dumps(value).decode() for value in out[name].tolist()]
     buffer = io.StringIO()
     out.to_csv(buffer, header=False, index=False, na_rep=NULL)
     buffer.seek(0)
