@@ -579,9 +579,7 @@ def funnel_compare(*, user, date_from: datetime.date, date_to: datetime.date, **
     return {
         "current": current,
         "previous": previous,
-        "stages": [
-            StageComparison(now, before) for now, before in zip(current["rows"], previous["rows"], strict=True)
-        ],
+        "stages": [StageComparison(now, before) for now, before in zip(current["rows"], previous["rows"], strict=True)],
         "won_change": current["won"] - previous["won"],
         "lost_change": current["lost"] - previous["lost"],
     }

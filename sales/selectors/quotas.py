@@ -1,6 +1,5 @@
 """Reads of sales targets and their attainment, computed from contracts (never stored)."""
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -180,9 +179,7 @@ def _team_members(team_ids, children=None) -> dict[int, set[int]]:
     return subtrees
 
 
-def attainment(
-    *, month: datetime.date, level: str, subjects, until: datetime.date | None = None
-) -> list[Attainment]:
+def attainment(*, month: datetime.date, level: str, subjects, until: datetime.date | None = None) -> list[Attainment]:
     """Per subject (users, teams or projects of `level`), the month's target and contracted amount and units;
     with `until`, of the months from `month` through `until`'s (the targets of those months added up).
 
@@ -349,7 +346,9 @@ def members_targets(*, level: str, subjects, months) -> dict[int, tuple[Decimal,
         subtrees = _team_members(ids)
         every = set().union(*subtrees.values()) if subtrees else set()
         rows = reps.filter(staff__staff__team__in=every).values_list("staff__staff__team")
-        by_team = {key: (amount or ZERO, units or 0) for key, amount, units in rows.annotate(Sum("amount"), Sum("units"))}
+        by_team = {
+            key: (amount or ZERO, units or 0) for key, amount, units in rows.annotate(Sum("amount"), Sum("units"))
+        }
         return {
             root: (
                 sum((by_team[team][0] for team in members if team in by_team), ZERO),

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.models import Customer
 from sales.models import Opportunity, StageChange
@@ -242,8 +242,26 @@ def test_the_list_filters_by_customer_source_within_its_scope(client, cast, book
 
 def test_contract_to_won_conversion_is_not_zero_when_contracts_are_won_in_the_period(client, cast, project_a):
     rep = cast["rep"]
-    opened(rep, project_a, Source.WEB, ("lead", 60), ("reservation", 50), ("subscription", 40), ("contract", 20), ("won", 5))
-    opened(rep, project_a, Source.WEB, ("lead", 90), ("reservation", 80), ("subscription", 70), ("contract", 60), ("won", 3))
+    opened(
+        rep,
+        project_a,
+        Source.WEB,
+        ("lead", 60),
+        ("reservation", 50),
+        ("subscription", 40),
+        ("contract", 20),
+        ("won", 5),
+    )
+    opened(
+        rep,
+        project_a,
+        Source.WEB,
+        ("lead", 90),
+        ("reservation", 80),
+        ("subscription", 70),
+        ("contract", 60),
+        ("won", 3),
+    )
     opened(rep, project_a, Source.WEB, ("lead", 90), ("reservation", 80), ("subscription", 70), ("contract", 10))
     report = selectors.funnel_report(user=rep, **period())
     contract = rows_of(report)["contract"]
@@ -258,7 +276,14 @@ def test_contract_to_won_conversion_is_not_zero_when_contracts_are_won_in_the_pe
 # --- languages ----------------------------------------------------------------------------------------------------
 
 
-def test_the_report_renders_in_english_and_chinese(client, cast, book):
+@pytest.fixture
+def back_to_english():
+    """The locale middleware leaves the last request's language active in the thread: later tests expect English."""
+    yield
+    translation.deactivate()
+
+
+def test_the_report_renders_in_english_and_chinese(back_to_english, client, cast, book):
     client.force_login(cast["rep"])
     params = {"compare": "1", "source": "web"}
     english = client.get(reverse(REPORT), params, HTTP_ACCEPT_LANGUAGE="en")
