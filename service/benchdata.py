@@ -35,7 +35,7 @@ TICKET_COLUMNS = [
 ]  # fmt: skip
 CASE_COLUMNS = [
     "deal_id", "customer_id", "project_id", "building_id", "unit_id", "mortgage", "stage_id", "stage_since",
-    "stage_due", "deadline", "responsible_id", "finished_on",
+    "stage_due", "deadline", "responsible_id", "finished_on", "letter_consent", "language",
 ]  # fmt: skip
 KINDS = ["complaint", "repair", "repair", "inquiry", "suggestion", "praise"]
 CHANNELS = ["phone", "phone", "walk_in", "email", "web", "wechat", "api", "status_page"]
@@ -142,7 +142,7 @@ def case_rows(contracts, stages, *, responsible_by_project, today):
             str(deal), str(customer), str(project), str(building), str(unit), "t" if method == "mortgage" else "f",
             str(stage_id), since.isoformat(), (since + datetime.timedelta(days=days)).isoformat(), deadline.isoformat(),
             str(responsible_by_project.get(project)) if responsible_by_project.get(project) else NULL,
-            finished.isoformat() if finished else NULL,
+            finished.isoformat() if finished else NULL, "t" if h % 3 else "f", "en" if h % 10 == 0 else "zh-hans",
         )  # fmt: skip
 
 
