@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from crm_site.navigation import main, settings_menu, visible_items
+from crm_site.navigation import menus_for
 from crm_site.outside import is_outside
 
 
@@ -8,9 +8,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"CURRENCY": settings.CURRENCY}
+    nav_items, settings_items = menus_for(user)
     return {
-        "nav_items": visible_items(user, main()),
-        "settings_items": visible_items(user, settings_menu()),
+        "nav_items": nav_items,
+        "settings_items": settings_items,
         "outside_user": is_outside(user),
         "CURRENCY": settings.CURRENCY,
     }

@@ -7,7 +7,7 @@ and to the settings menu with `add_setting(item, order)`.
 
 from dataclasses import dataclass, replace
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm_site.outside import is_outside
@@ -100,4 +100,19 @@ def visible_items(user, items) -> list[dict]:
             except NoReverseMatch:
                 pass
         shown.append(entry)
+    return shown
+
+
+_SHOWN: dict[tuple, tuple[list[dict], list[dict]]] = {}
+
+
+def menus_for(user) -> tuple[list[dict], list[dict]]:
+    """(main menu, settings menu) as `user` sees them: the same for everyone with the same permissions, so worked
+    out once per permission set and process (every page shows them; the entries are read, never changed)."""
+    key = (frozenset(user.get_all_permissions()), user.is_superuser, is_outside(user), get_script_prefix())
+    shown = _SHOWN.get(key)
+    if shown is None:
+        if len(_SHOWN) > 512:  # a bound, not an expectation: there are a dozen roles
+            _SHOWN.clear()
+        shown = _SHOWN[key] = (visible_items(user, main()), visible_items(user, settings_menu()))
     return shown

@@ -153,8 +153,10 @@ CELERY_TIMEZONE = env("TIME_ZONE", default="Asia/Shanghai")
 # Authentication
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the user's staff profile loaded with it and the permission set cached (crm_site.auth).
+    "crm_site.auth.CrmModelBackend",
 ]
+PERMISSION_CACHE_SECONDS = env.int("PERMISSION_CACHE_SECONDS", default=600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -173,7 +175,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Sessions: absolute 12 h, idle 30 min (crm_site.middleware.IdleTimeoutMiddleware).
+# Sessions: absolute 12 h, idle 30 min (crm_site.middleware.IdleTimeoutMiddleware). Read through the cache (Redis in
+# production) and written to the database as well, so a cache flush logs nobody out: no session query per page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 # Rows of the access log (who saw which unmasked fields) are kept this many days; a nightly job deletes older ones
