@@ -2,8 +2,13 @@
 by json_script, CSP-safe) and exports it (crm_site.spreadsheets). Apps build `Chart`s in their selectors and
 include templates/partials/chart.html."""
 
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.http import FileResponse, StreamingHttpResponse
+
+from crm_site.spreadsheets import csv_lines, write_xlsx
 
 
 @dataclass
@@ -64,3 +69,21 @@ def export_cell(cell, column_format: str):
     if cell is None or isinstance(cell, (int, float, Decimal)):
         return cell
     return str(cell)
+
+
+def download(chart: Chart, fmt: str, name: str):
+    """The chart's table as a CSV (streamed) or XLSX attachment, as the dashboards' ?export=KEY&format=... links
+    ask for it."""
+    if fmt == "xlsx":
+        file = io.BytesIO()
+        write_xlsx(chart.export_rows(), file, sheet_name=str(chart.title))
+        file.seek(0)
+        return FileResponse(
+            file,
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(csv_lines(chart.export_rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

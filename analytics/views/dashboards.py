@@ -1,16 +1,14 @@
 """The company and team dashboards (thin: analytics.selectors.dashboards builds them), with CSV / XLSX export
 of any chart's table (?export=KEY&format=csv|xlsx)."""
 
-import io
-
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from analytics.models import ManagementReport
 from analytics.selectors.dashboards import dashboard
-from crm_site.spreadsheets import csv_lines, write_xlsx
+from crm_site.charts import download
 from sales.models import Project
 
 TITLES = {"company": _("Company dashboard"), "team": _("Team dashboard")}
@@ -24,20 +22,7 @@ def _project(request) -> Project | None:
 
 
 def _export(chart, fmt: str, night):
-    name = f"{chart.key}-{night or 'none'}"
-    if fmt == "xlsx":
-        file = io.BytesIO()
-        write_xlsx(chart.export_rows(), file, sheet_name=str(chart.title))
-        file.seek(0)
-        return FileResponse(
-            file,
-            as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(csv_lines(chart.export_rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return download(chart, fmt, f"{chart.key}-{night or 'none'}")
 
 
 def _page(request, kind: str):

@@ -79,12 +79,13 @@ class OpportunityFilterForm(CustomFilters, forms.Form):
         choices=[("", _("Any")), ("open", _("Open")), ("closed", _("Closed"))],
     )
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), required=False)
+    source = forms.ChoiceField(label=_("Customer source"), required=False)
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DATE)
     created_to = forms.DateField(label=_("Created to"), required=False, widget=DATE)
 
     ENTITY = OPPORTUNITY
     MAIN = ("owner", "project", "stage", "status")
-    MORE = ("team", "campaign", "created_from", "created_to")
+    MORE = ("team", "campaign", "source", "created_from", "created_to")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +94,7 @@ class OpportunityFilterForm(CustomFilters, forms.Form):
         limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder="")
         limit_choices(self.fields["campaign"], Campaign.objects.order_by("-starts_on"), key="pk", placeholder="")
         self.fields["stage"].choices = [("", _("Any")), *Opportunity.Stage.choices]
+        self.fields["source"].choices = [("", _("Any")), *Customer.Source.choices]
         self.add_custom_filters()
 
     def clean(self):
@@ -329,16 +331,27 @@ class FunnelReportForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    owner = StaffChoiceField(label=_("Rep"), queryset=None, required=False)
+    source = forms.ChoiceField(label=_("Customer source"), required=False)
+    compare = forms.BooleanField(label=_("Compare with the previous period"), required=False)
 
     MAX_DAYS = 3 * 366
+    MAIN = ("date_from", "date_to", "project", "team", "owner", "source")
+    # The opportunity list's filters of the same names (the stage drill-down forwards them).
+    LIST_FILTERS = ("project", "team", "owner", "source")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         limit_choices(self.fields["project"], Project.objects.filter(active=True), key="code", placeholder="")
         limit_choices(self.fields["team"], Team.objects.visible_to(user).order_by("name"), key="name", placeholder="")
+        # Only the reps in the viewer's scope, as the opportunity list offers them (another team's rep: invalid).
+        self.fields["owner"].limit_to(assignable_staff(user=user))
+        self.fields["source"].choices = [("", _("Any")), *Customer.Source.choices]
 
     def clean(self):
         data = super().clean()
+        if self.errors:  # a foreign rep or team, a bad date: the form says so, no report
+            return data
         today = timezone.localdate()
         data["date_to"] = data.get("date_to") or today
         data["date_from"] = data.get("date_from") or data["date_to"] - datetime.timedelta(days=89)
@@ -348,5 +361,24 @@ class FunnelReportForm(forms.Form):
             raise forms.ValidationError(_("Choose a period of at most three years."))
         return data
 
-    main_fields = property(lambda self: [self[name] for name in ("date_from", "date_to", "project", "team")])
+    def report_filters(self) -> dict:
+        """The selector's filters (project, team, owner, source) of a valid form."""
+        return {name: self.cleaned_data.get(name) or None for name in ("project", "team", "owner")} | {
+            "source": self.cleaned_data.get("source") or ""
+        }
+
+    def list_query(self) -> dict:
+        """The opportunity list's query for the same filters, each value written as the list's field reads it (the
+        list offers the same choices, so a select's id or a text box's code / name / username alike)."""
+        query = {}
+        for name in self.LIST_FILTERS:
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            key = getattr(field, "to_field_name", None) or "pk"
+            query[name] = value if isinstance(value, str) else getattr(value, key)
+        return query
+
+    main_fields = property(lambda self: [self[name] for name in self.MAIN])
     more_fields = property(lambda self: [])

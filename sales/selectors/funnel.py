@@ -45,10 +45,11 @@ def opportunity_list(
     created_to: datetime.date | None = None,
     status: str = "",
     customer=None,
+    source: str = "",
     custom: dict | None = None,
 ) -> QuerySet[Opportunity]:
-    """The user's visible opportunities, filtered (custom: {key: value} of custom-field filters), newest stage
-    change first."""
+    """The user's visible opportunities, filtered (source: the customer's source channel; custom: {key: value} of
+    custom-field filters), newest stage change first."""
     rows = Opportunity.objects.visible_to(user).select_related(
         "customer", "project", "owner", "unit__building", "campaign", "lost_reason"
     )
@@ -62,6 +63,8 @@ def opportunity_list(
     ):
         if value:
             rows = rows.filter(**{name: value})
+    if source:
+        rows = rows.filter(customer__source=source)
     if created_from:
         rows = rows.filter(created_at__date__gte=created_from)
     if created_to:
@@ -280,12 +283,16 @@ class FunnelRow:
         return round(100 * self.advanced / base, 1) if base else None
 
 
-def _report_opportunities(*, user, project=None, team=None) -> QuerySet[Opportunity]:
+def _report_opportunities(*, user, project=None, team=None, owner=None, source: str = "") -> QuerySet[Opportunity]:
     rows = Opportunity.objects.visible_to(user)
     if project:
         rows = rows.filter(project=project)
     if team:
         rows = rows.filter(team=team)
+    if owner:
+        rows = rows.filter(owner=owner)
+    if source:
+        rows = rows.filter(customer__source=source)
     return rows
 
 
@@ -461,10 +468,20 @@ def _stage_flows_by_stage(*, opportunities, start, end) -> dict[str, tuple[int, 
     return result
 
 
-def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, project=None, team=None) -> dict:
+def funnel_report(
+    *,
+    user,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    project=None,
+    team=None,
+    owner=None,
+    source: str = "",
+) -> dict:
     """Per stage for the period: entries, opportunities in the stage (entered or already there), how many of
-    them went on to a later stage within the period, median days in stage; won and lost in the period."""
-    opportunities = _report_opportunities(user=user, project=project, team=team)
+    them went on to a later stage within the period, median days in stage; won and lost in the period.
+    owner: one rep's opportunities; source: those of customers from one source channel."""
+    opportunities = _report_opportunities(user=user, project=project, team=team, owner=owner, source=source)
     start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
     end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
     changes = StageChange.objects.filter(opportunity__in=opportunities.values("pk"), at__gte=start, at__lt=end)
@@ -504,7 +521,68 @@ def funnel_report(*, user, date_from: datetime.date, date_to: datetime.date, pro
         won = flows[Stage.WON][0]
     else:
         won = changes.filter(to_stage=Stage.WON).aggregate(n=Count("opportunity", distinct=True))["n"]
-    return {"rows": rows, "won": won, "lost_by_reason": by_reason, "lost_by_competitor": by_competitor}
+    return {
+        "rows": rows,
+        "won": won,
+        "lost": sum(row["n"] for row in by_reason),
+        "lost_by_reason": by_reason,
+        "lost_by_competitor": by_competitor,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+
+
+def previous_period(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period of the same number of days that ends the day before `date_from`."""
+    days = (date_to - date_from).days + 1
+    previous_to = date_from - datetime.timedelta(days=1)
+    return previous_to - datetime.timedelta(days=days - 1), previous_to
+
+
+def _change(now, before):
+    """now - before, or None when either is unknown (a conversion or median of an empty stage)."""
+    if now is None or before is None:
+        return None
+    return round(now - before, 1) if isinstance(now, float) or isinstance(before, float) else now - before
+
+
+@dataclass
+class StageComparison:
+    """One stage of the funnel report beside the same stage in the previous period of equal length."""
+
+    current: FunnelRow
+    previous: FunnelRow
+
+    @property
+    def stage(self) -> str:
+        return self.current.stage
+
+    @property
+    def label(self) -> str:
+        return self.current.label
+
+    @property
+    def changes(self) -> dict:
+        """Per measure, the change from the previous period (conversion in percentage points)."""
+        return {
+            name: _change(getattr(self.current, name), getattr(self.previous, name))
+            for name in ("entered", "in_stage", "advanced", "conversion", "median_days")
+        }
+
+
+def funnel_compare(*, user, date_from: datetime.date, date_to: datetime.date, **filters) -> dict:
+    """The funnel report of the period and of the previous period of equal length (same filters), stage by
+    stage: {"current", "previous", "stages": [StageComparison], "won_change", "lost_change"}."""
+    current = funnel_report(user=user, date_from=date_from, date_to=date_to, **filters)
+    before_from, before_to = previous_period(date_from, date_to)
+    previous = funnel_report(user=user, date_from=before_from, date_to=before_to, **filters)
+    return {
+        "current": current,
+        "previous": previous,
+        "stages": [StageComparison(now, before) for now, before in zip(current["rows"], previous["rows"], strict=True)],
+        "won_change": current["won"] - previous["won"],
+        "lost_change": current["lost"] - previous["lost"],
+    }
 
 
 # Team boards are cached per scope (sales.views.funnel); these writes change what they show.

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -206,19 +207,58 @@ def opportunity_lose(request, pk):
     return render(request, "sales/funnel_lose.html", {"opportunity": opportunity, "form": form})
 
 
+def _stage_links(form: FunnelReportForm) -> dict[str, str]:
+    """Per stage (won and lost too), the opportunity list now in that stage under the report's filters."""
+    base = reverse("sales:opportunity-list")
+    query = form.list_query()
+    return {stage: f"{base}?{urlencode({**query, 'stage': stage})}" for stage in Opportunity.Stage.values}
+
+
+def _report_rows(report: dict, comparison: dict | None, links: dict) -> list[dict]:
+    """The table's rows: each stage with its drill-down link and, when comparing, the previous period's row and
+    the changes."""
+    if comparison is None:
+        return [{"row": row, "previous": None, "changes": None, "link": links[row.stage]} for row in report["rows"]]
+    return [
+        {"row": item.current, "previous": item.previous, "changes": item.changes, "link": links[item.stage]}
+        for item in comparison["stages"]
+    ]
+
+
 @permission_required("sales.view_opportunity", raise_exception=True)
 def funnel_report(request):
     form = FunnelReportForm(request.GET or {}, user=request.user)
-    report = None
+    report = comparison = links = None
     if form.is_valid():
         data = form.cleaned_data
-        project, team = data.get("project"), data.get("team")
-        report = reportcache.cached(
-            "sales.funnel",
-            ("report", data["date_from"], data["date_to"], project.pk if project else None, team.pk if team else None),
-            request.user,
-            lambda: selectors.funnel_report(
-                user=request.user, date_from=data["date_from"], date_to=data["date_to"], project=project, team=team
-            ),
+        filters = form.report_filters()
+        key = (
+            data["date_from"],
+            data["date_to"],
+            *(value.pk if value else None for value in (filters["project"], filters["team"], filters["owner"])),
+            filters["source"],
         )
-    return render(request, "sales/funnel_report.html", {"form": form, "report": report})
+        if data["compare"]:
+            comparison = reportcache.cached(
+                "sales.funnel",
+                ("report-compare", *key),
+                request.user,
+                lambda: selectors.funnel_compare(
+                    user=request.user, date_from=data["date_from"], date_to=data["date_to"], **filters
+                ),
+            )
+            report = comparison["current"]
+        else:
+            report = reportcache.cached(
+                "sales.funnel",
+                ("report", *key),
+                request.user,
+                lambda: selectors.funnel_report(
+                    user=request.user, date_from=data["date_from"], date_to=data["date_to"], **filters
+                ),
+            )
+        links = _stage_links(form)
+    context = {"form": form, "report": report, "comparison": comparison, "links": links}
+    if report is not None:
+        context["stages"] = _report_rows(report, comparison, links)
+    return render(request, "sales/funnel_report.html", context)

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from crm_site import charts
 from sales.forms.promises import TargetFormSet
 from sales.models import SalesTarget
 from sales.selectors import quotas as selectors
@@ -89,6 +91,21 @@ def target_edit(request):
 
 @permission_required("sales.view_salestarget", raise_exception=True)
 def target_report(request):
+    """The month's attainment (month to date), or with ?period=year the year's (year to date) and its chart."""
     month = _month(request)
-    context = {**_months(month), **selectors.report(user=request.user, month=month)}
+    period = "year" if request.GET.get("period") == "year" else "month"
+    report = selectors.report(user=request.user, month=month, period=period, today=timezone.localdate())
+    export = request.GET.get("export")
+    if export:
+        if report["chart"] is None or export != report["chart"].key:
+            raise Http404
+        return charts.download(report["chart"], request.GET.get("format", "csv"), f"targets-{month:%Y}")
+    context = {**_months(month), **report}
+    if period == "year":
+        context.update(
+            prev_month=month.replace(year=month.year - 1),
+            next_month=month.replace(year=month.year + 1),
+            extra_query="&period=year",
+            query=urlencode({"month": f"{month:%Y-%m}", "period": "year"}),
+        )
     return render(request, "sales/target_report.html", context)
