@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from crm_site.models.labels import CachedChoiceLabels
 from crm_site.querysets import ScopedQuerySet
 from crm_site.validators import TEXT_MAX_LENGTH, not_in_future
 from customers.pinyin import name_pinyin
@@ -46,7 +47,7 @@ class CustomerQuerySet(ScopedQuerySet):
         return self.filter(owner__isnull=True)
 
 
-class Customer(models.Model):
+class Customer(CachedChoiceLabels, models.Model):
     """A customer file: a person, a household or a company, owned by the rep who first received it."""
 
     class Kind(models.TextChoices):

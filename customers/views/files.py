@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from crm_site import customfields, masking
 from crm_site.models import AccessLog, AuditEntry
 from crm_site.pagination import CappedPaginator
+from crm_site.urlmaker import url_maker
 from customers import footprint, listfilters, sections, selectors, services
 from customers.forms.files import (
     BulkForm,
@@ -66,8 +67,10 @@ def customer_list(request):
         request.user, page.object_list, selectors.SENSITIVE_FIELDS, purpose=AccessLog.Purpose.LIST, request=request
     )
     steps = selectors.next_steps(customer_ids=[customer.pk for customer in page.object_list])
+    detail_url = url_maker("customers:customer-detail")
     for customer in page.object_list:
         customer.next_followup = steps.get(customer.pk)
+        customer.url = detail_url(customer.pk)
     context = {
         "form": form,
         "page": page,

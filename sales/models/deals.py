@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm_site.models.labels import CachedChoiceLabels
 from crm_site.querysets import ScopedQuerySet
 from sales.models.funnel import Opportunity
 from sales.models.inventory import MONEY, Project, Unit
@@ -55,7 +56,7 @@ class DealQuerySet(ScopedQuerySet):
         return self.filter(stage=Deal.Stage.CONTRACT).exclude(state=Deal.State.CANCELLED)
 
 
-class Deal(models.Model):
+class Deal(CachedChoiceLabels, models.Model):
     """A unit held for a customer: reserved, then subscribed, then contracted; or cancelled.
 
     One live deal per unit is a database constraint: two reps reserving the same unit at once, one wins.

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm_site.models.labels import CachedChoiceLabels
 from crm_site.querysets import ScopedQuerySet
 from crm_site.validators import TEXT_MAX_LENGTH
 from sales.models.inventory import MONEY, Project, Unit
@@ -96,7 +97,7 @@ class OpportunityQuerySet(ScopedQuerySet):
         return self.exclude(stage__in=Opportunity.CLOSED_STAGES)
 
 
-class Opportunity(models.Model):
+class Opportunity(CachedChoiceLabels, models.Model):
     """A customer's possible purchase in a project, moving lead → won or lost."""
 
     class Stage(models.TextChoices):
