@@ -4,7 +4,7 @@ customers, most overdue first, "See all" opens the customer list filtered) and t
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from analytics.models import VisitRule
 from analytics.selectors import visits as selectors
@@ -19,7 +19,7 @@ add_setting(
 listfilters.register(
     "visit_due",
     gettext_lazy("Visit by segment rule"),
-    lambda: {"1": gettext_lazy("Overdue")},
+    lambda: {"1": pgettext_lazy("visit rule", "Overdue")},
     lambda _value: selectors.customers_due_q(),
 )
 

@@ -254,7 +254,7 @@ def test_the_service_refuses_what_the_form_would(world):
     ("language", "texts"),
     [
         ("en", ["Visit rules", "Key: grow", "Save visit rules", "Due for a visit by segment", "See all"]),
-        ("zh-hans", ["拜访规则", "保存拜访规则", "按分群应拜访", "查看全部"]),
+        ("zh-hans", ["拜访规则", "保存拜访规则", "按细分应拜访", "查看全部"]),
     ],
 )
 def test_the_pages_render_in_both_languages(world, client, language, texts):
