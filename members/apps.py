@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = _("Members")
+    verbose_name = pgettext_lazy("club", "Members")
     # Mounted by crm_site (urls.py, api): the foundation names no domain app.
     url_modules = [("members/", "members.urls")]
     # The events router first: its fixed paths (/events/, /benefits/) must not be read as a member id.

@@ -2,6 +2,7 @@
 may see, the phone masked as on the member list."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analytics import records
 from analytics.records import CHOICE, DATE, NUMBER, TEXT, USER, Column, RecordType
@@ -10,7 +11,7 @@ from members.models import Member
 records.register(
     RecordType(
         key="members",
-        label=_("Members"),
+        label=pgettext_lazy("club", "Members"),
         model="members.Member",
         queryset=lambda user: Member.objects.visible_to(user),
         columns=[

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from crm_site import reportcache
@@ -43,7 +43,7 @@ def dashboard(*, user, project=None, tier=None, now=None) -> dict[str, Table]:
     tables["tiers"] = Table(
         "tiers",
         _("Members by tier"),
-        [_("Tier"), _("Members"), _("Points outstanding")],
+        [_("Tier"), pgettext("club", "Members"), _("Points outstanding")],
         [
             [row[name_field], row["count"], row["points"] or 0]
             for row in members.values("tier__rank", "tier__name", "tier__name_zh")
@@ -54,7 +54,7 @@ def dashboard(*, user, project=None, tier=None, now=None) -> dict[str, Table]:
     tables["projects"] = Table(
         "projects",
         _("Members by project"),
-        [_("Project"), _("Members")],
+        [_("Project"), pgettext("club", "Members")],
         [
             [row["customer__project__name"] or "—", row["count"]]
             for row in members.values("customer__project__name").annotate(count=Count("id")).order_by("-count")[:50]
@@ -86,7 +86,7 @@ def dashboard(*, user, project=None, tier=None, now=None) -> dict[str, Table]:
     tables["activity"] = Table(
         "activity",
         _("Active and dormant members (%(days)s days)") % {"days": rules.dormant_days},
-        [_("Status"), _("Members")],
+        [_("Status"), pgettext("club", "Members")],
         [[_("Active"), active], [_("Dormant"), total - active]],
     )
     points = activity["points"] or 0

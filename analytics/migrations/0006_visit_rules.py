@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0004_score_fewer_indexes'),
+        ('analytics', '0005_score_owners_index'),
     ]
 
     operations = [

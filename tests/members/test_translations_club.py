@@ -1,0 +1,24 @@
+"""The club's words in Chinese: a member of the club is 会员 (a team's members stay 成员), its events 会员活动."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_club_menu_and_pages_say_huiyuan(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("members:member-list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1 class=\"h3 mb-0\">会员</h1>" in page
+    assert "会员活动" in page  # the club menu's events entry
+    translation.activate("en")
+
+
+def test_a_team_keeps_its_members():
+    with translation.override("zh-hans"):
+        assert translation.gettext("Members") == "成员"
+        assert translation.pgettext("club", "Members") == "会员"
+        assert translation.pgettext("club", "Events") == "会员活动"
