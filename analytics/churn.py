@@ -105,7 +105,7 @@ def features(
     frame["days_since_contact"] = days.reindex(frame.index).fillna(NO_CONTACT_DAYS).clip(upper=NO_CONTACT_DAYS)
     frame["visits"] = contacts["visits"]
     frame["promises"] = _series(
-        lambda batch: Promise.objects.filter(customer_id__in=batch, created_at__lt=day),
+        lambda batch: Promise.objects.filter(customer_id__any=batch, created_at__lt=day),
         ids,
         "customer_id",
         "n",
@@ -116,22 +116,26 @@ def features(
     stages = pd.concat(
         [
             read_frame(
-                StageChange.objects.filter(opportunity_id__in=opportunity_ids[start : start + BATCH], at__lt=day)
+                StageChange.objects.filter(opportunity_id__any=opportunity_ids[start : start + BATCH], at__lt=day)
                 .exclude(to_stage__in=Opportunity.CLOSED_STAGES)
-                .values_list("opportunity__customer_id", "to_stage")
+                .values_list("opportunity_id", "to_stage")
                 .order_by(),
-                ["customer_id", "stage"],
+                ["opportunity_id", "stage"],
             )
             for start in range(0, len(opportunity_ids), BATCH)
         ]
     )
     if not stages.empty:
+        owner_of = dict(
+            zip(opportunities["opportunity_id"].tolist(), opportunities["customer_id"].tolist(), strict=True)
+        )
+        stages["customer_id"] = stages["opportunity_id"].map(owner_of)
         stages["rank"] = stages["stage"].map(STAGE_RANK).fillna(0)
         frame["stage_reached"] = stages.groupby("customer_id")["rank"].max()
-    created = _series(lambda batch: Customer.objects.filter(pk__in=batch), ids, "pk", "created", Min("created_at"))
+    created = _series(lambda batch: Customer.objects.filter(pk__any=batch), ids, "pk", "created", Min("created_at"))
     frame["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(created, utc=True)).dt.days.clip(lower=0)
     intents = _series(
-        lambda batch: PurchaseIntent.objects.filter(customer_id__in=batch, recorded_at__lt=day),
+        lambda batch: PurchaseIntent.objects.filter(customer_id__any=batch, recorded_at__lt=day),
         ids,
         "customer_id",
         "n",
@@ -145,7 +149,7 @@ def _contacts(ids: list, day: datetime.datetime) -> pd.DataFrame:
     """contact_summary's columns for the customers `ids` only (a past day's prospects)."""
     frames = [
         read_frame(
-            Interaction.objects.filter(customer_id__in=ids[start : start + BATCH], occurred_at__lt=day)
+            Interaction.objects.filter(customer_id__any=ids[start : start + BATCH], occurred_at__lt=day)
             .values("customer_id")
             .annotate(
                 recent=Count("pk", filter=Q(occurred_at__gte=day - datetime.timedelta(days=90))),
@@ -163,9 +167,9 @@ def _contacts(ids: list, day: datetime.datetime) -> pd.DataFrame:
 
 def labels(opportunities: pd.DataFrame, until: datetime.datetime) -> pd.Series:
     """1 when every opportunity open on the day was lost before `until`, else 0."""
-    ids = list(opportunities["opportunity_id"])
+    ids = opportunities["opportunity_id"].tolist()
     lost = set(
-        Opportunity.objects.filter(pk__in=ids, stage=Opportunity.Stage.LOST, closed_at__lt=until).values_list(
+        Opportunity.objects.filter(pk__any=ids, stage=Opportunity.Stage.LOST, closed_at__lt=until).values_list(
             "pk", flat=True
         )
     )

@@ -4,11 +4,13 @@
 costs more than the query. Elsewhere the lookup falls back to IN.
 """
 
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignObject, Lookup
 
 
 @Field.register_lookup
 class AnyLookup(Lookup):
+    """On a foreign key (`customer_id__any=[ids]`) the values are the related rows' ids."""
+
     lookup_name = "any"
     prepare_rhs = False
 
@@ -20,3 +22,6 @@ class AnyLookup(Lookup):
         if not values:
             return "1 = 0", []
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+ForeignObject.register_lookup(AnyLookup)

@@ -123,7 +123,7 @@ def _margins(deals, key: str, name: str) -> pd.Series:
     if rows.empty:
         return pd.Series(dtype=float, name=name)
     commissions = read_frame(
-        Commission.objects.filter(deal_id__in=list(rows["deal_id"]))
+        Commission.objects.filter(deal_id__any=[int(value) for value in rows["deal_id"].tolist()])
         .exclude(status=Commission.Status.VOID)
         .values_list("deal_id", "amount")
         .order_by(),
