@@ -1,11 +1,15 @@
 """Forms of analytics pages: saving a built report and scheduling it (the builder's own fields are read by
 analytics.selectors.builder.parse, against the record registry)."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from analytics.models import ReportSchedule
+from analytics.models import CustomerScore, ReportSchedule, VisitRule
+from analytics.models.visits import MAX_DAYS
+from analytics.services.visits import field_name
 from crm_site.models import Team
 
 User = get_user_model()
@@ -38,3 +42,42 @@ class ScheduleForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Each recipient receives the report run as them: only the rows their own data scope allows."),
     )
+
+
+class VisitRuleForm(forms.Form):
+    """Contact every N days, per segment and per value quadrant; an empty box is no rule."""
+
+    GROUPS = [
+        (VisitRule.Kind.SEGMENT, CustomerScore.Segment.choices),
+        (VisitRule.Kind.QUADRANT, CustomerScore.Quadrant.choices),
+    ]
+
+    def __init__(self, *args, days: dict[tuple[str, str], int | None], **kwargs):
+        initial = {field_name(kind, value): number for (kind, value), number in days.items()}
+        super().__init__(*args, initial=initial, **kwargs)
+        fieldsets = []
+        for kind, choices in self.GROUPS:
+            names = []
+            for value, label in choices:
+                name = field_name(kind.value, value)
+                names.append(name)
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    required=False,
+                    min_value=1,
+                    max_value=MAX_DAYS,
+                    widget=forms.NumberInput(attrs={"placeholder": _("no rule")}),
+                    error_messages={"invalid": _("Enter a whole number of days.")},
+                )
+            fieldsets.append(
+                Fieldset(kind.label, Row(*[Column(name, css_class="col-sm-6 col-lg-3") for name in names]))
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*fieldsets, Submit("save", _("Save visit rules")))
+
+    def days(self) -> dict[tuple[str, str], int | None]:
+        return {
+            (kind.value, value): self.cleaned_data[field_name(kind.value, value)]
+            for kind, choices in self.GROUPS
+            for value, _label in choices
+        }

@@ -7,7 +7,8 @@ by calling `register()` from their AppConfig.ready().
 Each role sees only panels that can fill for it: a panel names the `permission` of the work it lists
 (a follow-up panel means nothing to someone who never logs a contact), may add a `visible(user)` rule
 for what a permission cannot say (e.g. "manages a team"), and a panel nobody fills is not shown.
-A `counter(user)` gives the real number of waiting things for the badge when the list is cut short.
+A `counter(user)` gives the real number of waiting things for the badge when the list is cut short, and a
+`link(user)` the address of the whole list ("See all") shown under a panel that has items.
 """
 
 from collections.abc import Callable
@@ -37,6 +38,7 @@ class Panel:
     permission: str | None = None  # shown only to users who hold it
     visible: Callable | None = None  # (user) -> bool: a rule beyond the permission
     counter: Callable | None = None  # (user) -> int: how many are waiting in all
+    link: Callable | None = None  # (user) -> str: the page with all of them
     providers: list[Callable] = field(default_factory=list)
 
     def shown_to(self, user) -> bool:
@@ -60,8 +62,9 @@ def declare(
     *,
     visible: Callable | None = None,
     counter: Callable | None = None,
+    link: Callable | None = None,
 ) -> None:
-    PANELS.setdefault(key, Panel(key, title, icon, empty, order, permission, visible, counter))
+    PANELS.setdefault(key, Panel(key, title, icon, empty, order, permission, visible, counter, link))
 
 
 def register(key: str, provider: Callable) -> None:
@@ -112,6 +115,7 @@ def panels(user) -> list[dict]:
                 "items": items[:MAX_ITEMS],
                 "more": max(0, len(items) - MAX_ITEMS),
                 "count": count,
+                "link": panel.link(user) if panel.link and items else "",
             }
         )
     return shown

@@ -5,9 +5,9 @@ list filters and the customer page section."""
 from analytics.selectors import facts as _facts
 from analytics.services import scores as _scores
 
-from . import builder, customer, insights, navigation, roles, segments
+from . import builder, customer, insights, navigation, roles, segments, visits
 
 _facts.register()  # customers and sales facts (members and service register their own: analytics.facts)
 _scores.register()  # the nightly `scores` job
 
-__all__ = ["builder", "customer", "insights", "navigation", "roles", "segments"]
+__all__ = ["builder", "customer", "insights", "navigation", "roles", "segments", "visits"]

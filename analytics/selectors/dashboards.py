@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.models import CustomerScore, JobRun
 from analytics.models.scores import latest_night
+from analytics.selectors import visits
 from crm_site.charts import Chart
 from crm_site.scope import reach
 from sales.models import Project
@@ -293,9 +294,15 @@ def _by_rep(rows) -> Chart:
     people = {
         user.pk: user for user in User.objects.filter(pk__in=[row["owner_id"] for row in found if row["owner_id"]])
     }
-    chart = Chart("breakdown", _("By rep"), "bar", [(_("Rep"), "text"), *BREAKDOWN_COLUMNS], plot=[3])
+    # Customers due for a visit by the segment / quadrant rules (analytics.selectors.visits), per owner.
+    due = visits.due_counts_by_owner(rows)
+    columns = [(_("Rep"), "text"), *BREAKDOWN_COLUMNS, (_("Visits due"), "number")]
+    chart = Chart("breakdown", _("By rep"), "bar", columns, plot=[3])
     for row in found:
         person = people.get(row["owner_id"])
         name = (person.get_full_name() or person.username) if person else _("Public pool")
-        chart.rows.append([name, row["n"], row["contracts"] or 0, row["profit"] or 0, row["stars"], row["high"]])
+        chart.rows.append(
+            [name, row["n"], row["contracts"] or 0, row["profit"] or 0, row["stars"], row["high"],
+             due.get(row["owner_id"], 0)]
+        )  # fmt: skip
     return chart

@@ -1,6 +1,6 @@
 """The analytics pages; each part keeps its own URL module in this package."""
 
-from . import builder, dashboards, insights, jobs, reports
+from . import builder, dashboards, insights, jobs, reports, visits
 
 app_name = "analytics"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *builder.urlpatterns,
     *insights.urlpatterns,
+    *visits.urlpatterns,
 ]
