@@ -87,9 +87,7 @@ def visits_due(*, user, own: bool = False, today: datetime.date | None = None) -
         customers = Customer.objects.visible_to(user)
     matches = [(rule, Q(**{f"scores__{rule.kind}": rule.value})) for rule in rules]  # strictest first
     return (
-        customers.filter(
-            Q(scores__night=night) & due_q(rules, score="scores__", contact="last_contact_at", today=today)
-        )
+        customers.filter(on_night & due_q(rules, score="scores__", contact="last_contact_at", today=today))
         .annotate(
             visit_every=Case(
                 *[When(match, then=Value(rule.days)) for rule, match in matches], output_field=IntegerField()
