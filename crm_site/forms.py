@@ -237,6 +237,10 @@ class StaffChoiceField(forms.ModelChoiceField):
     def limit_to(self, queryset) -> None:
         limit_choices(self, queryset, key="username", placeholder=_("username"))
 
+    def label_from_instance(self, obj) -> str:
+        """The colleague's name, as everywhere else (crm_site.templatetags.crm.person), not their username."""
+        return obj.get_full_name() or obj.get_username()
+
 
 def add_service_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names, else on the whole form."""

@@ -4,7 +4,7 @@ customers, most overdue first, "See all" opens the customer list filtered) and t
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from analytics.models import VisitRule
 from analytics.selectors import visits as selectors
@@ -33,7 +33,9 @@ def visits_due(user) -> list[myday.PanelItem]:
         if late is None:
             detail = _("every %(days)d days · never contacted") % {"days": customer.visit_every}
         else:
-            detail = _("every %(days)d days · %(late)d days overdue") % {"days": customer.visit_every, "late": late}
+            detail = ngettext(
+                "every %(days)d days · %(late)d day overdue", "every %(days)d days · %(late)d days overdue", late
+            ) % {"days": customer.visit_every, "late": late}
         items.append(myday.PanelItem(title=customer.name, url=customer.get_absolute_url(), detail=detail, urgent=True))
     return items
 

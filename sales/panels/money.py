@@ -5,9 +5,9 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from crm_site import myday
+from crm_site import formatting, myday
 from customers.selectors import TimelineEvent, timeline_register
 from sales import sections as deal_sections
 from sales.forms.money import PaymentForm, ScheduleForm
@@ -56,10 +56,14 @@ def payments_due(user) -> list[myday.PanelItem]:
         who = line.deal.customer.name if line.deal_id else line.lease.tenant.name
         url = line.lease.get_absolute_url() if line.lease_id else _deal_url(line.deal)
         late = (today - line.due_on).days
+        amount = formatting.money(line.outstanding)
         detail = (
-            _("%(amount)s outstanding · %(days)d days overdue") % {"amount": line.outstanding, "days": late}
+            ngettext(
+                "%(amount)s outstanding · %(days)d day overdue", "%(amount)s outstanding · %(days)d days overdue", late
+            )
+            % {"amount": amount, "days": late}
             if late > 0
-            else _("%(amount)s due %(date)s") % {"amount": line.outstanding, "date": f"{line.due_on:%Y-%m-%d}"}
+            else _("%(amount)s due %(date)s") % {"amount": amount, "date": f"{line.due_on:%Y-%m-%d}"}
         )
         items.append(
             myday.PanelItem(

@@ -53,3 +53,13 @@ def test_template_filters_and_chinese_floatformat_group_thousands():
     with translation.override("zh-hans"):
         text = template.render(Context({"amount": Decimal("8000000"), "price": 5_600_000}))
     assert text == "¥8,000,000.00 ¥8,000,000 560万 500万–700万 8,000,000.00"
+
+
+def test_a_staff_select_shows_names_not_usernames(rep):
+    from crm_site.forms import StaffChoiceField
+
+    rep.first_name, rep.last_name = "Yang", "Liu"
+    field = StaffChoiceField(queryset=None, required=False)
+    assert field.label_from_instance(rep) == rep.get_full_name() == "Yang Liu"
+    rep.first_name = rep.last_name = ""
+    assert field.label_from_instance(rep) == rep.username
