@@ -20,10 +20,10 @@ import datetime
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Min, Q
 
 from analytics import definitions
-from analytics.selectors.facts import contact_summary, night_end, read_frame
+from analytics.selectors.facts import contact_counts, contact_summary, night_end, read_frame
 from customers.models import Customer, Interaction, PurchaseIntent
 from sales.models import Deal, Opportunity, Promise, StageChange
 
@@ -148,21 +148,10 @@ def features(
 def _contacts(ids: list, day: datetime.datetime) -> pd.DataFrame:
     """contact_summary's columns for the customers `ids` only (a past day's prospects)."""
     frames = [
-        read_frame(
-            Interaction.objects.filter(customer_id__any=ids[start : start + BATCH], occurred_at__lt=day)
-            .values("customer_id")
-            .annotate(
-                recent=Count("pk", filter=Q(occurred_at__gte=day - datetime.timedelta(days=90))),
-                last=Max("occurred_at"),
-                visits=Count("pk", filter=Q(channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT])),
-            )
-            .values_list("customer_id", "recent", "last", "visits")
-            .order_by(),
-            ["customer_id", "recent", "last", "visits"],
-        )
+        contact_counts(Interaction.objects.filter(customer_id__any=ids[start : start + BATCH]), day)
         for start in range(0, len(ids), BATCH)
     ]
-    return pd.concat(frames).set_index("customer_id")
+    return pd.concat(frames)
 
 
 def labels(opportunities: pd.DataFrame, until: datetime.datetime) -> pd.Series:

@@ -38,6 +38,18 @@ def number(value, decimals: int = 0) -> str:
     return number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
+def figure(value):
+    """A table cell of unknown kind: whole numbers with the language's separators (128,572), decimals with two places
+    (5,174,820.00), anything else (a name, a month, a dash) as it is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return number(value)
+    if isinstance(value, Decimal | float):
+        return number(value, 2)
+    return value
+
+
 def money(value, decimals: int = 2) -> str:
     """An amount with the currency symbol and thousands separators; a dash for no amount."""
     amount = _decimal(value)

@@ -8,7 +8,9 @@ executive, marketing, admin_user: no team, scope ALL
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import ProjectFactory, TeamFactory, UserFactory
 
@@ -19,6 +21,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language: a page requested in Chinese leaves Chinese active in the thread
+    (LocaleMiddleware activates it and nothing resets it), which made later tests' messages Chinese depending on
+    the order xdist gave them."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

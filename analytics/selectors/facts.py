@@ -46,6 +46,23 @@ def night_end(night: datetime.date) -> datetime.datetime:
 _SHARED: dict | None = None
 
 
+def contact_counts(interactions, day: datetime.datetime) -> pd.DataFrame:
+    """Per customer among `interactions` (a queryset) before `day`: contacts in the 90 days before it (`recent`),
+    the last one (`last`) and face-to-face or site visits (`visits`), in one grouped scan; indexed by customer id."""
+    return read_frame(
+        interactions.filter(occurred_at__lt=day)
+        .values("customer_id")
+        .annotate(
+            recent=Count("pk", filter=Q(occurred_at__gte=day - datetime.timedelta(days=90))),
+            last=Max("occurred_at"),
+            visits=Count("pk", filter=Q(channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT])),
+        )
+        .values_list("customer_id", "recent", "last", "visits")
+        .order_by(),
+        ["customer_id", "recent", "last", "visits"],
+    ).set_index("customer_id")
+
+
 @contextmanager
 def shared_reads():
     """Within it, reads that several providers of one chunk make (contact_summary) are made once; outside it
@@ -67,18 +84,7 @@ def contact_summary(lo: int, hi: int, day: datetime.datetime) -> pd.DataFrame:
     key = ("contacts", lo, hi, day)
     if _SHARED is not None and key in _SHARED:
         return _SHARED[key]
-    frame = read_frame(
-        Interaction.objects.filter(customer__pk__range=(lo, hi), occurred_at__lt=day)
-        .values("customer_id")
-        .annotate(
-            recent=Count("pk", filter=Q(occurred_at__gte=day - datetime.timedelta(days=90))),
-            last=Max("occurred_at"),
-            visits=Count("pk", filter=Q(channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT])),
-        )
-        .values_list("customer_id", "recent", "last", "visits")
-        .order_by(),
-        ["customer_id", "recent", "last", "visits"],
-    ).set_index("customer_id")
+    frame = contact_counts(Interaction.objects.filter(customer__pk__range=(lo, hi)), day)
     if _SHARED is not None:
         _SHARED[key] = frame
     return frame

@@ -91,6 +91,12 @@ def number(value, decimals=0):
     return formatting.number(value, int(decimals))
 
 
+@register.filter
+def figure(value):
+    """`{{ cell|figure }}`: a table cell of unknown kind, numbers with the language's separators."""
+    return formatting.figure(value)
+
+
 @register.simple_tag
 def wan_range(low, high):
     """`{% wan_range intent.budget_min intent.budget_max %}`: 500万–700万, or "any"."""

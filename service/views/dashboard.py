@@ -1,15 +1,14 @@
 """The service dashboard (filters in the URL: since, until, project)."""
 
 import datetime
-import io
 
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from crm_site.spreadsheets import csv_lines, write_xlsx
+from crm_site import charts
 from service.selectors import dashboard as selectors
 from service.selectors import surveys as survey_selectors
 from service.views.certificates import projects_for
@@ -24,21 +23,8 @@ def _date(value, default):
 
 
 def _export(chart, fmt: str, since, until):
-    """A chart's table as CSV or XLSX (crm_site.spreadsheets: formula-like text neutralised)."""
-    name = f"service-{chart.key}-{since:%Y%m%d}-{until:%Y%m%d}"
-    if fmt == "xlsx":
-        file = io.BytesIO()
-        write_xlsx(chart.export_rows(), file, sheet_name=str(chart.title)[:31])
-        file.seek(0)
-        return FileResponse(
-            file,
-            as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(csv_lines(chart.export_rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    """A chart's table as CSV or XLSX (crm_site.charts.download: formula-like text neutralised)."""
+    return charts.download(chart, fmt, f"service-{chart.key}-{since:%Y%m%d}-{until:%Y%m%d}")
 
 
 @permission_required("service.manage_service", raise_exception=True)
