@@ -184,8 +184,10 @@ def train(night: datetime.date) -> dict:
             "reason": f"not enough history: {len(y)} owners on {training_night} ({y.nunique()} classes); "
             f"needs {minimum}, with at least two classes",
         }
+    # Stratified when every class can be split (ties in net profit can leave a class with a single owner).
+    stratify = y.to_numpy() if y.value_counts().min() >= 2 else None
     x_train, x_test, y_train, y_test = train_test_split(
-        x.to_numpy(), y.to_numpy(), test_size=0.25, random_state=0, stratify=y.to_numpy()
+        x.to_numpy(), y.to_numpy(), test_size=0.25, random_state=0, stratify=stratify
     )
     depth = int(definitions.get("profit_class_max_depth"))
     tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=max(5, len(y_train) // 100), random_state=0)

@@ -111,6 +111,17 @@ def test_the_tree_learns_the_income_band_and_predicts_prospects_with_the_path(or
     assert sorted(set(predicted.values_list("profit_class", flat=True))) == ["low"] and predicted.count() == 15
 
 
+def test_a_class_of_one_owner_still_trains(org, project_a, night, settings):
+    """Ties: 29 owners with net profit 0 and one with 100 → bounds (0, 0): 29 low, 1 high (not stratifiable)."""
+    settings.ANALYTICS = {"profit_class_min_examples": 30}
+    past = night - datetime.timedelta(days=1)
+    owners = training_night(org["rep"], project_a, past, per_band=10)
+    CustomerScore.objects.filter(night=past).update(net_profit=0)
+    CustomerScore.objects.filter(night=past, customer=owners[0]).update(net_profit=100)
+    model = profit_class.train(night)
+    assert model["trained"] is True and model["class_counts"] == {"high": 1, "low": 29}
+
+
 def test_too_few_owners_are_refused_and_the_page_says_so(client, org, project_a, night):
     rep = org["rep"]
     training_night(rep, project_a, night - datetime.timedelta(days=1), per_band=3)
