@@ -71,6 +71,11 @@ DEFAULTS = {
     "churn_min_examples": 200,
     "churn_min_per_class": 20,
     "churn_max_depth": 3,
+    # Profitability class tree (analytics/profit_class.py): owners sampled for training, the fewest it trains on,
+    # and its depth.
+    "profit_class_sample": 50_000,
+    "profit_class_min_examples": 150,
+    "profit_class_max_depth": 3,
 }
 
 

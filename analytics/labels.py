@@ -27,3 +27,12 @@ CHURN_FEATURES = {
     "tenure_days": _("Days since the file was created"),
     "has_intent": _("Intent recorded (1 = yes)"),
 }
+PROFIT_CLASS_FEATURES = {
+    "income_band": _("Income"),
+    "age_years": _("Age in years"),
+    "has_district": _("Home district recorded"),
+    "intent_budget": _("Newest intent's budget ceiling"),
+    "visits": _("Visits"),
+    "referrals": _("Referrals made"),
+    "tenure_days": _("Days since the file was created"),
+}

@@ -68,6 +68,11 @@ class CustomerScore(models.Model):
         MEDIUM = "medium", _("Medium")
         HIGH = "high", _("High")
 
+    class ProfitClass(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
     night = models.DateField(_("night"))
     # No single-column index on customer, owner or team: (customer, -night) and (night, owner) below serve every read
     # (a manager's pool, owner null and team in theirs, through the latter), and each index is written a million
@@ -118,6 +123,10 @@ class CustomerScore(models.Model):
     # Churn (004): probability from the decision tree and the path through it; null without a model.
     churn = models.DecimalField(_("churn risk"), max_digits=5, decimal_places=3, null=True, blank=True)
     churn_reasons = models.JSONField(_("churn reasons"), default=list, blank=True)
+    # Profitability class (004, analytics/profit_class.py): an owner's actual net-profit tercile of the night, or a
+    # prospect's class predicted by the tree with the path through it; blank without a tree.
+    profit_class = models.CharField(_("profit class"), max_length=6, choices=ProfitClass.choices, blank=True)
+    profit_class_reasons = models.JSONField(_("profit class reasons"), default=list, blank=True)
 
     objects = CustomerScoreQuerySet.as_manager()
 

@@ -1,5 +1,5 @@
 """Analytics in the navigation (the shared Reports menu, settings), the role landings and the customer-list
-filters (a value-matrix cell, a segment or a risk level drills down to the customer list)."""
+filters (a value-matrix cell, a segment, a risk level or a profit class drills down to the customer list)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +42,9 @@ listfilters.register(
 )
 listfilters.register("segment", _("Segment"), lambda: dict(CustomerScore.Segment.choices), _score_filter("segment"))
 listfilters.register("score_risk", _("Risk level"), lambda: dict(CustomerScore.Risk.choices), _score_filter("risk"))
+listfilters.register(
+    "profit_class",
+    _("Profit class"),
+    lambda: dict(CustomerScore.ProfitClass.choices),
+    _score_filter("profit_class"),
+)

@@ -1,7 +1,12 @@
 """Reads of the score snapshots for one customer (the customer page section)."""
 
+import math
+
+from django.utils.translation import gettext as _
+
 from analytics import labels
 from analytics.models import CustomerScore
+from customers.models import Customer
 
 TREND_NIGHTS = 12
 
@@ -25,5 +30,29 @@ def customer_scores(*, customer, user) -> dict | None:
             for step in score.churn_reasons
         ],
         "churn_pct": round(float(score.churn) * 100) if score.churn is not None else None,
+        "profit_class_path": [profit_class_step(step) for step in score.profit_class_reasons],
         "trend": [(row.night, row.loyalty, row.net_profit, row.lifetime_value) for row in reversed(rows)],
     }
+
+
+def profit_class_step(step: dict) -> dict:
+    """One step of the profit-class path as people read it: {"text"} for the income band, the source channel
+    and the district (categories), {"label", "op", "threshold"} for counts and amounts."""
+    feature, op, threshold = step["feature"], step["op"], float(step["threshold"])
+    if feature == "income_band":
+        bands = Customer.IncomeBand.labels
+        if op == "<=":
+            return {
+                "text": _("Income: %(band)s or lower") % {"band": bands[min(math.floor(threshold), len(bands) - 1)]}
+            }
+        return {
+            "text": _("Income: %(band)s or higher") % {"band": bands[min(math.floor(threshold) + 1, len(bands) - 1)]}
+        }
+    if feature.startswith("source_"):
+        source = Customer.Source(feature.removeprefix("source_")).label
+        if op == "<=":
+            return {"text": _("Source channel is not %(source)s") % {"source": source}}
+        return {"text": _("Source channel: %(source)s") % {"source": source}}
+    if feature == "has_district":
+        return {"text": _("No home district recorded") if op == "<=" else _("Home district recorded")}
+    return {"label": labels.PROFIT_CLASS_FEATURES.get(feature, feature), "op": op, "threshold": threshold}

@@ -1,9 +1,11 @@
 """The `scores` job: every customer's scores for one night (analytics.scoring), as one snapshot row each.
 
-prepare: the earlier snapshots loyalty's trend reads, and the churn tree trained on past data (analytics.churn)
+prepare: the earlier snapshots loyalty's trend reads, the churn tree trained on past data (analytics.churn) and the
+         profit-class tree trained on the newest earlier snapshot's owners (analytics.profit_class)
 chunk:   facts of customers lo..hi (analytics.facts) → scores → the night's rows for lo..hi replaced (delete +
          COPY on PostgreSQL, chunked bulk_create elsewhere, in one transaction)
-finish:  the value-matrix thresholds per project (medians over all chunks) and the quadrants, one UPDATE each
+finish:  the value-matrix thresholds per project (medians over all chunks) and the quadrants, one UPDATE each; the
+         owners' actual profit class (net-profit terciles over all owners of the night), one UPDATE
 """
 
 import io
@@ -12,9 +14,9 @@ import time
 import orjson
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
 
-from analytics import churn, definitions, facts, jobs, scoring
+from analytics import churn, definitions, facts, jobs, profit_class, scoring
 from analytics.models import CustomerScore, JobRun
 from analytics.selectors.facts import read_frame, shared_reads
 from customers.models import Customer
@@ -23,9 +25,10 @@ COLUMNS = [
     "night", "customer_id", "owner_id", "team_id", "project_id", "status", "contracts", "gross_profit",
     "service_cost", "rewards_cost", "campaign_cost", "net_profit", "demand", "quadrant", "current_value",
     "potential_value", "incremental_value", "lifetime_value", "segment", "loyalty", "loyalty_factors",
-    "loyalty_nights", "loyalty_slope", "risk", "risk_reasons", "churn", "churn_reasons",
+    "loyalty_nights", "loyalty_slope", "risk", "risk_reasons", "churn", "churn_reasons", "profit_class",
+    "profit_class_reasons",
 ]  # fmt: skip
-JSON_COLUMNS = ("loyalty_factors", "risk_reasons", "churn_reasons")
+JSON_COLUMNS = ("loyalty_factors", "risk_reasons", "churn_reasons", "profit_class_reasons")
 NULL = r"\N"  # COPY's null marker: an empty CSV field stays an empty string
 
 
@@ -39,6 +42,7 @@ def prepare(run: JobRun) -> dict:
     )
     figures = {"history_nights": sorted(str(night) for night in set(earlier))}
     figures["churn"] = churn.train(run.night)
+    figures["profit_class"] = profit_class.train(run.night)
     return figures
 
 
@@ -64,11 +68,11 @@ def _history(lo: int, hi: int, nights: list[str]) -> pd.DataFrame | None:
 
 def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
     """The chunk's rows, as a DataFrame with COLUMNS (index: customer id)."""
+    # The profit-class tree's file attributes come with the same read (no query of their own).
+    names = ["owner_id", "team_id", "project_id", "status", *profit_class.FILE_COLUMNS]
     files = read_frame(
-        Customer.objects.filter(pk__range=(lo, hi))
-        .values_list("pk", "owner_id", "team_id", "project_id", "status")
-        .order_by("pk"),
-        ["customer_id", "owner_id", "team_id", "project_id", "status"],
+        Customer.objects.filter(pk__range=(lo, hi)).values_list("pk", *names).order_by("pk"),
+        ["customer_id", *names],
     ).set_index("customer_id")
     if files.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -76,7 +80,8 @@ def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
         known = facts.read(lo, hi, run.night, files.index)
         scores = scoring.score(known, _history(lo, hi, run.figures.get("history_nights", [])))
         risk = churn.predict(run.figures.get("churn", {}), lo, hi, run.night, files.index)
-    frame = files.join(scores).join(risk)
+    classes = profit_class.predict(run.figures.get("profit_class", {}), files, known, run.night)
+    frame = files.join(scores).join(risk).join(classes)
     frame["night"] = run.night
     frame["quadrant"] = ""
     frame["customer_id"] = frame.index
@@ -152,6 +157,23 @@ def _quadrants_orm(night_rows, thresholds: dict) -> None:
         rows.filter(~large & complex_).update(quadrant="dog")
 
 
+def _profit_classes(night_rows, owners: pd.DataFrame) -> tuple[float, float] | None:
+    """The owners' actual profit class (analytics.profit_class): one UPDATE over the night's owners (the partial
+    owners index finds them); prospects keep the class the chunks predicted."""
+    if owners.empty:
+        return None
+    bounds = profit_class.terciles(owners["net_profit"])
+    low_max, medium_max = profit_class.case_bounds(bounds)
+    night_rows.filter(contracts__gt=0).update(
+        profit_class=Case(
+            When(net_profit__gt=medium_max, then=Value("high")),
+            When(net_profit__gt=low_max, then=Value("medium")),
+            default=Value("low"),
+        )
+    )
+    return bounds
+
+
 def finish(run: JobRun) -> dict:
     started = time.monotonic()
     night_rows = CustomerScore.objects.filter(night=run.night)
@@ -167,6 +189,7 @@ def finish(run: JobRun) -> dict:
             _quadrants_sql(run.night, thresholds)
         else:
             _quadrants_orm(night_rows, thresholds)
+        bounds = _profit_classes(night_rows, frame)
     totals = night_rows.aggregate(rows=Count("pk"), net_profit=Sum("net_profit"))
     quadrants = dict(night_rows.exclude(quadrant="").values_list("quadrant").annotate(n=Count("pk")).order_by())
     return {
@@ -175,6 +198,10 @@ def finish(run: JobRun) -> dict:
         "quadrants": quadrants,
         "thresholds": {str(key or "none"): list(value) for key, value in thresholds.items()},
         "quadrant_seconds": round(time.monotonic() - started, 2),
+        "profit_class_bounds": list(bounds) if bounds else None,
+        "profit_classes": dict(
+            night_rows.exclude(profit_class="").values_list("profit_class").annotate(n=Count("pk")).order_by()
+        ),
     }
 
 
