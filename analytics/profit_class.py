@@ -47,7 +47,6 @@ FEATURES = [
 ]
 FILE_COLUMNS = ["income_band", "birth_date", "source", "district"]  # read with the chunk's files (one query)
 FACT_COLUMNS = ["intent_budget", "visits", "referrals", "tenure_days"]
-NO_REASONS: list = []
 BATCH = 10_000  # ids per IN list (SQLite allows 32,766 parameters)
 
 
@@ -234,14 +233,13 @@ def leaf_paths(tree: dict) -> dict[int, list[dict]]:
 
 
 def predict(model: dict, files: pd.DataFrame, known: pd.DataFrame, night: datetime.date) -> pd.DataFrame:
-    """profit_class and profit_class_reasons for the chunk's files: prospects get the tree's class and path;
+    """profit_class and profit_class_leaf for the chunk's files: prospects get the tree's class and leaf (whose path
+    is the reason, analytics.profit_class.path_of);
     owners are left blank here (the job's finish sets their actual class), as is everyone without a tree.
 
     `files`: the chunk's files with FILE_COLUMNS; `known`: the facts the chunk already read (analytics.facts)."""
     out = pd.DataFrame(index=files.index)
     out["profit_class"] = ""
-    reasons = np.empty(len(files), dtype=object)
-    reasons[:] = [NO_REASONS]  # one shared empty list (never changed: a scored row's list is replaced)
     if model.get("trained"):
         prospects = (known["contracts"].reindex(files.index).fillna(0) <= 0).to_numpy()
         if prospects.any():
@@ -260,10 +258,26 @@ def predict(model: dict, files: pd.DataFrame, known: pd.DataFrame, night: dateti
             labels = out["profit_class"].to_numpy(dtype=object)
             labels[prospects] = leaf_class[node]
             out["profit_class"] = labels
-            paths = leaf_paths(model["tree"])
-            by_node = np.empty(len(tree["left"]), dtype=object)
-            for leaf, path in paths.items():
-                by_node[leaf] = path
-            reasons[prospects] = by_node[node]
-    out["profit_class_reasons"] = reasons
+            leaves = pd.array([pd.NA] * len(files), dtype="Int64")
+            leaves[prospects] = node
+            out["profit_class_leaf"] = leaves
+            return out
+    out["profit_class_leaf"] = pd.array([pd.NA] * len(files), dtype="Int64")
     return out
+
+
+def path_of(score) -> list[dict]:
+    """The path to `score`'s leaf in the tree of its night ([] for owners, whose class is their actual one, and for
+    nights without a tree)."""
+    from analytics.models import JobRun
+
+    if score.profit_class_leaf is None:
+        return []
+    figures = (
+        JobRun.objects.filter(name="scores", night=score.night, status=JobRun.Status.SUCCEEDED)
+        .order_by("-pk")
+        .values_list("figures", flat=True)
+        .first()
+    )
+    tree = ((figures or {}).get("profit_class") or {}).get("tree")
+    return leaf_paths(tree).get(score.profit_class_leaf, []) if tree else []

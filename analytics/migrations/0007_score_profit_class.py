@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='customerscore',
-            name='profit_class_reasons',
-            field=models.JSONField(blank=True, default=list, verbose_name='profit class reasons'),
+            name='profit_class_leaf',
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='profit class leaf'),
         ),
     ]

@@ -126,7 +126,9 @@ class CustomerScore(models.Model):
     # Profitability class (004, analytics/profit_class.py): an owner's actual net-profit tercile of the night, or a
     # prospect's class predicted by the tree with the path through it; blank without a tree.
     profit_class = models.CharField(_("profit class"), max_length=6, choices=ProfitClass.choices, blank=True)
-    profit_class_reasons = models.JSONField(_("profit class reasons"), default=list, blank=True)
+    # A prospect's leaf in the night's tree (JobRun.figures["profit_class"]["tree"]): its path is the reason, read
+    # from the tree (analytics.profit_class.path_of) rather than stored a million times a night.
+    profit_class_leaf = models.PositiveSmallIntegerField(_("profit class leaf"), null=True, blank=True)
 
     objects = CustomerScoreQuerySet.as_manager()
 

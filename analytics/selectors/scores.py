@@ -4,7 +4,7 @@ import math
 
 from django.utils.translation import gettext as _
 
-from analytics import labels
+from analytics import labels, profit_class
 from analytics.models import CustomerScore
 from customers.models import Customer
 
@@ -30,7 +30,7 @@ def customer_scores(*, customer, user) -> dict | None:
             for step in score.churn_reasons
         ],
         "churn_pct": round(float(score.churn) * 100) if score.churn is not None else None,
-        "profit_class_path": [profit_class_step(step) for step in score.profit_class_reasons],
+        "profit_class_path": [profit_class_step(step) for step in profit_class.path_of(score)],
         "trend": [(row.night, row.loyalty, row.net_profit, row.lifetime_value) for row in reversed(rows)],
     }
 

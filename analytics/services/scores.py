@@ -26,9 +26,9 @@ COLUMNS = [
     "service_cost", "rewards_cost", "campaign_cost", "net_profit", "demand", "quadrant", "current_value",
     "potential_value", "incremental_value", "lifetime_value", "segment", "loyalty", "loyalty_factors",
     "loyalty_nights", "loyalty_slope", "risk", "risk_reasons", "churn", "churn_reasons", "profit_class",
-    "profit_class_reasons",
+    "profit_class_leaf",
 ]  # fmt: skip
-JSON_COLUMNS = ("loyalty_factors", "risk_reasons", "churn_reasons", "profit_class_reasons")
+JSON_COLUMNS = ("loyalty_factors", "risk_reasons", "churn_reasons")
 NULL = r"\N"  # COPY's null marker: an empty CSV field stays an empty string
 
 
@@ -105,7 +105,7 @@ def _copy(frame: pd.DataFrame) -> None:
 def _bulk(frame: pd.DataFrame) -> None:
     records = frame.to_dict(orient="records")
     for record in records:
-        for key in ("owner_id", "team_id", "project_id", "churn"):
+        for key in ("owner_id", "team_id", "project_id", "churn", "profit_class_leaf"):
             if record[key] is not None and pd.isna(record[key]):
                 record[key] = None
     CustomerScore.objects.bulk_create((CustomerScore(**record) for record in records), batch_size=2000)
@@ -113,7 +113,7 @@ def _bulk(frame: pd.DataFrame) -> None:
 
 def run_chunk(run: JobRun, lo: int, hi: int) -> int:
     frame = compute(run, lo, hi)
-    for key in ("owner_id", "team_id", "project_id"):
+    for key in ("owner_id", "team_id", "project_id", "profit_class_leaf"):
         frame[key] = frame[key].astype("Int64")
     with transaction.atomic():
         CustomerScore.objects.filter(night=run.night, customer__pk__range=(lo, hi)).delete()
@@ -131,18 +131,27 @@ UPDATE {table} AS s SET quadrant = CASE
     WHEN s.net_profit > t.profit AND s.demand > t.demand THEN 'troublesome'
     WHEN s.net_profit > t.profit THEN 'star'
     WHEN s.demand > t.demand THEN 'dog'
-    ELSE 'chicken_rib' END
+    ELSE 'chicken_rib' END,
+  profit_class = {profit_class}
 FROM (VALUES {values}) AS t(project_key, profit, demand)
 WHERE s.night = %s AND s.contracts > 0 AND COALESCE(s.project_id, 0) = t.project_key
 """
+PROFIT_CLASS_SQL = "CASE WHEN s.net_profit > %s THEN 'high' WHEN s.net_profit > %s THEN 'medium' ELSE 'low' END"
 
 
-def _quadrants_sql(night, thresholds: dict) -> None:
-    """One UPDATE for every project (a join on the thresholds), instead of four per project."""
+def _quadrants_sql(night, thresholds: dict, bounds) -> None:
+    """One UPDATE for every project (a join on the thresholds), instead of four per project; it sets the owners'
+    actual profit class in the same pass (each updated row is written once, with its six indexes)."""
     values = ", ".join(["(%s::bigint, %s::numeric, %s::numeric)"] * len(thresholds))
     params = [item for key, (profit, demand) in thresholds.items() for item in (key or 0, profit, demand)]
+    if bounds is None:
+        profit_sql, class_params = "s.profit_class", []
+    else:
+        low_max, medium_max = profit_class.case_bounds(bounds)
+        profit_sql, class_params = PROFIT_CLASS_SQL, [medium_max, low_max]
+    sql = QUADRANT_SQL.format(table=CustomerScore._meta.db_table, values=values, profit_class=profit_sql)
     with connection.cursor() as cursor:
-        cursor.execute(QUADRANT_SQL.format(table=CustomerScore._meta.db_table, values=values), [*params, night])
+        cursor.execute(sql, [*class_params, *params, night])
 
 
 def _quadrants_orm(night_rows, thresholds: dict) -> None:
@@ -157,12 +166,12 @@ def _quadrants_orm(night_rows, thresholds: dict) -> None:
         rows.filter(~large & complex_).update(quadrant="dog")
 
 
-def _profit_classes(night_rows, owners: pd.DataFrame) -> tuple[float, float] | None:
+def _profit_classes(night_rows, bounds) -> None:
     """The owners' actual profit class (analytics.profit_class): one UPDATE over the night's owners (the partial
-    owners index finds them); prospects keep the class the chunks predicted."""
-    if owners.empty:
-        return None
-    bounds = profit_class.terciles(owners["net_profit"])
+    owners index finds them); prospects keep the class the chunks predicted. PostgreSQL does this within the
+    quadrant UPDATE."""
+    if bounds is None:
+        return
     low_max, medium_max = profit_class.case_bounds(bounds)
     night_rows.filter(contracts__gt=0).update(
         profit_class=Case(
@@ -171,7 +180,6 @@ def _profit_classes(night_rows, owners: pd.DataFrame) -> tuple[float, float] | N
             default=Value("low"),
         )
     )
-    return bounds
 
 
 def finish(run: JobRun) -> dict:
@@ -183,14 +191,20 @@ def finish(run: JobRun) -> dict:
     )
     frame["net_profit"] = frame["net_profit"].map(float)
     thresholds = scoring.medians(frame)
+    bounds = profit_class.terciles(frame["net_profit"]) if not frame.empty else None
     with transaction.atomic():
         night_rows.exclude(quadrant="").update(quadrant="")
         if thresholds and connection.vendor == "postgresql":
-            _quadrants_sql(run.night, thresholds)
+            _quadrants_sql(run.night, thresholds, bounds)
         else:
             _quadrants_orm(night_rows, thresholds)
-        bounds = _profit_classes(night_rows, frame)
-    totals = night_rows.aggregate(rows=Count("pk"), net_profit=Sum("net_profit"))
+            _profit_classes(night_rows, bounds)
+    classes = [value for value, _label in CustomerScore.ProfitClass.choices]
+    totals = night_rows.aggregate(  # one scan of the night for every count
+        rows=Count("pk"),
+        net_profit=Sum("net_profit"),
+        **{f"class_{value}": Count("pk", filter=Q(profit_class=value)) for value in classes},
+    )
     quadrants = dict(night_rows.exclude(quadrant="").values_list("quadrant").annotate(n=Count("pk")).order_by())
     return {
         "rows": totals["rows"],
@@ -199,9 +213,7 @@ def finish(run: JobRun) -> dict:
         "thresholds": {str(key or "none"): list(value) for key, value in thresholds.items()},
         "quadrant_seconds": round(time.monotonic() - started, 2),
         "profit_class_bounds": list(bounds) if bounds else None,
-        "profit_classes": dict(
-            night_rows.exclude(profit_class="").values_list("profit_class").annotate(n=Count("pk")).order_by()
-        ),
+        "profit_classes": {value: totals[f"class_{value}"] for value in classes if totals[f"class_{value}"]},
     }
 
 

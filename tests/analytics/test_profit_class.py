@@ -79,7 +79,7 @@ def test_owners_get_their_actual_class_and_without_history_prospects_get_none(wo
     assert run.figures["profit_class_bounds"] == [216666.6667, 333333.3333]
     assert run.figures["profit_classes"] == {"high": 1, "low": 1}
     rows = {row.customer_id: row for row in CustomerScore.objects.filter(night=night)}
-    assert rows[world["c1"].pk].profit_class == "high" and rows[world["c1"].pk].profit_class_reasons == []
+    assert rows[world["c1"].pk].profit_class == "high" and profit_class.path_of(rows[world["c1"].pk]) == []
     assert rows[world["c2"].pk].profit_class == "low"
     assert rows[world["c3"].pk].profit_class == "" and rows[world["c4"].pk].profit_class == ""
 
@@ -102,9 +102,10 @@ def test_the_tree_learns_the_income_band_and_predicts_prospects_with_the_path(or
     assert set(model["tree"]) == {"feature", "threshold", "left", "right", "classes", "shares"}
     rich_score = CustomerScore.objects.get(night=night, customer=rich)
     assert rich_score.profit_class == "high"
-    assert rich_score.profit_class_reasons
-    assert {step["feature"] for step in rich_score.profit_class_reasons} == {"income_band"}
-    assert rich_score.profit_class_reasons[-1]["op"] == ">"
+    path = profit_class.path_of(rich_score)
+    assert path
+    assert {step["feature"] for step in path} == {"income_band"}
+    assert path[-1]["op"] == ">"
     assert CustomerScore.objects.get(night=night, customer=modest).profit_class == "low"
     # The training owners have no contract tonight: they are prospects too, each predicted its band's class.
     predicted = CustomerScore.objects.filter(night=night, customer__name__startswith="O-low")
@@ -140,7 +141,7 @@ def _rows(night):
     return list(
         CustomerScore.objects.filter(night=night)
         .order_by("customer_id")
-        .values_list("customer_id", "profit_class", "profit_class_reasons", "net_profit", "quadrant", "churn")
+        .values_list("customer_id", "profit_class", "profit_class_leaf", "net_profit", "quadrant", "churn")
     )
 
 
@@ -181,7 +182,7 @@ def test_no_leakage_later_facts_and_contracts_do_not_change_a_past_night(org, pr
     job_start("scores", night)
     after = CustomerScore.objects.get(night=night, customer=target)
     assert after.contracts == 0
-    assert (after.profit_class, after.profit_class_reasons) == (before.profit_class, before.profit_class_reasons)
+    assert (after.profit_class, after.profit_class_leaf) == (before.profit_class, before.profit_class_leaf)
 
 
 def test_features_as_of_the_night():
