@@ -193,7 +193,9 @@ def finish(run: JobRun) -> dict:
     thresholds = scoring.medians(frame)
     bounds = profit_class.terciles(frame["net_profit"]) if not frame.empty else None
     with transaction.atomic():
-        night_rows.exclude(quadrant="").update(quadrant="")
+        # Only owners get a quadrant (the UPDATE below); `contracts > 0` lets the partial owners index find them
+        # instead of reading the night's million index entries for `quadrant <> ''`.
+        night_rows.filter(contracts__gt=0).exclude(quadrant="").update(quadrant="")
         if thresholds and connection.vendor == "postgresql":
             _quadrants_sql(run.night, thresholds, bounds)
         else:
@@ -205,7 +207,8 @@ def finish(run: JobRun) -> dict:
         net_profit=Sum("net_profit"),
         **{f"class_{value}": Count("pk", filter=Q(profit_class=value)) for value in classes},
     )
-    quadrants = dict(night_rows.exclude(quadrant="").values_list("quadrant").annotate(n=Count("pk")).order_by())
+    owners = night_rows.filter(contracts__gt=0).exclude(quadrant="")
+    quadrants = dict(owners.values_list("quadrant").annotate(n=Count("pk")).order_by())
     return {
         "rows": totals["rows"],
         "net_profit": float(totals["net_profit"] or 0),
