@@ -186,7 +186,7 @@ def test_compare_shows_both_periods_and_the_change_per_stage(client, cast, book,
     assert (comparison["current"]["lost"], comparison["previous"]["lost"], comparison["lost_change"]) == (0, 1, -1)
     page = response.text
     assert 'data-testid="compare-period"' in page
-    assert 'data-change="-16.7"' in page and "-16.7%" in page  # the lead conversion, in percentage points
+    assert 'data-change="-16.7"' in page and "-16.7 pp" in page  # the lead conversion, in percentage points
     assert page.count('data-testid="previous-entered"') == len(Opportunity.ORDER)
 
 
