@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from crm_site.benchdata import analyze, copy_rows, indexes_dropped
 from customers.models import Customer
+from members.defaults import ensure_default_tiers
 from members.models import LedgerEntry, Member, Tier
 from members.services.ledger import add_months
 from members.services.members import card_number_for, member_number_for
@@ -22,6 +23,7 @@ def generate(*, members: int, entries: int, log=print) -> None:
         log("members: already there, skipped")
         return
     customer_ids = list(Customer.objects.order_by("id").values_list("id", flat=True)[:members])
+    ensure_default_tiers(Tier)  # a database whose tiers were flushed (a test) gets the defaults back
     tiers = list(Tier.objects.order_by("rank").values_list("id", flat=True))
     per_member = max(1, entries // max(1, len(customer_ids)))
     today = timezone.localdate()

@@ -147,9 +147,13 @@ def case_rows(contracts, stages, *, responsible_by_project, today):
 
 
 def generate(*, tickets: int, log=print) -> None:
+    from django.apps import apps
+
+    from service.defaults import ensure_defaults
     from service.models import Category, CertificateCase, CertificateStage
 
     started = time.perf_counter()
+    ensure_defaults(apps.get_model)  # categories and certificate stages (a flushed test database has none)
     agents, served, team_id = staff()
     responsible = {project: agent for agent, projects in zip(agents, served, strict=True) for project in projects}
     contracts = list(
