@@ -23,7 +23,7 @@ import pandas as pd
 from django.db.models import Count, Min, Q
 
 from analytics import definitions
-from analytics.selectors.facts import contact_counts, contact_summary, night_end, read_frame
+from analytics.selectors.facts import BATCH, contact_counts, contact_summary, night_end, read_batched, read_frame
 from customers.models import Customer, Interaction, PurchaseIntent
 from sales.models import Deal, Opportunity, Promise, StageChange
 
@@ -42,16 +42,10 @@ NO_CONTACT_DAYS = 999
 NO_REASONS: list = []
 
 
-BATCH = 10_000  # ids per IN list (SQLite allows 32,766 parameters)
-
-
 def _series(build, ids: list, key, name, aggregate) -> pd.Series:
     """`build(batch of ids)` grouped by `key` (a customer id) with `aggregate`, read for `ids` in batches."""
-    frames = [
-        read_frame(build(ids[start : start + BATCH]).values(key).annotate(v=aggregate).order_by(), [key, name])
-        for start in range(0, len(ids), BATCH)
-    ]
-    return pd.concat(frames).set_index(key)[name] if frames else pd.Series(dtype=float, name=name)
+    frame = read_batched(lambda batch: build(batch).values(key).annotate(v=aggregate).order_by(), ids, [key, name])
+    return frame.set_index(key)[name]
 
 
 def _open_then(lo: int, hi: int, day: datetime.datetime):
@@ -113,17 +107,15 @@ def features(
     )
     frame["open_opportunities"] = opportunities.groupby("customer_id").size()
     opportunity_ids = sorted(int(value) for value in opportunities["opportunity_id"].tolist())
-    stages = pd.concat(
-        [
-            read_frame(
-                StageChange.objects.filter(opportunity_id__any=opportunity_ids[start : start + BATCH], at__lt=day)
-                .exclude(to_stage__in=Opportunity.CLOSED_STAGES)
-                .values_list("opportunity_id", "to_stage")
-                .order_by(),
-                ["opportunity_id", "stage"],
-            )
-            for start in range(0, len(opportunity_ids), BATCH)
-        ]
+    stages = read_batched(
+        lambda batch: (
+            StageChange.objects.filter(opportunity_id__any=batch, at__lt=day)
+            .exclude(to_stage__in=Opportunity.CLOSED_STAGES)
+            .values_list("opportunity_id", "to_stage")
+            .order_by()
+        ),
+        opportunity_ids,
+        ["opportunity_id", "stage"],
     )
     if not stages.empty:
         owner_of = dict(
@@ -147,11 +139,12 @@ def features(
 
 def _contacts(ids: list, day: datetime.datetime) -> pd.DataFrame:
     """contact_summary's columns for the customers `ids` only (a past day's prospects)."""
-    frames = [
-        contact_counts(Interaction.objects.filter(customer_id__any=ids[start : start + BATCH]), day)
-        for start in range(0, len(ids), BATCH)
-    ]
-    return pd.concat(frames)
+    return pd.concat(
+        [
+            contact_counts(Interaction.objects.filter(customer_id__any=ids[start : start + BATCH]), day)
+            for start in range(0, len(ids), BATCH)
+        ]
+    )
 
 
 def labels(opportunities: pd.DataFrame, until: datetime.datetime) -> pd.Series:

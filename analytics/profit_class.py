@@ -29,7 +29,7 @@ from django.db.models import Count
 
 from analytics import definitions
 from analytics.models import CustomerScore, JobRun
-from analytics.selectors.facts import night_end, read_frame
+from analytics.selectors.facts import night_end, read_batched, read_frame
 from customers.models import Customer, Interaction, PurchaseIntent
 
 CLASSES = ["low", "medium", "high"]
@@ -47,7 +47,6 @@ FEATURES = [
 ]
 FILE_COLUMNS = ["income_band", "birth_date", "source", "district"]  # read with the chunk's files (one query)
 FACT_COLUMNS = ["intent_budget", "visits", "referrals", "tenure_days"]
-BATCH = 10_000  # ids per IN list (SQLite allows 32,766 parameters)
 
 
 def terciles(net_profit: pd.Series) -> tuple[float, float]:
@@ -95,11 +94,6 @@ def _training_night(night: datetime.date):
     )
 
 
-def _batched(build, ids: list, columns: list) -> pd.DataFrame:
-    frames = [read_frame(build(ids[start : start + BATCH]), columns) for start in range(0, len(ids), BATCH)]
-    return pd.concat(frames) if frames else pd.DataFrame(columns=columns)
-
-
 def owner_dataset(night: datetime.date) -> tuple[pd.DataFrame, pd.Series]:
     """The sampled owners of `night`'s snapshot: their features as of that night and their class on it."""
     owners = read_frame(
@@ -115,14 +109,14 @@ def owner_dataset(night: datetime.date) -> tuple[pd.DataFrame, pd.Series]:
     labels = labels.sort_index()
     ids = [int(value) for value in labels.index.tolist()]
     day = night_end(night)
-    files = _batched(
+    files = read_batched(
         lambda batch: Customer.objects.filter(pk__any=batch).values_list("pk", *FILE_COLUMNS, "created_at").order_by(),
         ids,
         ["customer_id", *FILE_COLUMNS, "created_at"],
     ).set_index("customer_id")
     known = pd.DataFrame(index=files.index)
     known["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(files["created_at"], utc=True)).dt.days.clip(lower=0)
-    visits = _batched(
+    visits = read_batched(
         lambda batch: (
             Interaction.objects.filter(
                 customer_id__any=batch,
@@ -138,7 +132,7 @@ def owner_dataset(night: datetime.date) -> tuple[pd.DataFrame, pd.Series]:
         ["customer_id", "visits"],
     )
     known["visits"] = visits.set_index("customer_id")["visits"]
-    referrals = _batched(
+    referrals = read_batched(
         lambda batch: (
             Customer.objects.filter(referrer_id__any=batch, created_at__lt=day)
             .values("referrer_id")
@@ -150,7 +144,7 @@ def owner_dataset(night: datetime.date) -> tuple[pd.DataFrame, pd.Series]:
         ["customer_id", "referrals"],
     )
     known["referrals"] = referrals.set_index("customer_id")["referrals"]
-    intents = _batched(
+    intents = read_batched(
         lambda batch: (
             PurchaseIntent.objects.filter(customer_id__any=batch, recorded_at__lt=day)
             .values_list("customer_id", "budget_max")

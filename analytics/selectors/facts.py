@@ -44,6 +44,13 @@ def night_end(night: datetime.date) -> datetime.datetime:
 
 
 _SHARED: dict | None = None
+BATCH = 10_000  # ids per array or IN list (SQLite allows 32,766 parameters)
+
+
+def read_batched(build, ids: list, columns: list) -> pd.DataFrame:
+    """`build(batch of ids)` (a values_list queryset) read for `ids` in batches of BATCH, as one DataFrame."""
+    frames = [read_frame(build(ids[start : start + BATCH]), columns) for start in range(0, len(ids), BATCH)]
+    return pd.concat(frames) if frames else pd.DataFrame(columns=columns)
 
 
 def contact_counts(interactions, day: datetime.datetime) -> pd.DataFrame:
