@@ -355,6 +355,10 @@ class FunnelReportForm(forms.Form):
         today = timezone.localdate()
         data["date_to"] = data.get("date_to") or today
         data["date_from"] = data.get("date_from") or data["date_to"] - datetime.timedelta(days=89)
+        if not (self.data.get("date_from") and self.data.get("date_to")):
+            # The boxes show the period the report uses, not blanks beside a report of the last 90 days.
+            self.data = self.data.copy()
+            self.data["date_from"], self.data["date_to"] = data["date_from"].isoformat(), data["date_to"].isoformat()
         if data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("The start date is after the end date."))
         if (data["date_to"] - data["date_from"]).days > self.MAX_DAYS:

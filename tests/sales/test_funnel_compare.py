@@ -292,3 +292,11 @@ def test_the_report_renders_in_english_and_chinese(back_to_english, client, cast
     assert chinese.status_code == 200
     assert "与上一期对比" in chinese.text and "客户来源" in chinese.text
     assert "Compare with the previous period" not in chinese.text
+
+
+def test_the_period_boxes_show_the_default_period(client, team_lead):
+    client.force_login(team_lead)
+    page = client.get(reverse("sales:funnel-report")).content.decode()
+    today = timezone.localdate()
+    assert f'value="{today.isoformat()}"' in page
+    assert f'value="{(today - datetime.timedelta(days=89)).isoformat()}"' in page
