@@ -25,6 +25,14 @@ NIGHT = timezone.localdate() - datetime.timedelta(days=5)
 END = night_end(NIGHT)
 
 
+@pytest.fixture(autouse=True)
+def _night():
+    """The night as each test starts: a module constant goes stale when a run crosses local midnight."""
+    global NIGHT, END
+    NIGHT = timezone.localdate() - datetime.timedelta(days=5)
+    END = night_end(NIGHT)
+
+
 def before(days=0, hours=1):
     """A moment `days` days and `hours` hours before the night's end."""
     return END - datetime.timedelta(days=days, hours=hours)

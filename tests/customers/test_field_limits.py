@@ -21,6 +21,13 @@ pytestmark = pytest.mark.django_db
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
 
+@pytest.fixture(autouse=True)
+def _tomorrow():
+    """Tomorrow as each test starts: a module constant goes stale when a run crosses local midnight."""
+    global TOMORROW
+    TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
+
+
 def bearer(user) -> dict:
     _token, raw = ApiToken.issue(user=user, name="t")
     return {"Authorization": f"Bearer {raw}"}

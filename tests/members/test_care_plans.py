@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """The local date as each test starts: a module constant goes stale when a run crosses local midnight."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def _star(customer):
     JobRun.objects.create(name="scores", night=TODAY, status=JobRun.Status.SUCCEEDED, started_at=timezone.now())
     CustomerScore.objects.create(night=TODAY, customer=customer, owner=customer.owner, quadrant="star")

@@ -21,6 +21,13 @@ API = "/api/v1/promises/"
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """The local date as each test starts: a module constant goes stale when a run crosses local midnight."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 @pytest.fixture
 def director(org):
     return org["director"]
