@@ -7,7 +7,8 @@ by calling `register()` from their AppConfig.ready().
 Each role sees only panels that can fill for it: a panel names the `permission` of the work it lists
 (a follow-up panel means nothing to someone who never logs a contact), may add a `visible(user)` rule
 for what a permission cannot say (e.g. "manages a team"), and a panel nobody fills is not shown.
-A `counter(user)` gives the real number of waiting things for the badge when the list is cut short, and a
+A `counter(user)` gives the real number of waiting things for the badge when the list is cut short (it is not
+asked otherwise), and a
 `link(user)` the address of the whole list ("See all") shown under a panel that has items.
 """
 
@@ -108,7 +109,9 @@ def panels(user) -> list[dict]:
         items = []
         for provider in panel.providers:
             items.extend(provider(user))
-        count = panel.counter(user) if panel.counter and items else len(items)
+        # The counter's query only when the list may be cut short (a provider reads MAX_ITEMS + 1, or MAX_ITEMS with
+        # a "more" line of its own): a shorter list is its own count.
+        count = panel.counter(user) if panel.counter and len(items) >= MAX_ITEMS else len(items)
         shown.append(
             {
                 "panel": panel,

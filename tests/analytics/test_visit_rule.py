@@ -24,7 +24,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from analytics.models import CustomerScore, JobRun, VisitRule
 from analytics.selectors import visits as selectors
@@ -258,12 +258,6 @@ def test_the_service_refuses_what_the_form_would(world):
     ],
 )
 def test_the_pages_render_in_both_languages(world, client, language, texts):
-    # The locale middleware leaves the last request's language active in this thread: restore it for later tests.
-    with translation.override(None):
-        _render_both(world, client, language, texts)
-
-
-def _render_both(world, client, language, texts):
     client.cookies["django_language"] = language
     client.force_login(world["admin_user"])
     settings_page = client.get(URL).content.decode()

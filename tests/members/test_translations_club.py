@@ -14,7 +14,6 @@ def test_the_club_menu_and_pages_say_huiyuan(client, admin_user):
     assert response.status_code == 200
     assert '<h1 class="h3 mb-0">会员</h1>' in page
     assert "会员活动" in page  # the club menu's events entry
-    translation.activate("en")
 
 
 def test_a_team_keeps_its_members():

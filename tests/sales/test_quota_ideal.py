@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from sales.models import Deal, SalesTarget
 from sales.selectors import quotas as selectors
@@ -231,14 +231,7 @@ def test_a_rep_sees_only_their_own_team_in_the_roll_up(client, rollup, rep, org,
 # --- languages ----------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def back_to_english():
-    """The locale middleware leaves the last request's language active in the thread: later tests expect English."""
-    yield
-    translation.deactivate()
-
-
-def test_the_report_renders_in_english_and_chinese(back_to_english, client, year, rep, fixed_today):
+def test_the_report_renders_in_english_and_chinese(client, year, rep, fixed_today):
     client.force_login(rep)
     params = {"month": "2026-03", "period": "year"}
     english = client.get(reverse(REPORT), params, HTTP_ACCEPT_LANGUAGE="en").text
