@@ -23,8 +23,8 @@ import pandas as pd
 from django.db.models import Count, Min, Q
 
 from analytics import definitions
-from analytics.selectors.facts import BATCH, contact_counts, contact_summary, night_end, read_batched, read_frame
-from customers.models import Customer, Interaction, PurchaseIntent
+from analytics.selectors.facts import contact_summary, contacts_of, night_end, read_batched, read_frame
+from customers.models import Customer, PurchaseIntent
 from sales.models import Deal, Opportunity, Promise, StageChange
 
 FEATURES = [
@@ -92,7 +92,7 @@ def features(
     if scan_chunk:
         contacts = contact_summary(lo, hi, day)
     else:
-        contacts = _contacts(ids, day)
+        contacts = contacts_of(ids, day)
     contacts = contacts.reindex(frame.index)
     frame["interactions_90"] = contacts["recent"]
     days = (pd.Timestamp(day) - pd.to_datetime(contacts["last"], utc=True)).dt.days
@@ -135,16 +135,6 @@ def features(
     )
     frame["has_intent"] = (intents > 0).astype(float)
     return frame.fillna(0).astype(float)
-
-
-def _contacts(ids: list, day: datetime.datetime) -> pd.DataFrame:
-    """contact_summary's columns for the customers `ids` only (a past day's prospects)."""
-    return pd.concat(
-        [
-            contact_counts(Interaction.objects.filter(customer_id__any=ids[start : start + BATCH]), day)
-            for start in range(0, len(ids), BATCH)
-        ]
-    )
 
 
 def labels(opportunities: pd.DataFrame, until: datetime.datetime) -> pd.Series:

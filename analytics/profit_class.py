@@ -29,8 +29,8 @@ from django.db.models import Count
 
 from analytics import definitions
 from analytics.models import CustomerScore, JobRun
-from analytics.selectors.facts import night_end, read_batched, read_frame
-from customers.models import Customer, Interaction, PurchaseIntent
+from analytics.selectors.facts import contacts_of, night_end, read_batched, read_frame
+from customers.models import Customer, PurchaseIntent
 
 CLASSES = ["low", "medium", "high"]
 INCOME_RANK = {band: rank for rank, band in enumerate(Customer.IncomeBand.values)}  # "" (unknown) = 0
@@ -116,22 +116,7 @@ def owner_dataset(night: datetime.date) -> tuple[pd.DataFrame, pd.Series]:
     ).set_index("customer_id")
     known = pd.DataFrame(index=files.index)
     known["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(files["created_at"], utc=True)).dt.days.clip(lower=0)
-    visits = read_batched(
-        lambda batch: (
-            Interaction.objects.filter(
-                customer_id__any=batch,
-                occurred_at__lt=day,
-                channel__in=[Interaction.Channel.VISIT, Interaction.Channel.SITE_VISIT],
-            )
-            .values("customer_id")
-            .annotate(n=Count("pk"))
-            .values_list("customer_id", "n")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "visits"],
-    )
-    known["visits"] = visits.set_index("customer_id")["visits"]
+    known["visits"] = contacts_of(ids, day)["visits"]
     referrals = read_batched(
         lambda batch: (
             Customer.objects.filter(referrer_id__any=batch, created_at__lt=day)

@@ -70,6 +70,15 @@ def contact_counts(interactions, day: datetime.datetime) -> pd.DataFrame:
     ).set_index("customer_id")
 
 
+def contacts_of(ids: list, day: datetime.datetime) -> pd.DataFrame:
+    """contact_counts for the customers `ids` (in batches of BATCH): a sample or a past day's prospects."""
+    frames = [
+        contact_counts(Interaction.objects.filter(customer_id__any=ids[start : start + BATCH]), day)
+        for start in range(0, len(ids), BATCH)
+    ]
+    return pd.concat(frames) if frames else pd.DataFrame(columns=["recent", "last", "visits"])
+
+
 @contextmanager
 def shared_reads():
     """Within it, reads that several providers of one chunk make (contact_summary) are made once; outside it
