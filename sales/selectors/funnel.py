@@ -575,7 +575,11 @@ def funnel_compare(*, user, date_from: datetime.date, date_to: datetime.date, **
     stage: {"current", "previous", "stages": [StageComparison], "won_change", "lost_change"}."""
     current = funnel_report(user=user, date_from=date_from, date_to=date_to, **filters)
     before_from, before_to = previous_period(date_from, date_to)
-    previous = funnel_report(user=user, date_from=before_from, date_to=before_to, **filters)
+    return compare(current, funnel_report(user=user, date_from=before_from, date_to=before_to, **filters))
+
+
+def compare(current: dict, previous: dict) -> dict:
+    """Two funnel reports (funnel_report) side by side, stage by stage (see funnel_compare)."""
     return {
         "current": current,
         "previous": previous,

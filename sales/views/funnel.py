@@ -232,30 +232,21 @@ def funnel_report(request):
     if form.is_valid():
         data = form.cleaned_data
         filters = form.report_filters()
-        key = (
-            data["date_from"],
-            data["date_to"],
-            *(value.pk if value else None for value in (filters["project"], filters["team"], filters["owner"])),
-            filters["source"],
-        )
-        if data["compare"]:
-            comparison = reportcache.cached(
+        ids = tuple(value.pk if value else None for value in (filters["project"], filters["team"], filters["owner"]))
+
+        def period_report(date_from, date_to) -> dict:
+            """One period's report, cached per period and filters: the comparison reuses the period's own."""
+            return reportcache.cached(
                 "sales.funnel",
-                ("report-compare", *key),
+                ("report", date_from, date_to, *ids, filters["source"]),
                 request.user,
-                lambda: selectors.funnel_compare(
-                    user=request.user, date_from=data["date_from"], date_to=data["date_to"], **filters
-                ),
+                lambda: selectors.funnel_report(user=request.user, date_from=date_from, date_to=date_to, **filters),
             )
-            report = comparison["current"]
-        else:
-            report = reportcache.cached(
-                "sales.funnel",
-                ("report", *key),
-                request.user,
-                lambda: selectors.funnel_report(
-                    user=request.user, date_from=data["date_from"], date_to=data["date_to"], **filters
-                ),
+
+        report = period_report(data["date_from"], data["date_to"])
+        if data["compare"]:
+            comparison = selectors.compare(
+                report, period_report(*selectors.previous_period(data["date_from"], data["date_to"]))
             )
         links = _stage_links(form)
     context = {"form": form, "report": report, "comparison": comparison, "links": links}
