@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from crm_site.models import ApiToken, AuditEntry, ChoiceList, ChoiceOption, CustomField, Team
+from crm_site import reportcache
+from crm_site.models import ApiToken, AuditEntry, ChoiceList, ChoiceOption, CustomField, StaffProfile, Team
 from crm_site.roles import ROLES
 from crm_site.widgets import DateInput
 
@@ -211,31 +212,43 @@ class ApiTokenForm(forms.ModelForm):
 
 
 SELECT_LIMIT = 50
+CHOICES = "choices"
+TOO_MANY = "too many"  # a text box instead of a select (a cached value: None would read as "not cached")
+reportcache.watch(CHOICES, Team, StaffProfile, get_user_model())
 
 
-def limit_choices(field: forms.ModelChoiceField, queryset, *, key: str, placeholder) -> None:
+def limit_choices(field: forms.ModelChoiceField, queryset, *, key: str, placeholder, shared_as: str = "", user=None):
     """Offer `queryset` as a select when short; as a text box matched on `key` when long.
 
     Rendering a select costs a template per option: a few hundred options cost tens of milliseconds
     on every list page.
+
+    `shared_as` (a name) with `user`: the options are kept in the cache for everyone who sees the same rows as
+    `user` (crm_site.reportcache, namespace "choices": a write to a team, a staff profile, a user or a model an
+    app watches under that namespace drops them), not read again by every list page a rep opens.
     """
     field.queryset = queryset
-    rows = list(queryset[: SELECT_LIMIT + 1])  # one query decides the widget and fills the select
-    if len(rows) > SELECT_LIMIT:
+
+    def options():
+        rows = list(queryset[: SELECT_LIMIT + 1])  # one query decides the widget and fills the select
+        if len(rows) > SELECT_LIMIT:
+            return TOO_MANY
+        return [(row.pk, str(field.label_from_instance(row))) for row in rows]
+
+    choices = reportcache.cached(CHOICES, (shared_as,), user, options) if shared_as and user else options()
+    if choices == TOO_MANY:
         field.to_field_name = key
         field.widget = forms.TextInput(attrs={"placeholder": placeholder, "autocomplete": "off"})
     else:
-        field.widget.choices = [
-            ("", field.empty_label or ""),
-            *((row.pk, field.label_from_instance(row)) for row in rows),
-        ]
+        field.widget.choices = [("", field.empty_label or ""), *choices]
 
 
 class StaffChoiceField(forms.ModelChoiceField):
     """A colleague: a select for a handful, a username box for a big scope (no 500-option selects)."""
 
-    def limit_to(self, queryset) -> None:
-        limit_choices(self, queryset, key="username", placeholder=_("username"))
+    def limit_to(self, queryset, **shared) -> None:
+        """`shared`: limit_choices' shared_as and user, to keep the options in the cache."""
+        limit_choices(self, queryset, key="username", placeholder=_("username"), **shared)
 
     def label_from_instance(self, obj) -> str:
         """The colleague's name, as everywhere else (crm_site.templatetags.crm.person), not their username."""

@@ -226,12 +226,23 @@ class CustomerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].limit_to(assignable_staff(user=user))
+        # The options are the same for everyone with the user's reach: kept in the cache, not read per page.
+        self.fields["owner"].limit_to(assignable_staff(user=user), shared_as="customers.filter.owner", user=user)
         limit_choices(
-            self.fields["team"], Team.objects.visible_to(user).order_by("name"), key="name", placeholder=_("team")
+            self.fields["team"],
+            Team.objects.visible_to(user).order_by("name"),
+            key="name",
+            placeholder=_("team"),
+            shared_as="customers.filter.team",
+            user=user,
         )
         limit_choices(
-            self.fields["project"], Project.objects.filter(active=True), key="code", placeholder=_("project code")
+            self.fields["project"],
+            Project.objects.filter(active=True),
+            key="code",
+            placeholder=_("project code"),
+            shared_as="customers.filter.project",
+            user=user,
         )
         self.fields["level"].choices = [("", _("Any")), *Customer.Level.choices]
         self.fields["status"].choices = [("", _("Any")), *Customer.Status.choices]

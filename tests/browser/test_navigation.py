@@ -46,9 +46,15 @@ def test_phone_layout_collapses_navigation_and_filters_customers(page, live_serv
     page.fill("[data-testid=customer-filter] input[name=q]", "139")
     # htmx swaps the rows and pushes the filter into the URL without a full reload.
     expect(page).to_have_url(re.compile(r"q=139"))
-    # On a phone each customer is a compact card (the table is for wider screens).
-    expect(page.locator("#customer-rows .customer-card").first).to_be_visible()
-    expect(page.locator("#customer-rows table")).to_be_hidden()
+    # On a phone each customer is a compact card: the table's header and its wide-only columns are hidden, the
+    # card shows the call and "log a contact" buttons the table leaves out.
+    card = page.locator("#customer-rows .customer-card").first
+    expect(card).to_be_visible()
+    expect(page.locator("#customer-rows thead")).to_be_hidden()
+    expect(card.locator("td.card-wide").first).to_be_hidden()
+    expect(card.get_by_role("link", name=re.compile("Log a contact"))).to_be_visible()
+    box = card.bounding_box()
+    assert box is not None and box["width"] <= 390
     page.screenshot(path=artifacts / "customers-phone.png", full_page=True)
     assert console_errors == []
 
