@@ -234,7 +234,7 @@ def _at_risk(rows) -> Chart:
         _("Customers at risk"),
         "hbar",
         [(_("Customer"), "text"), (_("Churn risk"), "pct"), (_("Risk level"), "text"), (_("Owner"), "text")],
-        note=_("Prospects whose churn risk is one in two or more, and customers whose risk level is high."),
+        note=_("Prospects and owners whose churn risk is one in two or more, and customers whose risk level is high."),
     )
     risky = (
         rows.filter(Q(churn__gte=Decimal("0.5")) | Q(risk=CustomerScore.Risk.HIGH))
