@@ -269,46 +269,60 @@ def unscored(ids) -> pd.DataFrame:
     )
 
 
+def _leaf_steps(tree: dict, names: list[str]) -> dict[int, list[tuple]]:
+    """Every leaf's path from the root as (feature index, feature name, op, threshold) steps."""
+    paths, stack = {}, [(0, [])]
+    while stack:
+        node, path = stack.pop()
+        left, right = int(tree["left"][node]), int(tree["right"][node])
+        if left == -1:
+            paths[node] = path
+            continue
+        index, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
+        stack.append((left, [*path, (index, names[index], "<=", threshold)]))
+        stack.append((right, [*path, (index, names[index], ">", threshold)]))
+    return paths
+
+
 def walk(model: dict, table: pd.DataFrame, names: list[str], out: pd.DataFrame) -> pd.DataFrame:
     """`out` (from `unscored`) with the rows of `table` (features `names`, indexed by customer id) scored by the
-    tree of `model`: the leaf's churn share and the path to it as reasons.
+    tree of `model`: the leaf's churn share and the path to it as reasons ({feature, op, threshold, value} steps).
 
-    The tree is walked for all rows at once (numpy, one step per level), then each row's path is written out."""
+    The tree is walked for all rows at once (numpy, one step per level); the rows of each leaf share its steps, so
+    only their values are read per row (as plain floats, column by column), and rows with the same values share one
+    path."""
     if table.empty:
         return out
     tree = {key: np.asarray(value) for key, value in model["tree"].items()}
     values = table[names].to_numpy(dtype=float)
     rows = np.arange(len(values))
     node = np.zeros(len(values), dtype=int)
-    steps = []  # per level: (active rows mask, feature index, threshold, value, went left)
     while True:
         active = tree["left"][node] != -1
         if not active.any():
             break
-        feature = np.where(active, tree["feature"][node], 0)
-        threshold = tree["threshold"][node]
-        value = values[rows, feature]
-        left = value <= threshold
-        steps.append((active, feature, threshold, value, left))
-        node = np.where(active, np.where(left, tree["left"][node], tree["right"][node]), node)
-    shares = tree["churned"][node]
-    paths = [[] for _ in rows]
-    for active, feature, threshold, value, left in steps:
-        for row in np.flatnonzero(active).tolist():
-            paths[row].append(
-                {
-                    "feature": names[int(feature[row])],
-                    "op": "<=" if left[row] else ">",
-                    "threshold": float(threshold[row]),
-                    "value": float(value[row]),
-                }
-            )
+        went_left = values[rows, np.where(active, tree["feature"][node], 0)] <= tree["threshold"][node]
+        node = np.where(active, np.where(went_left, tree["left"][node], tree["right"][node]), node)
     positions = out.index.get_indexer(table.index)
     churn_values = out["churn"].to_numpy(dtype=float).copy()
-    churn_values[positions] = np.round(shares.astype(float), 3)
+    churn_values[positions] = np.round(tree["churned"][node].astype(float), 3)
     out["churn"] = churn_values
     reasons = out["churn_reasons"].tolist()
-    for position, path in zip(positions.tolist(), paths, strict=True):
-        reasons[position] = path
+    for leaf, steps in _leaf_steps(model["tree"], names).items():
+        in_leaf = np.flatnonzero(node == leaf)
+        if not len(in_leaf):
+            continue
+        if not steps:  # a tree of one leaf: no reason
+            continue
+        columns = [values[in_leaf, index].tolist() for index, _name, _op, _threshold in steps]
+        paths = {}  # rows of the leaf with the same values share one path (never changed, only replaced)
+        for position, row in zip(positions[in_leaf].tolist(), zip(*columns, strict=True), strict=True):
+            path = paths.get(row)
+            if path is None:
+                path = paths[row] = [
+                    {"feature": name, "op": op, "threshold": threshold, "value": value}
+                    for (_index, name, op, threshold), value in zip(steps, row, strict=True)
+                ]
+            reasons[position] = path
     out["churn_reasons"] = reasons
     return out

@@ -77,17 +77,32 @@ def features(known: pd.DataFrame, last_contact: pd.Series, day: datetime.datetim
 
 def population(day: datetime.datetime) -> pd.Series:
     """The owners at `day` (an aware datetime, a midnight): each one's first contract date, indexed by customer id."""
-    first = read_frame(
-        Deal.objects.filter(stage=Deal.Stage.CONTRACT, signed_on__lt=timezone.localdate(day))
-        .filter(~Q(state=Deal.State.CANCELLED) | Q(cancelled_at__gte=day))
+    return populations([day])[day]
+
+
+def populations(days: list) -> dict:
+    """`population` of each of `days`, read in one pass over the contracts."""
+
+    def owned(day):
+        return Q(signed_on__lt=timezone.localdate(day)) & (~Q(state=Deal.State.CANCELLED) | Q(cancelled_at__gte=day))
+
+    names = [f"first_{index}" for index in range(len(days))]
+    rows = read_frame(
+        Deal.objects.filter(stage=Deal.Stage.CONTRACT, signed_on__lt=max(timezone.localdate(day) for day in days))
         .values("customer_id")
-        .annotate(first=Min("signed_on"))
-        .values_list("customer_id", "first")
-        .order_by(),
-        ["customer_id", "first"],
-    )
-    first["first"] = pd.to_datetime(first["first"]).dt.date  # SQLite gives an aggregate's date as text
-    return first.set_index("customer_id")["first"].sort_index()
+        .annotate(**{name: Min("signed_on", filter=owned(day)) for name, day in zip(names, days, strict=True)})
+        .values_list("customer_id", *names)
+        .order_by("customer_id"),
+        ["customer_id", *names],
+    ).set_index("customer_id")
+    return {day: _dates(rows[name].dropna()) for name, day in zip(names, days, strict=True)}
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates as `datetime.date` (SQLite gives an aggregate's date as text; PostgreSQL gives dates already)."""
+    if values.empty or not isinstance(values.iloc[0], str):
+        return values
+    return pd.to_datetime(values).dt.date
 
 
 def sample(ids: list) -> list:
@@ -180,9 +195,11 @@ def labels(ids: list, since: datetime.datetime, until: datetime.datetime) -> pd.
     return churned.astype(int).rename_axis("customer_id")
 
 
-def dataset(day: datetime.datetime, until: datetime.datetime) -> tuple[pd.DataFrame, pd.Series]:
-    """The sampled owners of `day`: their features as of `day` and their label by `until`."""
-    first = population(day)
+def dataset(day: datetime.datetime, until: datetime.datetime, first: pd.Series | None = None):
+    """The sampled owners of `day` (`first`: their first contract dates, read here when not given): their features
+    as of `day` and their label by `until`."""
+    if first is None:
+        first = population(day)
     ids = sample([int(value) for value in first.index.tolist()])
     if not ids:
         return pd.DataFrame(columns=FEATURES), pd.Series(dtype=int)
@@ -190,8 +207,12 @@ def dataset(day: datetime.datetime, until: datetime.datetime) -> tuple[pd.DataFr
 
 
 def train(night: datetime.date) -> dict:
-    """The owners' tree on the time split of analytics.churn; a dict for the job run (the tree, or why none)."""
-    return churn.train_split(night, dataset, FEATURES)
+    """The owners' tree on the time split of analytics.churn; a dict for the job run (the tree, or why none).
+    The owners of both days of the split are read in one pass."""
+    horizon = datetime.timedelta(days=int(definitions.get("churn_horizon_days")))
+    end = night_end(night)
+    firsts = populations([end - 2 * horizon, end - horizon])
+    return churn.train_split(night, lambda day, until: dataset(day, until, firsts.get(day)), FEATURES)
 
 
 def predict(

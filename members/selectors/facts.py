@@ -53,32 +53,47 @@ def _tiers(scope, night, end) -> pd.Series:
     return rows.set_index("customer_id")["tier_then"].map(lambda pk: float(order.get(pk, 0))).rename("member_tier")
 
 
-def _active(scope, end) -> pd.Series:
-    rows = read_frame(
-        LedgerEntry.objects.filter(
-            customers_in("member__customer", scope),
-            kind__in=ACTIVE_KINDS,
-            created_at__gte=end - datetime.timedelta(days=ACTIVE_DAYS),
-            created_at__lt=end,
+def _per_customer(scope, entries, name: str, aggregate) -> pd.DataFrame:
+    """`entries` (ledger entries) of the members of `scope` with `aggregate` per customer: columns customer_id, name.
+
+    A chunk's id range joins the members. A list of ids looks its members up first (the customer index), then reads
+    their entries by member id (the ledger's member index): joined, PostgreSQL scanned every entry of the period
+    instead (0.2 s for 5,000 owners on the bench data, against 0.08 s)."""
+    if isinstance(scope, tuple):
+        return read_frame(
+            entries.filter(customers_in("member__customer", scope))
+            .values("member__customer_id")
+            .annotate(value=aggregate)
+            .values_list("member__customer_id", "value")
+            .order_by(),
+            ["customer_id", name],
         )
-        .values("member__customer_id")
-        .annotate(n=Count("pk"))
-        .order_by(),
-        ["customer_id", "n"],
+    members = read_frame(
+        Member.objects.filter(customer_id__any=list(scope)).values_list("pk", "customer_id").order_by(),
+        ["member_id", "customer_id"],
     )
+    rows = read_frame(
+        entries.filter(member_id__any=[int(pk) for pk in members["member_id"].tolist()])
+        .values("member_id")
+        .annotate(value=aggregate)
+        .values_list("member_id", "value")
+        .order_by(),
+        ["member_id", name],
+    )
+    return rows.merge(members, on="member_id")[["customer_id", name]]
+
+
+def _active(scope, end) -> pd.Series:
+    entries = LedgerEntry.objects.filter(
+        kind__in=ACTIVE_KINDS, created_at__gte=end - datetime.timedelta(days=ACTIVE_DAYS), created_at__lt=end
+    )
+    rows = _per_customer(scope, entries, "n", Count("pk"))
     return rows.set_index("customer_id")["n"].gt(0).astype(float).rename("member_active")
 
 
 def _redeemed(scope, end) -> pd.Series:
-    rows = read_frame(
-        LedgerEntry.objects.filter(
-            customers_in("member__customer", scope), source_type=Redemption._meta.label_lower, created_at__lt=end
-        )
-        .values("member__customer_id")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        ["customer_id", "total"],
-    )
+    entries = LedgerEntry.objects.filter(source_type=Redemption._meta.label_lower, created_at__lt=end)
+    rows = _per_customer(scope, entries, "total", Sum("amount"))
     # Spends are negative, the credit back of a cancelled redemption positive: what is left was redeemed.
     return (
         rows.set_index("customer_id")["total"].map(lambda total: max(-float(total or 0), 0.0)).rename("points_redeemed")
@@ -109,19 +124,11 @@ def _facts(scope, night) -> pd.DataFrame:
 def latest_activity(ids: list, since: datetime.datetime, until: datetime.datetime) -> pd.Series:
     """Each customer's latest member activity in [since, until), for the customers `ids` (the owners' churn label,
     analytics.churn_owners): points earned or spent (ledger entries), or an event checked in to."""
-    entries = read_batched(
-        lambda batch: (
-            LedgerEntry.objects.filter(
-                member__customer_id__any=batch, kind__in=ACTIVE_KINDS, created_at__gte=since, created_at__lt=until
-            )
-            .values("member__customer_id")
-            .annotate(at=Max("created_at"))
-            .values_list("member__customer_id", "at")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "at"],
-    )
+    window = LedgerEntry.objects.filter(kind__in=ACTIVE_KINDS, created_at__gte=since, created_at__lt=until)
+    entries = [
+        _per_customer(ids[start : start + BATCH], window, "at", Max("created_at"))
+        for start in range(0, len(ids), BATCH)
+    ]
     visits = read_batched(
         lambda batch: (
             EventRegistration.objects.filter(customer_id__any=batch, checked_in_at__gte=since, checked_in_at__lt=until)
@@ -133,6 +140,6 @@ def latest_activity(ids: list, since: datetime.datetime, until: datetime.datetim
         ids,
         ["customer_id", "at"],
     )
-    both = pd.concat([entries, visits])
+    both = pd.concat([*entries, visits])
     both["at"] = pd.to_datetime(both["at"], utc=True)
     return both.groupby("customer_id")["at"].max()
