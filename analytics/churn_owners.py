@@ -195,7 +195,9 @@ def labels(ids: list, since: datetime.datetime, until: datetime.datetime) -> pd.
     return churned.astype(int).rename_axis("customer_id")
 
 
-def dataset(day: datetime.datetime, until: datetime.datetime, first: pd.Series | None = None):
+def dataset(
+    day: datetime.datetime, until: datetime.datetime, first: pd.Series | None = None
+) -> tuple[pd.DataFrame, pd.Series]:
     """The sampled owners of `day` (`first`: their first contract dates, read here when not given): their features
     as of `day` and their label by `until`."""
     if first is None:
@@ -203,7 +205,8 @@ def dataset(day: datetime.datetime, until: datetime.datetime, first: pd.Series |
     ids = sample([int(value) for value in first.index.tolist()])
     if not ids:
         return pd.DataFrame(columns=FEATURES), pd.Series(dtype=int)
-    return owner_facts(ids, first, day), labels(ids, day, until)
+    x = owner_facts(ids, first, day)
+    return x, labels(ids, day, until).reindex(x.index)
 
 
 def train(night: datetime.date) -> dict:
