@@ -2,6 +2,7 @@
 
 import math
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from analytics import labels, profit_class
@@ -43,6 +44,14 @@ def churn_step(step: dict) -> dict:
         "label": labels.ALL_CHURN_FEATURES.get(step["feature"], step["feature"]),
         "digits": 0 if value.is_integer() else 1,
     }
+
+
+def churn_reason_text(reasons: list[dict]) -> str:
+    """A churn path in one line, as the at-risk list shows it: "Complaints escalated so far > 0.5 › …"."""
+    return " › ".join(
+        f"{step['label']} {step['op']} {formats.number_format(step['threshold'], 1)}"
+        for step in map(churn_step, reasons)
+    )
 
 
 def profit_class_step(step: dict) -> dict:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from analytics import churn_owners
 from analytics.models import CustomerScore, JobRun
+from analytics.selectors.dashboards import _at_risk
 from analytics.selectors.facts import night_end
 from analytics.selectors.scores import customer_scores
 from analytics.services.jobs import job_start
@@ -231,6 +232,11 @@ def test_a_trained_tree_scores_tonights_owners_with_their_reasons(org, unit, nig
     }
     assert section["churn_pct"] == 100 and section["churn_tree"] == "owners' tree"
     assert section["churn_path"][0]["label"] == labels[step["feature"]]
+    # The managers' at-risk list: the owners at risk, each with the path in words.
+    at_risk = _at_risk(CustomerScore.objects.filter(night=night))
+    assert sorted(row[0] for row in at_risk.rows) == sorted(c.name for c in [*angry, upset])
+    (row,) = [row for row in at_risk.rows if row[0] == upset.name]
+    assert row[1:3] == [100.0, f"{labels[step['feature']]} > 0.5"]
     admin = type(org["rep"]).objects.create_superuser("churn-admin", "a@example.com", "pw")
     client.force_login(admin)
     page = client.get(reverse("analytics:job-detail", args=[run.pk])).content.decode()
