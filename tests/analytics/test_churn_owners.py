@@ -232,6 +232,10 @@ def test_a_trained_tree_scores_tonights_owners_with_their_reasons(org, unit, nig
     }
     assert section["churn_pct"] == 100 and section["churn_tree"] == "owners' tree"
     assert section["churn_path"][0]["label"] == labels[step["feature"]]
+    client.force_login(org["rep"])
+    page = client.get(upset.get_absolute_url()).content.decode()
+    assert "Churn: the path through the owners&#x27; tree" in page
+    assert f"<li>{labels[step['feature']]} = 1 (&gt; 0.5)</li>" in page
     # The managers' at-risk list: the owners at risk, each with the path in words.
     at_risk = _at_risk(CustomerScore.objects.filter(night=night))
     assert sorted(row[0] for row in at_risk.rows) == sorted(c.name for c in [*angry, upset])
