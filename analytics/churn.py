@@ -1,15 +1,16 @@
 """Churn risk (004): a shallow scikit-learn decision tree, trained every night on a time split, explained by
-the path a customer takes through it.
+the path a customer takes through it. One tree per population, with the same machinery (train_split, explain,
+walk below): prospects here, owners in analytics.churn_owners. The two populations are disjoint (a prospect has
+no contract, an owner has one), so both fill the same churn / churn_reasons columns of the snapshot; each row's
+reasons name their features, whose labels are analytics.labels.CHURN_FEATURES / OWNER_CHURN_FEATURES.
 
-Who is scored: prospects — files with an opportunity open on the day and no contract signed by then.
+Who is scored here: prospects — files with an opportunity open on the day and no contract signed by then.
 Label (stated): such a prospect has churned when every opportunity open on the day ends lost (to a competitor or
-    otherwise) within churn_horizon_days after it. Owners' churn (an escalated complaint with no referral,
-    repurchase or member activity after it) needs the service app's escalations: until it registers them,
-    owners are not scored.
+    otherwise) within churn_horizon_days after it.
 Features, all as of the day (nothing after it, so nothing leaks the label): interactions in the 90 days before,
     days since the last interaction, visits, promises made, open opportunities, the furthest stage reached
     (from the dated stage history), tenure in days, whether an intent was recorded.
-Time split: trained on the prospects of night − 2 × horizon (outcomes known by night − horizon), tested on those
+Time split: trained on the population of night − 2 × horizon (outcomes known by night − horizon), tested on that
     of night − horizon (outcomes known by the night). Below churn_min_examples labelled training examples, or
     churn_min_per_class of either class, it refuses to train ("not enough history") and scores nobody.
 Recorded in the job run: examples, churn rate, test precision, recall, accuracy and the majority-class baseline,
@@ -179,13 +180,36 @@ def dataset(day: datetime.datetime, until: datetime.datetime) -> tuple[pd.DataFr
 
 
 def train(night: datetime.date) -> dict:
-    """Train on the time split described above; a dict for the job run (the tree, or why there is none)."""
+    """The prospects' tree (the time split described above); a dict for the job run (the tree, or why none)."""
+    return train_split(night, dataset, FEATURES)
+
+
+def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.DataFrame:
+    """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained)."""
+    out = unscored(ids)
+    if not model.get("trained"):
+        return out
+    day = night_end(night)
+    opportunities = population(lo, hi, day)
+    if opportunities.empty:
+        return out
+    return walk(model, features(lo, hi, day, opportunities, scan_chunk=True), FEATURES, out)
+
+
+# The tree, shared by the two populations (prospects here, owners in analytics.churn_owners): each gives its
+# feature names and a dataset(day, until) of features as of `day` with labels known by `until`.
+
+
+def train_split(night: datetime.date, build, names: list[str]) -> dict:
+    """Train a tree on `build(day, until)` over the time split (train on night − 2 × horizon with outcomes by
+    night − horizon, test on night − horizon with outcomes by the night); a dict for the job run: the counts, the
+    test figures, the rules and the tree as arrays, or why there is none ("not enough history")."""
     from sklearn.metrics import precision_score, recall_score
     from sklearn.tree import DecisionTreeClassifier, export_text
 
     horizon = datetime.timedelta(days=int(definitions.get("churn_horizon_days")))
     end = night_end(night)
-    x_train, y_train = dataset(end - 2 * horizon, end - horizon)
+    x_train, y_train = build(end - 2 * horizon, end - horizon)
     minimum, per_class = int(definitions.get("churn_min_examples")), int(definitions.get("churn_min_per_class"))
     counts = {"examples": len(y_train), "churned": int(y_train.sum()) if len(y_train) else 0}
     if len(y_train) < minimum or min(counts["churned"], len(y_train) - counts["churned"]) < per_class:
@@ -197,11 +221,11 @@ def train(night: datetime.date) -> dict:
         }
     depth = int(definitions.get("churn_max_depth"))
     tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=max(5, len(y_train) // 100), random_state=0)
-    tree.fit(x_train.to_numpy(), y_train.to_numpy())
-    result = {**counts, "trained": True, "rules": export_text(tree, feature_names=FEATURES)}
-    x_test, y_test = dataset(end - horizon, end)
+    tree.fit(x_train[names].to_numpy(dtype=float), y_train.to_numpy())
+    result = {**counts, "trained": True, "rules": export_text(tree, feature_names=names)}
+    x_test, y_test = build(end - horizon, end)
     if len(y_test):
-        predicted = tree.predict(x_test.to_numpy())
+        predicted = tree.predict(x_test[names].to_numpy(dtype=float))
         majority = max(int(y_test.sum()), len(y_test) - int(y_test.sum()))
         result.update(
             test_examples=len(y_test),
@@ -221,11 +245,11 @@ def train(night: datetime.date) -> dict:
     return result
 
 
-def explain(tree: dict, row) -> tuple[float, list[dict]]:
+def explain(tree: dict, row, names: list[str] = FEATURES) -> tuple[float, list[dict]]:
     """The leaf's churn share for one row of features, and the path to it ({feature, op, threshold, value})."""
     node, path = 0, []
     while tree["left"][node] != -1:
-        feature = FEATURES[tree["feature"][node]]
+        feature = names[tree["feature"][node]]
         threshold = tree["threshold"][node]
         value = float(row[feature])
         if value <= threshold:
@@ -237,54 +261,68 @@ def explain(tree: dict, row) -> tuple[float, list[dict]]:
     return tree["churned"][node], path
 
 
-def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.DataFrame:
-    """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained).
-
-    The tree is walked for all rows at once (numpy, one step per level), then each row's path is written out."""
+def unscored(ids) -> pd.DataFrame:
+    """churn (None) and churn_reasons ([]) for `ids`: what a file outside both populations gets."""
     # One shared empty list for the files not scored (never changed: a scored row's list is replaced, not extended).
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {"churn": np.nan, "churn_reasons": [NO_REASONS] * len(ids)}, index=pd.Index(ids, name="customer_id")
     )
-    if not model.get("trained"):
+
+
+def _leaf_steps(tree: dict, names: list[str]) -> dict[int, list[tuple]]:
+    """Every leaf's path from the root as (feature index, feature name, op, threshold) steps."""
+    paths, stack = {}, [(0, [])]
+    while stack:
+        node, path = stack.pop()
+        left, right = int(tree["left"][node]), int(tree["right"][node])
+        if left == -1:
+            paths[node] = path
+            continue
+        index, threshold = int(tree["feature"][node]), float(tree["threshold"][node])
+        stack.append((left, [*path, (index, names[index], "<=", threshold)]))
+        stack.append((right, [*path, (index, names[index], ">", threshold)]))
+    return paths
+
+
+def walk(model: dict, table: pd.DataFrame, names: list[str], out: pd.DataFrame) -> pd.DataFrame:
+    """`out` (from `unscored`) with the rows of `table` (features `names`, indexed by customer id) scored by the
+    tree of `model`: the leaf's churn share and the path to it as reasons ({feature, op, threshold, value} steps).
+
+    The tree is walked for all rows at once (numpy, one step per level); the rows of each leaf share its steps, so
+    only their values are read per row (as plain floats, column by column), and rows with the same values share one
+    path."""
+    if table.empty:
         return out
-    day = night_end(night)
-    opportunities = population(lo, hi, day)
-    if opportunities.empty:
-        return out
-    table = features(lo, hi, day, opportunities, scan_chunk=True)
     tree = {key: np.asarray(value) for key, value in model["tree"].items()}
-    values = table[FEATURES].to_numpy(dtype=float)
+    values = table[names].to_numpy(dtype=float)
     rows = np.arange(len(values))
     node = np.zeros(len(values), dtype=int)
-    steps = []  # per level: (active rows mask, feature index, threshold, value, went left)
     while True:
         active = tree["left"][node] != -1
         if not active.any():
             break
-        feature = np.where(active, tree["feature"][node], 0)
-        threshold = tree["threshold"][node]
-        value = values[rows, feature]
-        left = value <= threshold
-        steps.append((active, feature, threshold, value, left))
-        node = np.where(active, np.where(left, tree["left"][node], tree["right"][node]), node)
-    shares = tree["churned"][node]
-    paths = [[] for _ in rows]
-    for active, feature, threshold, value, left in steps:
-        for row in np.flatnonzero(active).tolist():
-            paths[row].append(
-                {
-                    "feature": FEATURES[int(feature[row])],
-                    "op": "<=" if left[row] else ">",
-                    "threshold": float(threshold[row]),
-                    "value": float(value[row]),
-                }
-            )
+        went_left = values[rows, np.where(active, tree["feature"][node], 0)] <= tree["threshold"][node]
+        node = np.where(active, np.where(went_left, tree["left"][node], tree["right"][node]), node)
     positions = out.index.get_indexer(table.index)
     churn_values = out["churn"].to_numpy(dtype=float).copy()
-    churn_values[positions] = np.round(shares.astype(float), 3)
+    churn_values[positions] = np.round(tree["churned"][node].astype(float), 3)
     out["churn"] = churn_values
     reasons = out["churn_reasons"].tolist()
-    for position, path in zip(positions.tolist(), paths, strict=True):
-        reasons[position] = path
+    for leaf, steps in _leaf_steps(model["tree"], names).items():
+        in_leaf = np.flatnonzero(node == leaf)
+        if not len(in_leaf):
+            continue
+        if not steps:  # a tree of one leaf: no reason
+            continue
+        columns = [values[in_leaf, index].tolist() for index, _name, _op, _threshold in steps]
+        paths = {}  # rows of the leaf with the same values share one path (never changed, only replaced)
+        for position, row in zip(positions[in_leaf].tolist(), zip(*columns, strict=True), strict=True):
+            path = paths.get(row)
+            if path is None:
+                path = paths[row] = [
+                    {"feature": name, "op": op, "threshold": threshold, "value": value}
+                    for (_index, name, op, threshold), value in zip(steps, row, strict=True)
+                ]
+            reasons[position] = path
     out["churn_reasons"] = reasons
     return out

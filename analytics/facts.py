@@ -10,6 +10,9 @@ providers from their `panels` package at start-up:
 Analytics registers the customers and sales providers itself (analytics/selectors/facts.py). A fact that no
 installed app provides reads zero, so scores that need members or tickets work (as zero) before those exist.
 Providers read in bulk (one SQL per chunk, never a query per customer) and must not look past `night`.
+
+A provider may also give `of_ids(ids, night)`: the same facts for a list of ids, with the same queries (a past day's
+owners spread over the whole table, for training the owners' churn tree: analytics.churn_owners).
 """
 
 from collections.abc import Callable
@@ -26,6 +29,7 @@ FACTS = {
     "intent_budget": "customers",  # newest intent's budget ceiling, yuan
     # sales
     "contracts": "sales",  # contracts signed and not cancelled
+    "owner_days": "sales",  # days from the first of them to the night
     "contract_amount": "sales",  # their prices, yuan
     "contract_margin": "sales",  # price − unit cost basis − partner commission, summed
     "refunds": "sales",  # refunded money (positive), yuan
@@ -42,6 +46,8 @@ FACTS = {
     "tickets": "service",
     "callbacks": "service",
     "complaints": "service",
+    "recent_tickets": "service",  # tickets opened in the 180 days before the night's end
+    "escalated_complaints": "service",  # complaints escalated (SLA breached) by the night
     "open_complaints": "service",
     "change_requests": "service",
     "satisfaction": "service",  # mean satisfaction answer, 0–5
@@ -57,14 +63,19 @@ FACTS = {
 class Provider:
     name: str
     read: Callable[[int, int, object], pd.DataFrame]
+    of_ids: Callable[[list, object], pd.DataFrame] | None = None
 
 
 PROVIDERS: dict[str, Provider] = {}
 
 
-def register(name: str, provider: Callable[[int, int, object], pd.DataFrame]) -> None:
-    """Add (or replace) the provider `name`."""
-    PROVIDERS[name] = Provider(name, provider)
+def register(
+    name: str,
+    provider: Callable[[int, int, object], pd.DataFrame],
+    of_ids: Callable[[list, object], pd.DataFrame] | None = None,
+) -> None:
+    """Add (or replace) the provider `name` (and its reader of id lists, if it has one)."""
+    PROVIDERS[name] = Provider(name, provider, of_ids)
 
 
 def unregister(name: str) -> None:
@@ -76,9 +87,19 @@ def read(lo: int, hi: int, night, ids) -> pd.DataFrame:
 
     Two providers giving the same column add up (e.g. two apps each counting their own complaints).
     """
+    return _combine(ids, (provider.read(lo, hi, night) for provider in PROVIDERS.values()))
+
+
+def read_of(ids: list, night, columns: list) -> pd.DataFrame:
+    """The facts `columns` of the customers `ids` as of `night` from the providers that read id lists; a column
+    none of them gives reads 0 (as in `read`)."""
+    parts = (provider.of_ids(ids, night) for provider in PROVIDERS.values() if provider.of_ids is not None)
+    return _combine(ids, parts)[columns]
+
+
+def _combine(ids, parts) -> pd.DataFrame:
     frame = pd.DataFrame(0.0, index=pd.Index(ids, name="customer_id"), columns=list(FACTS))
-    for provider in PROVIDERS.values():
-        part = provider.read(lo, hi, night)
+    for part in parts:
         if part is None or part.empty:
             continue
         part = part.reindex(index=frame.index).fillna(0)

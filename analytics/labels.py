@@ -27,6 +27,18 @@ CHURN_FEATURES = {
     "tenure_days": _("Days since the file was created"),
     "has_intent": _("Intent recorded (1 = yes)"),
 }
+OWNER_CHURN_FEATURES = {
+    "recent_tickets": _("Tickets in the last 180 days"),
+    "open_complaints": _("Open complaints"),
+    "escalated_complaints": _("Complaints escalated so far"),
+    "satisfaction": _("Satisfaction (1–5, 0 = no answer)"),
+    "member_active": _("Member activity in the last 90 days (1 = yes)"),
+    "referrals": _("Referrals made"),
+    "days_since_contact": _("Days since the last contact"),
+    "owner_days": _("Days as an owner"),
+}
+# A churn reason names its feature; the two populations' names do not clash (a name in both means the same).
+ALL_CHURN_FEATURES = {**CHURN_FEATURES, **OWNER_CHURN_FEATURES}
 PROFIT_CLASS_FEATURES = {
     "income_band": _("Income"),
     "age_years": _("Age in years"),

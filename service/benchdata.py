@@ -6,7 +6,8 @@ numbers and loaded by COPY (crm_site.benchdata), after the sales bench data.
 Staff: one service manager and 20 agents in a "Bench Service" department, each agent serving 10 projects.
 Tickets: two in three belong to a contract (its customer, unit and project), the rest to any customer. Open ones
 have their SLA fields computed from their opening time; the breached ones were escalated already except the
-newest few hundred, which the escalation job then finds. Certificate cases: one per contract, in a stage by its
+newest few hundred, which the escalation job then finds. Closed ones resolved after their deadline (about one in
+nine) were escalated when they breached, so two years of escalations are there (the owners' churn label reads them). Certificate cases: one per contract, in a stage by its
 signing date; the bench's grid building gets a first registration.
 """
 
@@ -116,6 +117,8 @@ def ticket_rows(count: int, *, deals, customers, agents, served, team_id, catego
             done = created + datetime.timedelta(minutes=(h % (resolution * 3)) + 30)
             resolved, first = ts(done), ts(created + datetime.timedelta(minutes=h % (response * 2) + 5))
             closed = ts(done + datetime.timedelta(days=3)) if status == "closed" else NULL
+            if done > due:  # breached before it was resolved: the escalation job escalated it then
+                escalated = ts(due + datetime.timedelta(minutes=5))
         elif status == "waiting":
             paused = ts(created + datetime.timedelta(minutes=age_minutes // 2))
         elif due < now and i < count - UNESCALATED * open_every:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from analytics.models import CustomerScore, JobRun
 from analytics.models.scores import latest_night
 from analytics.selectors import visits
+from analytics.selectors.scores import churn_reason_text
 from crm_site.charts import Chart
 from crm_site.scope import reach
 from sales.models import Project
@@ -233,8 +234,14 @@ def _at_risk(rows) -> Chart:
         "at_risk",
         _("Customers at risk"),
         "hbar",
-        [(_("Customer"), "text"), (_("Churn risk"), "pct"), (_("Risk level"), "text"), (_("Owner"), "text")],
-        note=_("Prospects whose churn risk is one in two or more, and customers whose risk level is high."),
+        [
+            (_("Customer"), "text"),
+            (_("Churn risk"), "pct"),
+            (_("Why (the path through the tree)"), "text"),
+            (_("Risk level"), "text"),
+            (_("Owner"), "text"),
+        ],
+        note=_("Prospects and owners whose churn risk is one in two or more, and customers whose risk level is high."),
     )
     risky = (
         rows.filter(Q(churn__gte=Decimal("0.5")) | Q(risk=CustomerScore.Risk.HIGH))
@@ -246,6 +253,7 @@ def _at_risk(rows) -> Chart:
             [
                 score.customer.name,
                 float(score.churn * 100) if score.churn is not None else None,
+                churn_reason_text(score.churn_reasons),
                 score.get_risk_display(),
                 (score.owner.get_full_name() or score.owner.username) if score.owner else "",
             ]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from analytics import definitions, facts
@@ -41,6 +41,14 @@ def _sum(queryset, key: str, expression, name: str) -> pd.Series:
 def night_end(night: datetime.date) -> datetime.datetime:
     """The first moment after the night's date (local time): facts at or after it do not count."""
     return timezone.make_aware(datetime.datetime.combine(night + datetime.timedelta(days=1), datetime.time()))
+
+
+def customers_in(path: str, scope) -> Q:
+    """Rows whose customer, reached through `path` ("customer", "member__customer" ...), is in `scope`: an id
+    range `(lo, hi)` (a chunk of the night) or a list of ids (a sample, or a past day's population)."""
+    if isinstance(scope, tuple):
+        return Q(**{f"{path}__pk__range": scope})
+    return Q(**{f"{path}_id__any": list(scope)})
 
 
 _SHARED: dict | None = None
@@ -157,13 +165,25 @@ def _margins(deals, key: str, name: str) -> pd.Series:
     return rows.groupby(key)["margin"].sum().rename(name)
 
 
+def owner_days(first_signed: pd.Series, night) -> pd.Series:
+    """Days from the first contract signed (a date, or its ISO text as SQLite returns an aggregate) to the night:
+    the owners' tenure, per customer."""
+    days = (pd.Timestamp(night) - pd.to_datetime(first_signed)).dt.days
+    return days.astype(float).rename("owner_days")
+
+
 def sales_facts(lo: int, hi: int, night) -> pd.DataFrame:
     end = night_end(night)
     in_chunk = Q(customer__pk__range=(lo, hi))
     contracts = _contracts(night).filter(in_chunk)
     deals = Deal.objects.filter(in_chunk, reserved_at__lt=end)
+    signed = read_frame(
+        contracts.values("customer_id").annotate(n=Count("pk"), first=Min("signed_on")).order_by(),
+        ["customer_id", "contracts", "first_signed"],
+    ).set_index("customer_id")
     columns = {
-        "contracts": _count(contracts, "customer_id", "contracts"),
+        "contracts": signed["contracts"].astype(float),
+        "owner_days": owner_days(signed["first_signed"], night),
         "contract_amount": _sum(contracts, "customer_id", "price", "contract_amount"),
         "contract_margin": _margins(contracts, "customer_id", "contract_margin"),
         "cancelled_deals": _count(deals.filter(state=Deal.State.CANCELLED), "customer_id", "cancelled_deals"),

@@ -2,6 +2,7 @@
 
 import math
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from analytics import labels, profit_class
@@ -25,14 +26,32 @@ def customer_scores(*, customer, user) -> dict | None:
             for name, points in sorted(score.loyalty_factors.items(), key=lambda item: -abs(item[1]))
         ],
         "risk_reasons": [(labels.RISK_REASONS.get(name, name), count) for name, count in score.risk_reasons.items()],
-        "churn_path": [
-            {**step, "label": labels.CHURN_FEATURES.get(step["feature"], step["feature"])}
-            for step in score.churn_reasons
-        ],
+        "churn_path": [churn_step(step) for step in score.churn_reasons],
+        # The two trees' populations are disjoint: an owner's risk and reasons come from the owners' tree.
+        "churn_tree": _("owners' tree") if score.contracts else _("prospects' tree"),
         "churn_pct": round(float(score.churn) * 100) if score.churn is not None else None,
         "profit_class_path": [profit_class_step(step) for step in profit_class.path_of(score)],
         "trend": [(row.night, row.loyalty, row.net_profit, row.lifetime_value) for row in reversed(rows)],
     }
+
+
+def churn_step(step: dict) -> dict:
+    """One step of a churn path with its feature as people read it (either tree's: the names do not clash), and
+    the digits its value is shown with (a mean such as satisfaction has one, counts none)."""
+    value = float(step["value"])
+    return {
+        **step,
+        "label": labels.ALL_CHURN_FEATURES.get(step["feature"], step["feature"]),
+        "digits": 0 if value.is_integer() else 1,
+    }
+
+
+def churn_reason_text(reasons: list[dict]) -> str:
+    """A churn path in one line, as the at-risk list shows it: "Complaints escalated so far > 0.5 › …"."""
+    return " › ".join(
+        f"{step['label']} {step['op']} {formats.number_format(step['threshold'], 1)}"
+        for step in map(churn_step, reasons)
+    )
 
 
 def profit_class_step(step: dict) -> dict:

@@ -1,6 +1,7 @@
 """The `scores` job: every customer's scores for one night (analytics.scoring), as one snapshot row each.
 
-prepare: the earlier snapshots loyalty's trend reads, the churn tree trained on past data (analytics.churn) and the
+prepare: the earlier snapshots loyalty's trend reads, the churn trees trained on past data (prospects:
+         analytics.churn, figures["churn"]; owners: analytics.churn_owners, figures["churn_owners"]) and the
          profit-class tree trained on the newest earlier snapshot's owners (analytics.profit_class)
 chunk:   facts of customers lo..hi (analytics.facts) → scores → the night's rows for lo..hi replaced (delete +
          COPY on PostgreSQL, chunked bulk_create elsewhere, in one transaction)
@@ -16,7 +17,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
 
-from analytics import churn, definitions, facts, jobs, profit_class, scoring
+from analytics import churn, churn_owners, definitions, facts, jobs, profit_class, scoring
 from analytics.models import CustomerScore, JobRun
 from analytics.selectors.facts import read_frame, shared_reads
 from customers.models import Customer
@@ -42,6 +43,7 @@ def prepare(run: JobRun) -> dict:
     )
     figures = {"history_nights": sorted(str(night) for night in set(earlier))}
     figures["churn"] = churn.train(run.night)
+    figures["churn_owners"] = churn_owners.train(run.night)
     figures["profit_class"] = profit_class.train(run.night)
     return figures
 
@@ -80,6 +82,8 @@ def compute(run: JobRun, lo: int, hi: int) -> pd.DataFrame:
         known = facts.read(lo, hi, run.night, files.index)
         scores = scoring.score(known, _history(lo, hi, run.figures.get("history_nights", [])))
         risk = churn.predict(run.figures.get("churn", {}), lo, hi, run.night, files.index)
+        # Owners (disjoint from the prospects) into the same columns, from the facts just read.
+        risk = churn_owners.predict(run.figures.get("churn_owners", {}), lo, hi, run.night, known, risk)
     classes = profit_class.predict(run.figures.get("profit_class", {}), files, known, run.night)
     frame = files.join(scores).join(risk).join(classes)
     frame["night"] = run.night

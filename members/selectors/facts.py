@@ -9,28 +9,33 @@ after the end of the night counts. Registered in members/panels/analytics.py.
     member_active    1 if the member earned or spent points in the 90 days up to the night's end
     points_redeemed  points spent on benefit redemptions by the night, less those given back by a cancellation
 
+`members_facts` reads a chunk of ids (lo..hi), `members_facts_of` a list of ids (a sample, or a past day's owners
+for the owners' churn tree): the same queries. `latest_activity` gives the owners' churn label its member activity.
+
 Leaving the club is not dated (only the status is kept), so a member who has left reads 0 on every night.
 """
 
 import datetime
 
 import pandas as pd
-from django.db.models import BigIntegerField, Count, F, OuterRef, Subquery, Sum
+from django.db.models import BigIntegerField, Count, F, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from analytics.selectors.facts import night_end, read_frame
-from members.models import LedgerEntry, Member, Redemption, Tier, TierChange
+from analytics.selectors.facts import BATCH, customers_in, night_end, read_batched, read_frame
+from members.models import EventRegistration, LedgerEntry, Member, Redemption, Tier, TierChange
 
 ACTIVE_DAYS = 90
+ACTIVE_KINDS = [LedgerEntry.Kind.EARN, LedgerEntry.Kind.SPEND]
+COLUMNS = ["member_tier", "member_active", "points_redeemed"]
 
 
-def _tiers(lo: int, hi: int, night, end) -> pd.Series:
+def _tiers(scope, night, end) -> pd.Series:
     order = {pk: place for place, pk in enumerate(Tier.objects.order_by("rank").values_list("pk", flat=True), 1)}
     changes = TierChange.objects.filter(member=OuterRef("pk"))
     before = changes.filter(at__lt=end).order_by("-at", "-id")
     after = changes.filter(at__gte=end).order_by("at", "id")
     rows = read_frame(
-        Member.objects.filter(customer__pk__range=(lo, hi), joined_on__lte=night)
+        Member.objects.filter(customers_in("customer", scope), joined_on__lte=night)
         .exclude(status=Member.Status.LEFT)
         .annotate(
             tier_then=Coalesce(
@@ -48,32 +53,47 @@ def _tiers(lo: int, hi: int, night, end) -> pd.Series:
     return rows.set_index("customer_id")["tier_then"].map(lambda pk: float(order.get(pk, 0))).rename("member_tier")
 
 
-def _active(lo: int, hi: int, end) -> pd.Series:
-    rows = read_frame(
-        LedgerEntry.objects.filter(
-            member__customer__pk__range=(lo, hi),
-            kind__in=[LedgerEntry.Kind.EARN, LedgerEntry.Kind.SPEND],
-            created_at__gte=end - datetime.timedelta(days=ACTIVE_DAYS),
-            created_at__lt=end,
+def _per_customer(scope, entries, name: str, aggregate) -> pd.DataFrame:
+    """`entries` (ledger entries) of the members of `scope` with `aggregate` per customer: columns customer_id, name.
+
+    A chunk's id range joins the members. A list of ids looks its members up first (the customer index), then reads
+    their entries by member id (the ledger's member index): joined, PostgreSQL scanned every entry of the period
+    instead (0.2 s for 5,000 owners on the bench data, against 0.08 s)."""
+    if isinstance(scope, tuple):
+        return read_frame(
+            entries.filter(customers_in("member__customer", scope))
+            .values("member__customer_id")
+            .annotate(value=aggregate)
+            .values_list("member__customer_id", "value")
+            .order_by(),
+            ["customer_id", name],
         )
-        .values("member__customer_id")
-        .annotate(n=Count("pk"))
-        .order_by(),
-        ["customer_id", "n"],
+    members = read_frame(
+        Member.objects.filter(customer_id__any=list(scope)).values_list("pk", "customer_id").order_by(),
+        ["member_id", "customer_id"],
     )
+    rows = read_frame(
+        entries.filter(member_id__any=[int(pk) for pk in members["member_id"].tolist()])
+        .values("member_id")
+        .annotate(value=aggregate)
+        .values_list("member_id", "value")
+        .order_by(),
+        ["member_id", name],
+    )
+    return rows.merge(members, on="member_id")[["customer_id", name]]
+
+
+def _active(scope, end) -> pd.Series:
+    entries = LedgerEntry.objects.filter(
+        kind__in=ACTIVE_KINDS, created_at__gte=end - datetime.timedelta(days=ACTIVE_DAYS), created_at__lt=end
+    )
+    rows = _per_customer(scope, entries, "n", Count("pk"))
     return rows.set_index("customer_id")["n"].gt(0).astype(float).rename("member_active")
 
 
-def _redeemed(lo: int, hi: int, end) -> pd.Series:
-    rows = read_frame(
-        LedgerEntry.objects.filter(
-            member__customer__pk__range=(lo, hi), source_type=Redemption._meta.label_lower, created_at__lt=end
-        )
-        .values("member__customer_id")
-        .annotate(total=Sum("amount"))
-        .order_by(),
-        ["customer_id", "total"],
-    )
+def _redeemed(scope, end) -> pd.Series:
+    entries = LedgerEntry.objects.filter(source_type=Redemption._meta.label_lower, created_at__lt=end)
+    rows = _per_customer(scope, entries, "total", Sum("amount"))
     # Spends are negative, the credit back of a cancelled redemption positive: what is left was redeemed.
     return (
         rows.set_index("customer_id")["total"].map(lambda total: max(-float(total or 0), 0.0)).rename("points_redeemed")
@@ -82,9 +102,44 @@ def _redeemed(lo: int, hi: int, end) -> pd.Series:
 
 def members_facts(lo: int, hi: int, night) -> pd.DataFrame:
     """member_tier, member_active, points_redeemed of customers lo..hi as of `night`."""
+    return _facts((lo, hi), night)
+
+
+def members_facts_of(ids: list, night) -> pd.DataFrame:
+    """The same facts of the customers `ids` as of `night` (in batches of analytics' BATCH ids)."""
+    parts = [_facts(ids[start : start + BATCH], night) for start in range(0, len(ids), BATCH)]
+    return pd.concat(parts) if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def _facts(scope, night) -> pd.DataFrame:
     end = night_end(night)
     frame = pd.concat(
-        [_tiers(lo, hi, night, end), _active(lo, hi, end), _redeemed(lo, hi, end)], axis=1, join="outer", sort=True
+        [_tiers(scope, night, end), _active(scope, end), _redeemed(scope, end)], axis=1, join="outer", sort=True
     ).fillna(0.0)
+    frame = frame.reindex(columns=COLUMNS, fill_value=0.0)
     frame.index.name = "customer_id"
     return frame
+
+
+def latest_activity(ids: list, since: datetime.datetime, until: datetime.datetime) -> pd.Series:
+    """Each customer's latest member activity in [since, until), for the customers `ids` (the owners' churn label,
+    analytics.churn_owners): points earned or spent (ledger entries), or an event checked in to."""
+    window = LedgerEntry.objects.filter(kind__in=ACTIVE_KINDS, created_at__gte=since, created_at__lt=until)
+    entries = [
+        _per_customer(ids[start : start + BATCH], window, "at", Max("created_at"))
+        for start in range(0, len(ids), BATCH)
+    ]
+    visits = read_batched(
+        lambda batch: (
+            EventRegistration.objects.filter(customer_id__any=batch, checked_in_at__gte=since, checked_in_at__lt=until)
+            .values("customer_id")
+            .annotate(at=Max("checked_in_at"))
+            .values_list("customer_id", "at")
+            .order_by()
+        ),
+        ids,
+        ["customer_id", "at"],
+    )
+    both = pd.concat([*entries, visits])
+    both["at"] = pd.to_datetime(both["at"], utc=True)
+    return both.groupby("customer_id")["at"].max()

@@ -3,6 +3,7 @@ today's prospects with the path through the tree."""
 
 import datetime
 
+import pandas as pd
 import pytest
 from django.utils import timezone
 
@@ -119,3 +120,25 @@ def test_explain_walks_the_tree():
     )
     row["interactions_90"] = 3
     assert churn.explain(tree, row)[0] == 0.1
+
+
+def test_walk_scores_each_row_as_explain_does_and_leaves_the_others_unscored():
+    tree = {"feature": [0, 1, -2, -2, -2], "threshold": [1.5, 10.5, -2, -2, -2], "left": [1, 2, -1, -1, -1],
+            "right": [4, 3, -1, -1, -1], "churned": [0.5, 0.4, 0.25, 0.75, 0.9]}  # fmt: skip
+    names = ["interactions_90", "days_since_contact"]
+    table = pd.DataFrame(
+        {"interactions_90": [0.0, 1.0, 0.0, 5.0], "days_since_contact": [3.0, 30.0, 3.0, 999.0]},
+        index=pd.Index([11, 12, 13, 14], name="customer_id"),
+    )
+    out = churn.walk({"trained": True, "tree": tree}, table, names, churn.unscored([10, 11, 12, 13, 14]))
+    assert out["churn"].tolist()[0] != out["churn"].tolist()[0]  # NaN: 10 is not in the table
+    assert out.loc[10, "churn_reasons"] == []
+    for customer, row in table.iterrows():
+        share, path = churn.explain(tree, row, names)
+        assert (out.loc[customer, "churn"], out.loc[customer, "churn_reasons"]) == (share, path)
+    assert out.loc[11, "churn"] == 0.25 and out.loc[12, "churn"] == 0.75 and out.loc[14, "churn"] == 0.9
+    assert out.loc[14, "churn_reasons"] == [{"feature": "interactions_90", "op": ">", "threshold": 1.5, "value": 5.0}]
+    # A tree of one leaf scores everyone with its share and no reason.
+    root = {"feature": [-2], "threshold": [-2.0], "left": [-1], "right": [-1], "churned": [0.3]}
+    alone = churn.walk({"trained": True, "tree": root}, table, names, churn.unscored([11, 12, 13, 14]))
+    assert alone["churn"].tolist() == [0.3] * 4 and alone["churn_reasons"].tolist() == [[]] * 4

@@ -13,9 +13,9 @@ from analytics.selectors.facts import night_end
 from analytics.services.jobs import job_start
 from members import services as member_services
 from members.models import LedgerEntry, Member, Redemption, Tier, TierChange
-from members.selectors.facts import members_facts
+from members.selectors.facts import members_facts, members_facts_of
 from service.models import Callback, Question, Survey, SurveyAnswer, SurveyInvite, Ticket, TicketEvent
-from service.selectors.facts import service_facts
+from service.selectors.facts import service_facts, service_facts_of
 from tests.factories import CustomerFactory
 from tests.members.conftest import _tiers  # noqa: F401  (the tiers members/0002 seeds, put back if flushed)
 
@@ -51,8 +51,10 @@ def status(ticket_, to_status, at):
 
 def test_service_facts_as_of_the_night():
     served, quiet = CustomerFactory(), CustomerFactory()
-    # Open on the night, written without events (resolved / closed times decide).
-    ticket(served)
+    # Open on the night, written without events (resolved / closed times decide); escalated before the night.
+    ticket(served, escalated_at=before(1))
+    # Praise opened 200 days before: a ticket, not a recent one.
+    ticket(served, kind=Ticket.Kind.PRAISE, at=before(200))
     # Resolved after the night, without events: open on the night.
     ticket(served, status=Ticket.Status.RESOLVED, resolved_at=AFTER)
     # Resolved before the night by its events.
@@ -60,7 +62,7 @@ def test_service_facts_as_of_the_night():
     status(done, Ticket.Status.NEW, before(3))
     status(done, Ticket.Status.RESOLVED, before(2))
     # Resolved before the night, reopened after it: resolved on the night.
-    reopened = ticket(served, status=Ticket.Status.IN_PROGRESS)
+    reopened = ticket(served, status=Ticket.Status.IN_PROGRESS, escalated_at=AFTER)  # escalated after the night
     status(reopened, Ticket.Status.NEW, before(3))
     status(reopened, Ticket.Status.RESOLVED, before(2))
     status(reopened, Ticket.Status.IN_PROGRESS, AFTER)
@@ -86,19 +88,24 @@ def test_service_facts_as_of_the_night():
     frame = service_facts(min(served.pk, quiet.pk), max(served.pk, quiet.pk), NIGHT)
 
     assert frame.loc[served.pk].to_dict() == {
-        "tickets": 5.0,
+        "tickets": 6.0,
         "complaints": 4.0,
+        "recent_tickets": 5.0,
+        "escalated_complaints": 1.0,
         "open_complaints": 2.0,
         "callbacks": 2.0,
         "satisfaction": 4.5,  # (callback 4 + rating 5) / 2
     }
+    # The same queries for a list of ids (the owners' churn training).
+    assert service_facts_of([served.pk, quiet.pk], NIGHT).loc[served.pk].to_dict() == frame.loc[served.pk].to_dict()
     assert quiet.pk not in frame.index  # no service rows: every fact reads 0 (analytics.facts.read)
     # The whole registry gives the same, and zero for the quiet customer.
     read = facts.read(served.pk, quiet.pk, NIGHT, [served.pk, quiet.pk])
     assert read.loc[served.pk, "open_complaints"] == 2.0 and read.loc[quiet.pk, "tickets"] == 0.0
     # A night later the late ticket counts and the complaint resolved after the night is closed.
     later = service_facts(served.pk, served.pk, timezone.localdate())
-    assert (later.loc[served.pk, "tickets"], later.loc[served.pk, "complaints"]) == (6.0, 5.0)
+    assert (later.loc[served.pk, "tickets"], later.loc[served.pk, "complaints"]) == (7.0, 5.0)
+    assert later.loc[served.pk, "escalated_complaints"] == 2.0
     assert later.loc[served.pk, "open_complaints"] == 3.0  # first, late and reopened (now in progress)
 
 
@@ -152,6 +159,10 @@ def test_members_facts_as_of_the_night():
     for customer in (newcomer, gone, stranger):
         assert frame.loc[customer.pk].sum() == 0.0
     assert set(members_facts(min(ids), max(ids), NIGHT).index) == {promoted.pk, dormant.pk}
+    # The same queries for a list of ids (the owners' churn training).
+    of_ids = members_facts_of(ids, NIGHT)
+    assert of_ids.loc[promoted.pk].to_dict() == frame.loc[promoted.pk].to_dict()
+    assert set(of_ids.index) == {promoted.pk, dormant.pk}
     # Today the Platinum promotion and the late redemption count.
     today = members_facts(promoted.pk, promoted.pk, timezone.localdate()).loc[promoted.pk]
     assert (today["member_tier"], today["points_redeemed"]) == (3.0, 70.0)

@@ -47,12 +47,14 @@ class Command(BaseCommand):
         for key, value in sorted(run.figures.items()):
             if key == "thresholds":
                 self.stdout.write(f"  thresholds: {len(value)} projects")
-            elif key != "churn":
+            elif key not in ("churn", "churn_owners"):
                 self.stdout.write(f"  {key}: {value}")
-        churn = run.figures.get("churn", {})
-        if churn:
+        for model in ("churn", "churn_owners"):
+            churn = run.figures.get(model, {})
+            if not churn:
+                continue
             self.stdout.write(
-                "  churn: "
+                f"  {model}: "
                 + ", ".join(
                     f"{key}={churn[key]}"
                     for key in (
