@@ -45,7 +45,10 @@ def staff_language_set(*, user, language: str) -> StaffProfile:
     """Store `language` ("" for the site's language) as `user`'s language."""
     if language and language not in language_codes():
         raise ValidationError(
-            {"language": _("Choose one of the languages offered: %(codes)s.") % {"codes": ", ".join(language_codes())}}
+            {
+                "language": _("Choose one of the languages offered: %(codes)s.")
+                % {"codes": ", ".join(sorted(language_codes()))}
+            }
         )
     try:
         profile = user.staff  # the one the request's user holds, so the rest of the request sees the change

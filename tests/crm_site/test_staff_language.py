@@ -4,9 +4,10 @@ applied when they log in, edited in the admin, and answered by crm_site.language
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import Client
 
-from crm_site.languages import staff_language
+from crm_site.languages import staff_language, staff_language_set
 from crm_site.models import StaffProfile
 from tests.crm_site.test_audit import admin_change_form_data
 from tests.factories import PASSWORD, UserFactory
@@ -33,6 +34,15 @@ def test_the_language_of_a_staff_member_is_theirs_or_the_sites(rep, other_rep, s
     # A value no longer offered (a language removed from LANGUAGES) falls back to the site's too.
     choose(other_rep, "fr")
     assert staff_language(User.objects.get(pk=other_rep.pk)) == "zh-hans"
+
+
+def test_storing_a_language_not_offered_is_refused_with_a_message(rep):
+    with pytest.raises(ValidationError) as refused:
+        staff_language_set(user=rep, language="fr")
+    assert refused.value.message_dict == {"language": ["Choose one of the languages offered: en, zh-hans."]}
+    assert stored(rep) == ""
+    staff_language_set(user=rep, language="zh-hans")
+    assert stored(rep) == "zh-hans" and rep.staff.language == "zh-hans"  # the user object in hand sees it too
 
 
 def test_switching_language_while_signed_in_stores_it_and_keeps_the_cookie(client, rep):
