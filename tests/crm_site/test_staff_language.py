@@ -5,7 +5,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from crm_site.languages import staff_language, staff_language_set
 from crm_site.models import StaffProfile
@@ -144,3 +146,25 @@ def test_the_admin_edits_a_staff_members_language_and_refuses_a_bad_value(client
     response = client.post(f"/admin/auth/user/{rep.pk}/change/", data)
     assert response.status_code == 302
     assert stored(rep) == "zh-hans"
+
+
+def test_an_outside_user_sets_their_language_on_their_profile_page(client, db):
+    agent = UserFactory(username="partner_agent", role="partner")
+    client.force_login(agent)
+    assert client.get("/accounts/profile/").status_code == 200
+    response = client.post("/accounts/profile/", {"language": "zh-hans"})
+    assert response.status_code == 302
+    assert stored(agent) == "zh-hans"
+
+
+def test_a_stored_language_costs_no_query_on_later_pages(client, rep, other_rep):
+    """The language is read at login only; afterwards the cookie carries it, so a page costs what it did."""
+    choose(rep, "zh-hans")
+    counts = {}
+    for user in (rep, other_rep):
+        client.force_login(user)
+        client.get("/accounts/profile/")  # warm the caches (permissions, roles)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/accounts/profile/").status_code == 200
+        counts[user.username] = len(queries)
+    assert counts["rep"] == counts["other_rep"]
