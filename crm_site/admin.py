@@ -18,7 +18,7 @@ class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
     filter_horizontal = ["projects"]
-    fields = ["team", "title", "phone", "scope", "projects"]
+    fields = ["team", "title", "phone", "language", "scope", "projects"]
 
 
 admin.site.unregister(User)

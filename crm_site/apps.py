@@ -9,6 +9,6 @@ class CrmSiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from crm_site import audit, auth, lookups, signals  # noqa: F401  (connect receivers, register lookups)
+        from crm_site import audit, auth, languages, lookups, signals  # noqa: F401  (connect receivers, register lookups)
 
         post_migrate.connect(signals.create_roles, dispatch_uid="crm_site.create_roles")

@@ -1,7 +1,7 @@
 """The authentication backend: Django's ModelBackend with the two reads every page repeats made cheap.
 
 - The user is loaded with its staff profile (one query instead of two: the data scope reads the profile on
-  every page, crm_site.scope).
+  every page, crm_site.scope; its language is there too, for crm_site.languages at login).
 - The permission set (two queries: the user's own permissions and their groups') is kept in the cache per user
   and dropped whenever something it is made of changes: the user's groups or permissions, a group's permissions,
   the user row itself (active, superuser), a group or permission deleted (the signals below). PERMISSION_CACHE_SECONDS

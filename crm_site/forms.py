@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -36,6 +37,23 @@ class StaffFilterForm(forms.Form):
         self.fields["role"].choices = [("", _("Any")), *[(role.code, role.label) for role in ROLES]]
         self.helper = filter_helper()
         self.helper.layout = Layout(Row(Column("q"), Column("team"), Column("role"), Column("active")))
+
+
+class LanguageForm(forms.Form):
+    """A user's own language ("My profile"): one of the site's languages, or none for the site's language."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        site = dict(settings.LANGUAGES).get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+        self.fields["language"].choices = [
+            ("", _("The site's language (%(name)s)") % {"name": site}),
+            *settings.LANGUAGES,
+        ]
+        self.fields["language"].help_text = _("The CRM's pages and what is sent to you (reports, notifications).")
+        self.helper = FormHelper()
+        self.helper.layout = Layout("language", Submit("save", _("Save language")))
 
 
 EXTRA_CHOICE_ROWS = 3

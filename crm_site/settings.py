@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "crm_site.middleware.NulFreeQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logging in applies the user's stored language: this writes it to the language cookie.
+    "crm_site.languages.LoginLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why they were logged out.
     "crm_site.middleware.IdleTimeoutMiddleware",

@@ -1,9 +1,7 @@
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from crm_site.api import api
 from crm_site.outside import outside_allowed
@@ -55,8 +53,9 @@ urlpatterns = [
         outside_allowed(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
-    # The language switcher must work on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language switcher must work on the login page too (account.set_language is login_not_required); a
+    # signed-in user's choice is stored on their profile.
+    path("i18n/setlang/", account.set_language, name="set_language"),
     path("staff/", include(staff_patterns)),
     path("settings/", include(settings_patterns)),
     # Each domain app lists its URL modules in its AppConfig (`url_modules`): the foundation imports none.

@@ -504,8 +504,9 @@ def _chart(definition, headers, table) -> Chart:
     return Chart("builder", title, kind, columns, rows, plot=list(range(1, len(columns))))
 
 
-def export_rows(definition: Definition, *, user, request=None):
-    """The header and every row (or group) of the report for a file, as on the screen; TooManyRows past the cap."""
+def export_rows(definition: Definition, *, user, request=None, typed: bool = False):
+    """The header and every row (or group) of the report for a file, as on the screen; TooManyRows past the cap.
+    Cells are text; with `typed`, numbers and amounts stay numbers (a PDF formats them for its reader's language)."""
     if definition.groups:
         headers, table, total, totals = _grouped(definition, user, EXPORT_ROWS + 1)
         table = [*table, totals]
@@ -518,12 +519,15 @@ def export_rows(definition: Definition, *, user, request=None):
     yield [label for label, _fmt in headers]
     formats = [fmt for _label, fmt in headers]
     for row in table:
-        yield [_export_cell(cell, fmt) for cell, fmt in zip(row, formats, strict=False)]
+        yield [_export_cell(cell, fmt, typed) for cell, fmt in zip(row, formats, strict=False)]
 
 
-def _export_cell(cell, fmt):
+def _export_cell(cell, fmt, typed=False):
     if fmt == "money" and isinstance(cell, (int, float, Decimal)):
-        return str(Decimal(str(cell)).quantize(Decimal("0.01")))
+        amount = Decimal(str(cell)).quantize(Decimal("0.01"))
+        return amount if typed else str(amount)
+    if typed and fmt == "number" and isinstance(cell, (int, float, Decimal)):
+        return cell
     return "" if cell is None else str(cell)
 
 

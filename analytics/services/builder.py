@@ -1,5 +1,6 @@
 """Saving reports, scheduling them, and mailing each period's copy: every recipient gets the report run as them
-(their scope, their masking), as PDF or XLSX, through the outreach messaging module, once per period.
+(their scope, their masking), in their own language (crm_site.languages.staff_language: file name, headings,
+numbers, e-mail), as PDF or XLSX, through the outreach messaging module, once per period.
 
 Idempotent per period: a ScheduleDelivery row (unique on schedule, recipient, period) is written with the message
 in one transaction, and the message's dedupe key names the same triple; a second run in the same period (beat
@@ -10,6 +11,7 @@ import base64
 import datetime
 import io
 import logging
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,12 +21,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from analytics import svg
 from analytics.models import ReportSchedule, SavedReport, ScheduleDelivery
 from analytics.selectors import builder as selectors
 from analytics.selectors.dashboards import dashboard
 from crm_site.formatting import number
+from crm_site.languages import staff_language
 from crm_site.spreadsheets import write_xlsx
 from outreach.models import Channel, Kind
 from outreach.services import message_send
@@ -119,12 +123,13 @@ def _title(schedule: ReportSchedule) -> str:
     return str(ReportSchedule.Dashboard(schedule.dashboard).label)
 
 
-def _sheets(schedule: ReportSchedule, recipient) -> tuple[list[list], int]:
-    """The rows of the file for `recipient` (run as them) and how many data rows it holds."""
+def _sheets(schedule: ReportSchedule, recipient, *, typed: bool = False) -> tuple[list[list], int]:
+    """The rows of the file for `recipient` (run as them) and how many data rows it holds; cells are text, or with
+    `typed` numbers stay numbers (the PDF formats them in the recipient's language)."""
     if schedule.report_id:
         definition = selectors.parse(schedule.report.definition)
         try:
-            rows = list(selectors.export_rows(definition, user=recipient))
+            rows = list(selectors.export_rows(definition, user=recipient, typed=typed))
         except selectors.TooManyRows as error:
             return [[error.message]], 0
         described = definition.described_filters()
@@ -133,15 +138,19 @@ def _sheets(schedule: ReportSchedule, recipient) -> tuple[list[list], int]:
     board = dashboard(user=recipient, kind=schedule.dashboard)
     rows, count = [], 0
     for chart in board["charts"].values():
-        exported = [[str(cell) for cell in row] for row in chart.export_rows()]
+        exported = [[cell if typed and _is_number(cell) else str(cell) for cell in row] for row in chart.export_rows()]
         rows += [[str(chart.title)], *exported, []]
         count += max(len(exported) - 1, 0)
     return rows, count
 
 
+def _is_number(cell) -> bool:
+    return isinstance(cell, int | float | Decimal) and not isinstance(cell, bool)
+
+
 def _xlsx(rows) -> bytes:
     file = io.BytesIO()
-    write_xlsx(iter(rows), file, sheet_name=_("Report"))
+    write_xlsx(iter(rows), file, sheet_name=pgettext("report builder", "Report"))
     return file.getvalue()
 
 
@@ -161,16 +170,27 @@ def _pdf(schedule, recipient, rows, period) -> bytes:
             chart = "data:image/svg+xml;base64," + base64.b64encode(svg.bars(bars).encode()).decode()
     html = render_to_string(
         "analytics/builder_pdf.html",
-        {"title": _title(schedule), "rows": rows, "period": period, "recipient": recipient, "chart": chart},
+        {
+            "title": _title(schedule),
+            "rows": rows,
+            "period": period,
+            "recipient": recipient,
+            "chart": chart,
+            "LANGUAGE_CODE": translation.get_language(),
+        },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def report_file(schedule: ReportSchedule, recipient, period: str) -> tuple[str, bytes, str, int]:
-    """(file name, content, MIME type, data rows) of `schedule` for `recipient`, in the site language."""
-    rows, count = _sheets(schedule, recipient)
-    stem = f"report-{schedule.pk}-{period}"
-    if schedule.format == ReportSchedule.Format.PDF:
+    """(file name, content, MIME type, data rows) of `schedule` for `recipient`, in the active language (the
+    caller activates the recipient's)."""
+    pdf = schedule.format == ReportSchedule.Format.PDF
+    rows, count = _sheets(schedule, recipient, typed=pdf)
+    # Translators: the start of a scheduled report's file name ("report-12-2026-W50.pdf"): one word, no spaces.
+    word = _("report")
+    stem = f"{word}-{schedule.pk}-{period}"
+    if pdf:
         return f"{stem}.pdf", _pdf(schedule, recipient, rows, period), "application/pdf", count
     return f"{stem}.xlsx", _xlsx(rows), XLSX_TYPE, count
 
@@ -179,13 +199,14 @@ def report_file(schedule: ReportSchedule, recipient, period: str) -> tuple[str, 
 
 
 def schedule_send(schedule: ReportSchedule, period: str) -> int:
-    """Mail `schedule`'s copy for `period` to each recipient not yet served for it; returns how many were sent."""
+    """Mail `schedule`'s copy for `period` to each recipient not yet served for it, in the recipient's language;
+    returns how many were sent."""
     sent = 0
-    language = settings.LANGUAGE_CODE
     link = reverse("analytics:builder-run", args=[schedule.report_id]) if schedule.report_id else ""
-    for recipient in schedule.recipients.filter(is_active=True).order_by("pk"):
+    for recipient in schedule.recipients.filter(is_active=True).select_related("staff").order_by("pk"):
         if ScheduleDelivery.objects.filter(schedule=schedule, recipient=recipient, period=period).exists():
             continue
+        language = staff_language(recipient)
         with translation.override(language):
             name, content, mimetype, count = report_file(schedule, recipient, period)
             title = _title(schedule)

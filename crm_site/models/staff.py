@@ -57,7 +57,7 @@ class Team(models.Model):
 
 
 class StaffProfile(models.Model):
-    """What the CRM knows about a staff user beyond Django's User: team, projects, data scope."""
+    """What the CRM knows about a staff user beyond Django's User: team, projects, data scope, language."""
 
     class Scope(models.TextChoices):
         OWN = "own", _("Own records")
@@ -78,6 +78,14 @@ class StaffProfile(models.Model):
     scope = models.CharField(_("data scope"), max_length=20, choices=Scope.choices, default=Scope.OWN)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("work phone"), max_length=32, blank=True)
+    # Blank: the site's language (LANGUAGE_CODE). Read through crm_site.languages.staff_language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the CRM and of what is sent to this person; empty: the site's language."),
+    )
     history = HistoricalRecords(excluded_fields=["user"])
 
     objects = StaffQuerySet.as_manager()

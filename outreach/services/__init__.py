@@ -11,12 +11,13 @@ Every sender uses these few calls; nothing else in the project sends mail or wri
         context={"due_date": installment.due_on, "amount_due": "¥120,000.00"},  # plain values, merged in
         kind="service",                     # default: the template's kind; "marketing" needs consent
         channel="email",                    # default: the template's channel ("email" or "in_app")
-        language="zh-hans",                 # default: LANGUAGE_CODE
+        language="zh-hans",                 # default: LANGUAGE_CODE (to staff, user=: their own language)
         dedupe_key=f"reminder:{installment.pk}:{installment.due_on}",   # a second call returns the first message
         by=request.user,                    # optional: then the customer must be in by's scope
     )
 
-    # A staff notification: in-app (the bell), plus e-mail when the user has an address and wants it.
+    # A staff notification: in-app (the bell), plus e-mail when the user has an address and wants it; in the
+    # user's own language (crm_site.languages.staff_language: their profile's, else the site's).
     outreach.notify(user=agent, template="ticket.assigned", context={"ticket_no": "T-1042"},
                     link=ticket.get_absolute_url(), dedupe_key=f"ticket.assigned:{ticket.pk}:{agent.pk}")
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from crm_site.languages import staff_language
 from customers.models import Customer
 from outreach import defaults, merge
 from outreach.models import Channel, Kind, Message, MessageTemplate
@@ -95,6 +96,8 @@ def message_send(
         raise ValidationError(
             {"channel": _("SMS and WeChat messages are sent by another system: it records them through the API.")}
         )
+    if language is None and user is not None:
+        language = staff_language(user)  # staff read what is sent to them in the language they chose
     language = merge.language_of(language)
     if customer is not None and by is not None and not Customer.objects.visible_to(by).filter(pk=customer.pk).exists():
         raise MessageRefused(_("You may only message customers in your scope."), "scope")

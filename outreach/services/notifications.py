@@ -19,7 +19,8 @@ def wants_email(user) -> bool:
 def notify(
     *, user, template: MessageTemplate | str, context: dict | None = None, link: str = "", dedupe_key: str = ""
 ) -> Message | None:
-    """Tell staff member `user` something (in-app, and by e-mail when they have an address and want it).
+    """Tell staff member `user` something (in-app, and by e-mail when they have an address and want it), in
+    their own language (crm_site.languages.staff_language).
 
     `template` is a template or a key (outreach.defaults registers the keys code uses); `context` holds the
     merge values (plain values only); `link` is the page the notification opens. Nothing is sent for an
@@ -44,7 +45,8 @@ def notify_permission(*, permission: str, template: MessageTemplate | str, conte
     holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
         user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
     )
-    users = User.objects.filter(Q(is_superuser=True) | holds, is_active=True).distinct()
+    # With their profiles: each is told in their own language (message_send reads it).
+    users = User.objects.filter(Q(is_superuser=True) | holds, is_active=True).select_related("staff").distinct()
     told = 0
     for user in users:
         key = f"{dedupe_key}:{user.pk}" if dedupe_key else ""

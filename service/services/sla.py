@@ -90,7 +90,7 @@ def escalate_breached(*, now=None, limit: int = 5000) -> int:
     due = list(
         Ticket.objects.filter(escalated_at__isnull=True, paused_at__isnull=True, resolution_due_at__lt=now)
         .exclude(status__in=Ticket.CLOSED_STATUSES)
-        .select_related("customer", "team__manager")
+        .select_related("customer", "team__manager__staff")  # the manager is told in their language
         .order_by("resolution_due_at")[:limit]
     )
     escalated = 0
@@ -143,7 +143,7 @@ def near_breach_notify(*, now=None, limit: int = 2000) -> int:
             assignee__isnull=False,
         )
         .exclude(status__in=Ticket.CLOSED_STATUSES)
-        .select_related("assignee", "customer")[:limit]
+        .select_related("assignee__staff", "customer")[:limit]
     )
     told = 0
     for ticket in rows:

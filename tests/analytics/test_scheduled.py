@@ -7,11 +7,13 @@ import openpyxl
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from analytics.models import ReportSchedule, SavedReport, ScheduleDelivery
 from analytics.selectors import builder as selectors
 from analytics.services import builder as services
 from analytics.tasks import scheduled_reports_task
+from crm_site.models import StaffProfile
 from outreach.models import Message
 from tests.analytics.test_builder import world  # noqa: F401  (the fixture)
 from tests.analytics.test_reports import text_of
@@ -42,10 +44,21 @@ def schedule_for(saved, owner, recipients, **fields):
     )
 
 
-def workbook_names(message) -> set[str]:
+def workbook(message):
     with message.attachment.open("rb") as file:
-        book = openpyxl.load_workbook(io.BytesIO(file.read()))
-    rows = [[cell.value for cell in row] for row in book.active.iter_rows()]
+        return openpyxl.load_workbook(io.BytesIO(file.read()))
+
+
+def workbook_rows(message) -> list[list]:
+    return [[cell.value for cell in row] for row in workbook(message).active.iter_rows()]
+
+
+def workbook_sheet(message) -> str:
+    return workbook(message).active.title
+
+
+def workbook_names(message) -> set[str]:
+    rows = workbook_rows(message)
     header = rows.index(["Customer", "Price"])
     return {row[0] for row in rows[header + 1 :]}
 
@@ -138,3 +151,61 @@ def test_schedule_form_refuses_bad_input_and_saves_good(client, org, saved):
     # A rep may not schedule.
     client.force_login(org["rep"])
     assert client.get(url).status_code == 403
+
+
+def set_language(user, language):
+    StaffProfile.objects.filter(user=user).update(language=language)
+
+
+def test_each_recipient_gets_the_file_and_email_in_their_own_language(org, saved, django_capture_on_commit_callbacks):
+    rep, executive = org["rep"], org["executive"]
+    for user in (rep, executive):
+        user.email = f"{user.username}@example.com"
+        user.save(update_fields=["email"])
+    set_language(executive, "zh-hans")  # the rep chose none: the site's language (English)
+    schedule = schedule_for(saved, org["team_lead"], [rep, executive])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.schedules_due(day=MONDAY) == 2
+    messages = {
+        message.user_id: message for message in Message.objects.filter(template_key="analytics.scheduled_report")
+    }
+    english, chinese = messages[rep.pk], messages[executive.pk]
+    assert (english.language, chinese.language) == ("en", "zh-hans")
+    assert english.attachment_name == f"report-{schedule.pk}-2026-W50.xlsx"
+    assert chinese.attachment_name == f"报表-{schedule.pk}-2026-W50.xlsx"
+    assert workbook_rows(english)[:3] == [["Filters", "none"], [None, None], ["Customer", "Price"]]
+    assert workbook_rows(chinese)[:3] == [["筛选条件", "无"], [None, None], ["客户", "价格"]]
+    assert (workbook_sheet(english), workbook_sheet(chinese)) == ("Report", "报表")
+    # Each recipient's rows, whatever the language (their own scope).
+    assert {row[0] for row in workbook_rows(english)[3:]} == {"A1", "A2"}
+    assert {row[0] for row in workbook_rows(chinese)[3:]} == {"A1", "A2", '\'=HYPERLINK("http://x")'}
+    sent = {email.to[0]: email for email in mail.outbox}
+    assert sent["rep@example.com"].subject == "Report: Deals by customer (2026-W50)"
+    assert sent["executive@example.com"].subject == "报表：Deals by customer（2026-W50）"
+    assert "共 2 行" not in sent["executive@example.com"].body and "共 3 行" in sent["executive@example.com"].body
+    assert "(2 rows, within your data scope)" in sent["rep@example.com"].body
+    assert sent["executive@example.com"].attachments[0][0] == f"报表-{schedule.pk}-2026-W50.xlsx"
+    # The run leaves the worker's language as it was.
+    assert translation.get_language() == "en"
+
+
+def test_pdf_reports_are_written_in_each_recipients_language(org, saved, tmp_path):
+    rep, executive = org["rep"], org["executive"]
+    set_language(rep, "zh-hans")
+    set_language(executive, "en")
+    schedule = schedule_for(saved, org["team_lead"], [rep, executive], fmt="pdf")
+    assert services.schedules_due(day=MONDAY) == 2
+    chinese = Message.objects.get(template_key="analytics.scheduled_report", user=rep)
+    english = Message.objects.get(template_key="analytics.scheduled_report", user=executive)
+    assert chinese.attachment_name == f"报表-{schedule.pk}-2026-W50.pdf"
+    assert english.attachment_name == f"report-{schedule.pk}-2026-W50.pdf"
+    with chinese.attachment.open("rb") as file:
+        chinese_text = " ".join(text_of(file.read(), tmp_path).split())
+    with english.attachment.open("rb") as file:
+        english_text = " ".join(text_of(file.read(), tmp_path).split())
+    assert "周期 2026-W50" in chinese_text and "筛选条件" in chinese_text and "客户 价格" in chinese_text
+    assert "Period" not in chinese_text and "Customer" not in chinese_text
+    assert "Period 2026-W50" in english_text and "Filters" in english_text and "Customer Price" in english_text
+    assert "周期" not in english_text
+    # Numbers with the recipient's separators (both languages print 2,000,000.00: crm_site/formats/zh_Hans).
+    assert "2,000,000.00" in chinese_text and "2,000,000.00" in english_text

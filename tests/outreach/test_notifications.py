@@ -1,14 +1,18 @@
 """Staff notifications through the same mechanism: in-app (the bell and its list), plus e-mail when wanted."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import translation
 
+from crm_site.models import StaffProfile
 from outreach import defaults
 from outreach.models import Channel, Kind, Message, NotificationSetting
-from outreach.services import notify, notify_permission
+from outreach.services import message_send, notify, notify_permission
+from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 defaults.register(
     "test.ticket_assigned",
@@ -118,3 +122,35 @@ def test_the_bell_is_in_every_staff_members_navigation(client, rep):
     client.force_login(rep)
     html = client.get("/").content.decode()
     assert 'hx-get="/outreach/notifications/badge/"' in html
+
+
+def test_each_staff_member_is_told_in_their_own_language(rep, other_rep, django_capture_on_commit_callbacks):
+    StaffProfile.objects.filter(user=rep).update(language="zh-hans")  # other_rep chose none: the site's (English)
+    for user in (rep, other_rep):
+        user.email = f"{user.username}@example.com"
+        user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        chinese, english = tell(User.objects.get(pk=rep.pk)), tell(User.objects.get(pk=other_rep.pk))
+    assert (chinese.language, chinese.subject, chinese.body) == ("zh-hans", "工单T-7已分配给您", "截止today")
+    assert (english.language, english.subject, english.body) == ("en", "Ticket T-7 is yours", "Due today")
+    sent = {email.to[0]: email.subject for email in mail.outbox}
+    assert sent == {"rep@example.com": "工单T-7已分配给您", "other_rep@example.com": "Ticket T-7 is yours"}
+    # Whatever language the sender's page was in.
+    with translation.override("zh-hans"):
+        assert tell(User.objects.get(pk=other_rep.pk), dedupe_key="again").subject == "Ticket T-7 is yours"
+
+
+def test_notify_permission_tells_each_holder_in_their_language(org):
+    second_admin = UserFactory(username="admin2", role="admin")
+    StaffProfile.objects.filter(user=second_admin).update(language="zh-hans")
+    assert notify_permission(permission="outreach.manage_webhooks", template="test.ticket_assigned", context={}) == 2
+    subjects = dict(Message.objects.values_list("user__username", "subject"))
+    assert subjects == {"admin_user": "Ticket is yours", "admin2": "工单已分配给您"}
+
+
+def test_a_message_to_a_customer_keeps_its_own_language(rep):
+    """Staff languages concern staff only: a customer's message is in the language asked for, else the site's."""
+    StaffProfile.objects.filter(user=rep).update(language="zh-hans")
+    customer = CustomerFactory(owner=rep, email="c@example.com")
+    message = message_send(template="test.ticket_assigned", customer=customer, context={}, by=rep)
+    assert message.language == "en"

@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from crm_site import myday
+from crm_site.models import StaffProfile
 from outreach.models import Message
 from service.models import Escalation, Ticket
 from service.services import sla as sla_services
@@ -66,3 +67,12 @@ def test_the_my_day_page_shows_the_escalated_ticket_to_the_manager(client, org, 
     response = client.get("/my-day/")
     assert f"#{ticket.pk}" in response.text
     assert "escalated" in response.text
+
+
+def test_the_manager_is_told_of_an_escalation_in_their_language(org, buyer, agent, manager):
+    StaffProfile.objects.filter(user=manager).update(language="zh-hans")
+    ticket = breached_ticket(buyer, agent)
+    assert sla_services.escalate_breached() == 1
+    notice = Message.objects.get(user=manager, channel="in_app")
+    assert notice.language == "zh-hans"
+    assert notice.subject == f"升级：工单 #{ticket.pk} 已超出服务时限"
