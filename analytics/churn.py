@@ -25,6 +25,7 @@ from django.db.models import Count, Min, Q
 
 from analytics import definitions
 from analytics.selectors.facts import contact_summary, contacts_of, night_end, read_batched, read_frame
+from crm_site.lookups import IdList
 from customers.models import Customer, PurchaseIntent
 from sales.models import Deal, Opportunity, Promise, StageChange
 
@@ -75,13 +76,21 @@ def population(lo: int, hi: int, day: datetime.datetime) -> pd.DataFrame:
 
 
 def features(
-    lo: int, hi: int, day: datetime.datetime, opportunities: pd.DataFrame, *, scan_chunk: bool = False
+    lo: int,
+    hi: int,
+    day: datetime.datetime,
+    opportunities: pd.DataFrame,
+    *,
+    scan_chunk: bool = False,
+    known: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The features of the prospects in `opportunities` (from `population(lo, hi, day)`).
 
     `scan_chunk`: read the contacts from the chunk's contact summary (analytics.selectors.facts.contact_summary),
     which the night's facts of the same chunk have already read, instead of a query of their own (scoring a night;
     training reads past days over prospect-dense ranges, where its own query is cheaper).
+    `known`: the chunk's facts of the same day (analytics.facts.read, scoring a night): the promises, the tenure
+    and the intents recorded are taken from them (the same definitions) instead of three queries of their own.
 
     Each source is read for the prospects only, by id lists in batches (not the whole id range, and not a subquery
     PostgreSQL would evaluate again for every source), and the three interaction features in one scan.
@@ -99,13 +108,29 @@ def features(
     days = (pd.Timestamp(day) - pd.to_datetime(contacts["last"], utc=True)).dt.days
     frame["days_since_contact"] = days.reindex(frame.index).fillna(NO_CONTACT_DAYS).clip(upper=NO_CONTACT_DAYS)
     frame["visits"] = contacts["visits"]
-    frame["promises"] = _series(
-        lambda batch: Promise.objects.filter(customer_id__any=batch, created_at__lt=day),
-        ids,
-        "customer_id",
-        "n",
-        Count("pk"),
-    )
+    if known is not None:
+        facts_of = known.reindex(frame.index)
+        frame["promises"] = facts_of["promises"]
+        frame["tenure_days"] = facts_of["tenure_days"]
+        frame["has_intent"] = (facts_of["intents"] > 0).astype(float)
+    else:
+        frame["promises"] = _series(
+            lambda batch: Promise.objects.filter(customer_id__any=batch, created_at__lt=day),
+            ids,
+            "customer_id",
+            "n",
+            Count("pk"),
+        )
+        created = _series(lambda batch: Customer.objects.filter(pk__any=batch), ids, "pk", "created", Min("created_at"))
+        frame["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(created, utc=True)).dt.days.clip(lower=0)
+        intents = _series(
+            lambda batch: PurchaseIntent.objects.filter(customer_id__any=batch, recorded_at__lt=day),
+            ids,
+            "customer_id",
+            "n",
+            Count("pk"),
+        )
+        frame["has_intent"] = (intents > 0).astype(float)
     frame["open_opportunities"] = opportunities.groupby("customer_id").size()
     opportunity_ids = sorted(int(value) for value in opportunities["opportunity_id"].tolist())
     stages = read_batched(
@@ -125,16 +150,6 @@ def features(
         stages["customer_id"] = stages["opportunity_id"].map(owner_of)
         stages["rank"] = stages["stage"].map(STAGE_RANK).fillna(0)
         frame["stage_reached"] = stages.groupby("customer_id")["rank"].max()
-    created = _series(lambda batch: Customer.objects.filter(pk__any=batch), ids, "pk", "created", Min("created_at"))
-    frame["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(created, utc=True)).dt.days.clip(lower=0)
-    intents = _series(
-        lambda batch: PurchaseIntent.objects.filter(customer_id__any=batch, recorded_at__lt=day),
-        ids,
-        "customer_id",
-        "n",
-        Count("pk"),
-    )
-    frame["has_intent"] = (intents > 0).astype(float)
     return frame.fillna(0).astype(float)
 
 
@@ -142,7 +157,7 @@ def labels(opportunities: pd.DataFrame, until: datetime.datetime) -> pd.Series:
     """1 when every opportunity open on the day was lost before `until`, else 0."""
     ids = opportunities["opportunity_id"].tolist()
     lost = set(
-        Opportunity.objects.filter(pk__any=ids, stage=Opportunity.Stage.LOST, closed_at__lt=until).values_list(
+        Opportunity.objects.filter(pk__any=IdList(ids), stage=Opportunity.Stage.LOST, closed_at__lt=until).values_list(
             "pk", flat=True
         )
     )
@@ -184,8 +199,9 @@ def train(night: datetime.date) -> dict:
     return train_split(night, dataset, FEATURES)
 
 
-def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.DataFrame:
-    """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained)."""
+def predict(model: dict, lo: int, hi: int, night: datetime.date, ids, known: pd.DataFrame | None = None):
+    """Churn risk and reasons for the chunk's prospects (None for everyone else, or when no tree was trained);
+    `known`: the chunk's facts of the night, which hold three of the features."""
     out = unscored(ids)
     if not model.get("trained"):
         return out
@@ -193,7 +209,7 @@ def predict(model: dict, lo: int, hi: int, night: datetime.date, ids) -> pd.Data
     opportunities = population(lo, hi, day)
     if opportunities.empty:
         return out
-    return walk(model, features(lo, hi, day, opportunities, scan_chunk=True), FEATURES, out)
+    return walk(model, features(lo, hi, day, opportunities, scan_chunk=True, known=known), FEATURES, out)
 
 
 # The tree, shared by the two populations (prospects here, owners in analytics.churn_owners): each gives its

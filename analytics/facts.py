@@ -27,6 +27,7 @@ FACTS = {
     "visits": "customers",  # face-to-face and site visits logged
     "referrals": "customers",  # customers whose file names this one as referrer
     "intent_budget": "customers",  # newest intent's budget ceiling, yuan
+    "intents": "customers",  # purchase intents recorded
     # sales
     "contracts": "sales",  # contracts signed and not cancelled
     "owner_days": "sales",  # days from the first of them to the night

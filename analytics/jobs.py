@@ -3,9 +3,11 @@
 A job is `Job(name, label, chunks, run_chunk, finish, prepare)`:
     prepare(run) -> dict        once, before the chunks (e.g. train a model); its dict goes into run.figures
     chunks(run) -> [(lo, hi)]   the id ranges, each one Celery task
-    run_chunk(run, lo, hi) -> int   replaces the night's rows for ids lo..hi (delete + COPY in one transaction,
-                                so a retried or re-delivered chunk never duplicates), returns the rows written
-    finish(run) -> dict         once all chunks are in (the chord's callback): cross-chunk steps, figures
+    run_chunk(run, lo, hi) -> int | dict   replaces the night's rows for ids lo..hi (delete + COPY in one
+                                transaction, so a retried or re-delivered chunk never duplicates), returns the
+                                rows written, or a dict of the chunk's totals (JSON) that finish adds up
+    finish(run, results) -> dict    once all chunks are in (the chord's callback, given the chunks' returns):
+                                cross-chunk steps, figures
 The orchestration (JobRun rows, group / chord, retries, failure) is analytics.services.jobs.
 """
 

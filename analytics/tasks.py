@@ -16,8 +16,9 @@ def job_chunk_task(run_id: int, lo: int, hi: int) -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
-def job_finish_task(run_id: int) -> None:
-    services.job_finish(run_id)
+def job_finish_task(results: list, run_id: int) -> None:
+    """The chord's callback: `results` are the chunk tasks' returns."""
+    services.job_finish(run_id, results)
 
 
 @shared_task

@@ -2,9 +2,28 @@
 
 `field__in=[...]` sends one parameter per value; for hundreds of ids, building and parsing that SQL
 costs more than the query. Elsewhere the lookup falls back to IN.
+
+Django's query builder walks a list or tuple given to any lookup value by value (it resolves each element, and on
+a foreign key checks each one's type): 10,000 ids cost ~60 ms before any SQL. `IdList(ids)` carries the ids past
+that walk as one value; `field__any=IdList(ids)` is the same query as `field__any=ids`.
 """
 
 from django.db.models import Field, ForeignObject, Lookup
+
+
+class IdList:
+    """Ids (ints, numpy ints) for `__any`, kept as one value by the query builder (it has no __iter__ to walk)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = [int(value) for value in values]
+
+    def __len__(self):
+        return len(self.values)
+
+    def __repr__(self):
+        return f"IdList({len(self.values)} ids)"
 
 
 @Field.register_lookup
@@ -16,7 +35,7 @@ class AnyLookup(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
+        values = self.rhs.values if isinstance(self.rhs, IdList) else list(self.rhs)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*lhs_params, values]
         if not values:

@@ -33,11 +33,10 @@ def job_start(name: str, night, *, by=None) -> JobRun:
         JobRun.objects.filter(pk=run.pk).update(figures=figures, chunks=len(ranges))
         run.figures, run.chunks = figures, len(ranges)
         signatures = [tasks.job_chunk_task.si(run.pk, lo, hi) for lo, hi in ranges]
-        finish = tasks.job_finish_task.si(run.pk)
-        if signatures:
-            chord(signatures)(finish.on_error(tasks.job_failed_task.s(run.pk)))
+        if signatures:  # the chord gives the finish task the chunks' returns (their totals)
+            chord(signatures)(tasks.job_finish_task.s(run.pk).on_error(tasks.job_failed_task.s(run.pk)))
         else:
-            finish.apply_async()
+            tasks.job_finish_task.si([], run.pk).apply_async()
     except Exception as error:
         job_fail(run.pk, error)
         raise
@@ -45,17 +44,18 @@ def job_start(name: str, night, *, by=None) -> JobRun:
     return run
 
 
-def job_chunk(run_id: int, lo: int, hi: int) -> int:
+def job_chunk(run_id: int, lo: int, hi: int) -> int | dict:
     run = JobRun.objects.get(pk=run_id)
     rows = jobs.get(run.name).run_chunk(run, lo, hi)
     JobRun.objects.filter(pk=run_id).update(chunks_done=F("chunks_done") + 1)
     return rows
 
 
-def job_finish(run_id: int) -> JobRun:
+def job_finish(run_id: int, results: list | None = None) -> JobRun:
+    """`results`: what each chunk returned (the rows written, or its totals)."""
     run = JobRun.objects.get(pk=run_id)
     started = time.monotonic()
-    figures = jobs.get(run.name).finish(run) or {}
+    figures = jobs.get(run.name).finish(run, results or []) or {}
     rows = figures.pop("rows", 0)
     figures = {**run.figures, **figures, "finish_seconds": round(time.monotonic() - started, 2)}
     JobRun.objects.filter(pk=run_id).update(

@@ -41,6 +41,7 @@ class Interaction(models.Model):
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
         indexes = [
+            # On PostgreSQL it also carries the channel (migration 0012): the nightly contact counts read it alone.
             models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx"),
             models.Index(
                 fields=["staff", "next_due"], condition=models.Q(next_done=False), name="interaction_open_next_idx"

@@ -22,6 +22,7 @@ from django.db.models import BigIntegerField, Count, F, Max, OuterRef, Subquery,
 from django.db.models.functions import Coalesce
 
 from analytics.selectors.facts import BATCH, customers_in, night_end, read_batched, read_frame
+from crm_site.lookups import IdList
 from members.models import EventRegistration, LedgerEntry, Member, Redemption, Tier, TierChange
 
 ACTIVE_DAYS = 90
@@ -69,11 +70,11 @@ def _per_customer(scope, entries, name: str, aggregate) -> pd.DataFrame:
             ["customer_id", name],
         )
     members = read_frame(
-        Member.objects.filter(customer_id__any=list(scope)).values_list("pk", "customer_id").order_by(),
+        Member.objects.filter(customer_id__any=IdList(scope)).values_list("pk", "customer_id").order_by(),
         ["member_id", "customer_id"],
     )
     rows = read_frame(
-        entries.filter(member_id__any=[int(pk) for pk in members["member_id"].tolist()])
+        entries.filter(member_id__any=IdList(members["member_id"].tolist()))
         .values("member_id")
         .annotate(value=aggregate)
         .values_list("member_id", "value")
