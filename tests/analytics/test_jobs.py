@@ -164,3 +164,55 @@ def test_the_nightly_task_scores_yesterday(world):
 
     nightly_task()
     assert JobRun.objects.get().night == timezone.localdate() - datetime.timedelta(days=1)
+
+
+def test_the_nights_figures_from_the_chunks_totals_equal_its_rows(world, night, settings):
+    """finish adds up the chunks' totals and counts what its UPDATE returns instead of reading the night again:
+    the figures must be those of the rows written."""
+    from django.db.models import Count, Sum
+
+    settings.ANALYTICS = {"chunk_size": 2}
+    run = job_start("scores", night)
+    assert run.status == JobRun.Status.SUCCEEDED, run.error
+    rows = CustomerScore.objects.filter(night=night)
+    assert run.rows == rows.count() == 4
+    assert run.figures["net_profit"] == float(rows.aggregate(total=Sum("net_profit"))["total"])
+    owners = rows.filter(contracts__gt=0)
+    assert run.figures["quadrants"] == dict(owners.values_list("quadrant").annotate(n=Count("pk")).order_by())
+    classes = dict(rows.exclude(profit_class="").values_list("profit_class").annotate(n=Count("pk")).order_by())
+    assert run.figures["profit_classes"] == classes
+
+
+def test_the_copy_text_quotes_what_csv_needs_and_writes_missing_values_as_null():
+    """The PostgreSQL COPY text of a chunk (analytics.services.scores._csv), read back by a CSV reader."""
+    import csv
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from analytics.services import scores
+
+    values = {name: [0, 0] for name in scores.COLUMNS}
+    values.update(
+        night=[night_date := datetime.date(2026, 12, 1), night_date],
+        customer_id=[7, 8],
+        owner_id=pd.array([3, None], dtype="Int64"),
+        status=["prospect", 'say "hi", then\nleave'],
+        quadrant=["", "star"],
+        net_profit=[1234.5, np.nan],
+        churn=[np.nan, 0.25],
+        loyalty_factors=[{"referrals": 10.0}, {}],
+        risk_reasons=[{}, {"open_complaints": 1}],
+        churn_reasons=[[], [{"feature": "visits", "op": "<=", "threshold": 1.5, "value": 0.0}]],
+    )
+    frame = pd.DataFrame(values)
+    first, second = list(csv.reader(io.StringIO(scores._csv(frame))))
+    named = dict(zip(scores.COLUMNS, first, strict=True)), dict(zip(scores.COLUMNS, second, strict=True))
+    assert named[0]["night"] == "2026-12-01" and named[0]["customer_id"] == "7" and named[0]["owner_id"] == "3"
+    assert named[1]["owner_id"] == scores.NULL and named[1]["net_profit"] == scores.NULL
+    assert named[0]["net_profit"] == "1234.5" and named[0]["churn"] == scores.NULL and named[1]["churn"] == "0.25"
+    assert named[1]["status"] == 'say "hi", then\nleave'
+    assert named[0]["loyalty_factors"] == '{"referrals":10.0}' and named[1]["churn_reasons"].startswith('[{"feature"')
+    # An empty text is quoted (unquoted it would read as NULL in PostgreSQL's csv format).
+    assert ',"",' in scores._csv(frame).splitlines()[0]
