@@ -232,6 +232,8 @@ def train_split(night: datetime.date, build, names: list[str]) -> dict:
         return {
             **counts,
             "trained": False,
+            "minimum": minimum,
+            "per_class": per_class,
             "reason": f"not enough history: {len(y_train)} labelled examples ({counts['churned']} churned); "
             f"needs {minimum}, with {per_class} of each class",
         }

@@ -2,11 +2,11 @@
 
 import math
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from analytics import labels, profit_class
 from analytics.models import CustomerScore
+from crm_site import formatting
 from customers.models import Customer
 
 TREND_NIGHTS = 12
@@ -30,9 +30,44 @@ def customer_scores(*, customer, user) -> dict | None:
         # The two trees' populations are disjoint: an owner's risk and reasons come from the owners' tree.
         "churn_tree": _("owners' tree") if score.contracts else _("prospects' tree"),
         "churn_pct": round(float(score.churn) * 100) if score.churn is not None else None,
+        # Why there is no churn risk: the file's tree was not trained that night, or the file is in neither tree.
+        "churn_untrained": score.churn is None and not _tree_trained(score),
         "profit_class_path": [profit_class_step(step) for step in profit_class.path_of(score)],
         "trend": [(row.night, row.loyalty, row.net_profit, row.lifetime_value) for row in reversed(rows)],
     }
+
+
+def _tree_trained(score) -> bool:
+    """Whether the tree for `score`'s population (owners or prospects) was trained on its night's run."""
+    from analytics.models import JobRun
+
+    run = (
+        JobRun.objects.filter(name="scores", night=score.night, status=JobRun.Status.SUCCEEDED)
+        .order_by("-pk")
+        .values_list("figures", flat=True)
+        .first()
+    )
+    model = (run or {}).get("churn_owners" if score.contracts else "churn") or {}
+    return bool(model.get("trained"))
+
+
+def threshold_text(value) -> str:
+    """A tree's split value with the language's separators and no more decimals than it has (3.25, 1,200.5, 3)."""
+    value = float(value)
+    decimals = 0 if value.is_integer() else 1 if round(value, 1) == value else 2
+    return formatting.number(value, decimals)
+
+
+def condition_text(op: str, threshold) -> str:
+    """A split of a tree in words: "at most 3.25", "more than 1,200.5"."""
+    if op == "<=":
+        return _("at most %(value)s") % {"value": threshold_text(threshold)}
+    return _("more than %(value)s") % {"value": threshold_text(threshold)}
+
+
+def step_text(label, op: str, threshold) -> str:
+    """ "Days as an owner: more than 1,200.5" — a step of a tree's path in words."""
+    return _("%(feature)s: %(condition)s") % {"feature": label, "condition": condition_text(op, threshold)}
 
 
 def churn_step(step: dict) -> dict:
@@ -43,15 +78,13 @@ def churn_step(step: dict) -> dict:
         **step,
         "label": labels.ALL_CHURN_FEATURES.get(step["feature"], step["feature"]),
         "digits": 0 if value.is_integer() else 1,
+        "text": condition_text(step["op"], step["threshold"]),
     }
 
 
 def churn_reason_text(reasons: list[dict]) -> str:
     """A churn path in one line, as the at-risk list shows it: "Complaints escalated so far > 0.5 › …"."""
-    return " › ".join(
-        f"{step['label']} {step['op']} {formats.number_format(step['threshold'], 1)}"
-        for step in map(churn_step, reasons)
-    )
+    return " › ".join(step_text(step["label"], step["op"], step["threshold"]) for step in map(churn_step, reasons))
 
 
 def profit_class_step(step: dict) -> dict:

@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 
 from analytics import jobs
 from analytics.models import JobRun
+from analytics.selectors import jobs as job_selectors
 from analytics.tasks import job_start_task
 
 
 @permission_required("analytics.run_job", raise_exception=True)
 def job_list(request):
     runs = Paginator(JobRun.objects.select_related("started_by"), 30).get_page(request.GET.get("page"))
+    for run in runs:
+        run.label = job_selectors.job_label(run.name)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     context = {"page": runs, "jobs": sorted(jobs.JOBS.values(), key=lambda job: job.name), "yesterday": yesterday}
     return render(request, "analytics/job_list.html", context)
@@ -25,7 +28,14 @@ def job_list(request):
 
 @permission_required("analytics.run_job", raise_exception=True)
 def job_detail(request, pk):
-    return render(request, "analytics/job_detail.html", {"run": get_object_or_404(JobRun, pk=pk)})
+    run = get_object_or_404(JobRun, pk=pk)
+    context = {
+        "run": run,
+        "label": job_selectors.job_label(run.name),
+        "figures": job_selectors.figure_rows(run.figures),
+        "models": job_selectors.churn_models(run.figures),
+    }
+    return render(request, "analytics/job_detail.html", context)
 
 
 @require_POST

@@ -4,6 +4,7 @@ tier's discount, pre-filled on the deal through sales.discounts)."""
 
 from django.utils.translation import gettext as _
 
+from crm_site import formatting
 from customers import footprint, sections
 from customers.selectors import TimelineEvent, timeline_register
 from members.models import Member, Referral, TierChange
@@ -48,7 +49,10 @@ def _member_events(customer, limit):
         return []
     events = []
     for entry in member.entries.select_related("by").order_by("-created_at", "-id")[:limit]:
-        title = _("%(kind)s %(points)s points") % {"kind": entry.get_kind_display(), "points": f"{entry.amount:+d}"}
+        title = _("%(kind)s %(points)s points") % {
+            "kind": entry.get_kind_display(),
+            "points": ("+" if entry.amount > 0 else "") + formatting.number(entry.amount),
+        }
         events.append(
             TimelineEvent(entry.created_at, "member", title, entry.reason, entry.by, member.get_absolute_url())
         )

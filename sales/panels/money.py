@@ -81,9 +81,9 @@ def payment_events(customer, limit) -> list[TimelineEvent]:
         line = payment.installment
         when = datetime.datetime.combine(payment.received_on, datetime.time(12), tzinfo=timezone.get_current_timezone())
         if payment.is_refund:
-            title = _("Refund of %(amount)s") % {"amount": -payment.amount}
+            title = _("Refund of %(amount)s") % {"amount": formatting.money(-payment.amount)}
         else:
-            title = _("Payment of %(amount)s received") % {"amount": payment.amount}
+            title = _("Payment of %(amount)s received") % {"amount": formatting.money(payment.amount)}
         what = _("lease") if line.lease_id else _("contract")
         url = line.lease.get_absolute_url() if line.lease_id else _deal_url(line.deal)
         detail = f"{line.get_kind_display()} {line.sequence} ({what}) · {payment.reference}".rstrip(" ·")

@@ -181,6 +181,8 @@ def test_too_little_history_is_refused(org, unit, night):
         "examples": 3,
         "churned": 1,
         "trained": False,
+        "minimum": 200,
+        "per_class": 20,
         "reason": "not enough history: 3 labelled examples (1 churned); needs 200, with 20 of each class",
     }
     # The job records it, and no owner is scored.
@@ -235,12 +237,12 @@ def test_a_trained_tree_scores_tonights_owners_with_their_reasons(org, unit, nig
     client.force_login(org["rep"])
     page = client.get(upset.get_absolute_url()).content.decode()
     assert "Churn: the path through the owners&#x27; tree" in page
-    assert f"<li>{labels[step['feature']]} = 1 (&gt; 0.5)</li>" in page
+    assert f"<li>{labels[step['feature']]} = 1 (more than 0.5)</li>" in page
     # The managers' at-risk list: the owners at risk, each with the path in words.
     at_risk = _at_risk(CustomerScore.objects.filter(night=night))
     assert sorted(row[0] for row in at_risk.rows) == sorted(c.name for c in [*angry, upset])
     (row,) = [row for row in at_risk.rows if row[0] == upset.name]
-    assert row[1:3] == [100.0, f"{labels[step['feature']]} > 0.5"]
+    assert row[1:3] == [100.0, f"{labels[step['feature']]}: more than 0.5"]
     admin = type(org["rep"]).objects.create_superuser("churn-admin", "a@example.com", "pw")
     client.force_login(admin)
     page = client.get(reverse("analytics:job-detail", args=[run.pk])).content.decode()

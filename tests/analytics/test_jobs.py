@@ -216,3 +216,29 @@ def test_the_copy_text_quotes_what_csv_needs_and_writes_missing_values_as_null()
     assert named[0]["loyalty_factors"] == '{"referrals":10.0}' and named[1]["churn_reasons"].startswith('[{"feature"')
     # An empty text is quoted (unquoted it would read as NULL in PostgreSQL's csv format).
     assert ',"",' in scores._csv(frame).splitlines()[0]
+
+
+def test_the_job_page_reads_in_words_and_in_chinese(client, world, night, admin_user):
+    """Figures with labels and the language's number format, the job's name, and a tree refused for want of
+    history explained in the reader's language (not the code's keys and Python values)."""
+    from django.utils import translation
+
+    run = job_start("scores", night)
+    JobRun.objects.filter(pk=run.pk).update(
+        figures={
+            **run.figures,
+            "net_profit": 35534356.17,
+            "churn": {"examples": 1234, "churned": 154, "trained": False, "minimum": 2000, "per_class": 20},
+        }
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("analytics:job-detail", args=[run.pk])).content.decode()
+    assert "Customer scores" in page and "Net profit, all customers" in page and "¥35,534,356.17" in page
+    assert "history_nights" not in page and "{&#x27;" not in page
+    assert "Not enough history: 1,234 labelled examples (154 churned); the tree needs 2,000" in page
+    client.cookies["django_language"] = "zh-hans"
+    with translation.override("zh-hans"):
+        page = client.get(reverse("analytics:job-detail", args=[run.pk])).content.decode()
+        label = str(translation.gettext("Customer scores"))
+    assert label != "Customer scores" and label in page
+    assert "Net profit, all customers" not in page and "not enough history" not in page.lower()

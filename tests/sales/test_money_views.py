@@ -289,4 +289,4 @@ def test_customer_timeline_shows_payments_and_refunds(rep):
     services.payment_record(installment=line, amount=D("300"), received_on=today(), by=rep, reference="TX9")
     services.payment_refund(installment=line, amount=D("50"), reason="fee", by=rep)
     events = [event for event in timeline(customer=line.deal.customer) if event.kind == "payment"]
-    assert sorted(event.title for event in events) == ["Payment of 300.00 received", "Refund of 50.00"]
+    assert sorted(event.title for event in events) == ["Payment of ¥300.00 received", "Refund of ¥50.00"]
