@@ -70,18 +70,19 @@ def _trim(amount: Decimal, places: int) -> str:
 
 
 def wan(value) -> str:
-    """A large amount at a glance: 560万 or 1.25亿 in Chinese, ¥5.6M in English (small amounts as money)."""
+    """A large amount at a glance: ¥560万 or ¥1.25亿 in Chinese, ¥5.6M in English (small amounts as money); the
+    currency symbol always, so a column of amounts reads alike whatever their size."""
     amount = _decimal(value)
     if amount is None:
         return DASH
     sign, amount = ("-" if amount < 0 else ""), abs(amount)
+    symbol = currency_symbol()
     if _chinese():
         if amount >= 100_000_000:
-            return f"{sign}{_trim(amount / 100_000_000, 2)}亿"
+            return f"{sign}{symbol}{_trim(amount / 100_000_000, 2)}亿"
         if amount >= 10_000:
-            return f"{sign}{number(_trim(amount / 10_000, 1), 1 if (amount / 10_000) % 1 else 0)}万"
+            return f"{sign}{symbol}{number(_trim(amount / 10_000, 1), 1 if (amount / 10_000) % 1 else 0)}万"
         return sign + money(amount, 0)
-    symbol = currency_symbol()
     if amount >= 1_000_000:
         return f"{sign}{symbol}{_trim(amount / 1_000_000, 2)}M"
     if amount >= 10_000:
@@ -90,7 +91,7 @@ def wan(value) -> str:
 
 
 def wan_range(low_wan, high_wan) -> str:
-    """A range given in 万 (budgets): "500万–700万", "≥ 500万", "any"; no stray decimals."""
+    """A range given in 万 (budgets): "¥500万–¥700万", "≥ ¥500万", "any"; no stray decimals."""
     low, high = _decimal(low_wan), _decimal(high_wan)
     low_text = wan(low * 10_000) if low is not None else ""
     high_text = wan(high * 10_000) if high is not None else ""

@@ -21,10 +21,10 @@ def test_money_has_the_symbol_and_thousands_separators_in_both_languages(languag
 
 def test_large_amounts_read_in_wan_and_yi_in_chinese_and_millions_in_english():
     with translation.override("zh-hans"):
-        assert formatting.wan(5_600_000) == "560万"
-        assert formatting.wan(5_650_000) == "565万"
-        assert formatting.wan(56_000) == "5.6万"
-        assert formatting.wan(125_000_000) == "1.25亿"
+        assert formatting.wan(5_600_000) == "¥560万"
+        assert formatting.wan(5_650_000) == "¥565万"
+        assert formatting.wan(56_000) == "¥5.6万"
+        assert formatting.wan(125_000_000) == "¥1.25亿"
         assert formatting.wan(8_000) == "¥8,000"
     with translation.override("en"):
         assert formatting.wan(5_600_000) == "¥5.6M"
@@ -34,9 +34,9 @@ def test_large_amounts_read_in_wan_and_yi_in_chinese_and_millions_in_english():
 
 def test_budget_ranges_in_wan_have_no_stray_decimals_and_unset_ends_say_so():
     with translation.override("zh-hans"):
-        assert formatting.wan_range(Decimal("500.0"), Decimal("700.0")) == "500万–700万"
-        assert formatting.wan_range(500, None) == "≥ 500万"
-        assert formatting.wan_range(None, 700) == "≤ 700万"
+        assert formatting.wan_range(Decimal("500.0"), Decimal("700.0")) == "¥500万–¥700万"
+        assert formatting.wan_range(500, None) == "≥ ¥500万"
+        assert formatting.wan_range(None, 700) == "≤ ¥700万"
     with translation.override("en"):
         assert formatting.wan_range(500, 700) == "¥5M–¥7M"
         assert formatting.wan_range(None, None) == "any"
@@ -52,7 +52,7 @@ def test_template_filters_and_chinese_floatformat_group_thousands():
     )
     with translation.override("zh-hans"):
         text = template.render(Context({"amount": Decimal("8000000"), "price": 5_600_000}))
-    assert text == "¥8,000,000.00 ¥8,000,000 560万 500万–700万 8,000,000.00"
+    assert text == "¥8,000,000.00 ¥8,000,000 ¥560万 ¥500万–¥700万 8,000,000.00"
 
 
 def test_a_staff_select_shows_names_not_usernames(rep):

@@ -152,7 +152,7 @@ def test_recording_two_intents_keeps_both_and_the_page_shows_the_newest(client, 
     html = detail(client, cast["rep"], customer)
     assert "(2 versions)" in html
     assert re.search(r"Rooms</dt><dd[^>]*>4</dd>", html)
-    assert "¥5M–¥6.5M" in html  # a budget in 万 shown as people read it (zh: 500万–650万)
+    assert "¥5M–¥6.5M" in html  # a budget in 万 shown as people read it (zh: ¥500万–¥650万)
     assert "Schools" in html
     assert "Parking?" not in html
 
