@@ -27,11 +27,19 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from analytics import churn, definitions, facts
-from analytics.selectors.facts import contact_summary, contacts_of, night_end, owner_days, read_batched, read_frame
+from analytics.selectors.facts import (
+    contact_summary,
+    contacts_of,
+    night_end,
+    owner_days,
+    read_batched,
+    read_frame,
+    referrals_of,
+)
 from customers.models import Customer
 from sales.models import Deal
 
@@ -113,27 +121,11 @@ def sample(ids: list) -> list:
     return sorted(np.random.default_rng(0).choice(np.asarray(ids), size=size, replace=False).tolist())
 
 
-def _referrals(ids: list, day: datetime.datetime) -> pd.Series:
-    """Customer files naming each of `ids` as referrer, created before `day` (analytics.facts' `referrals`)."""
-    frame = read_batched(
-        lambda batch: (
-            Customer.objects.filter(referrer_id__any=batch, created_at__lt=day)
-            .values("referrer_id")
-            .annotate(n=Count("pk"))
-            .values_list("referrer_id", "n")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "referrals"],
-    )
-    return frame.set_index("customer_id")["referrals"]
-
-
 def owner_facts(ids: list, first_signed: pd.Series, day: datetime.datetime) -> pd.DataFrame:
     """FEATURES of the owners `ids` as of `day`, read by id lists (a past day's owners are spread over the table)."""
     night = timezone.localdate(day - datetime.timedelta(days=1))  # night_end(night) == day
     known = facts.read_of(ids, night, READ_OF)
-    known["referrals"] = _referrals(ids, day)
+    known["referrals"] = referrals_of(ids, day)
     known["owner_days"] = owner_days(first_signed.reindex(known.index), night)
     return features(known, contacts_of(ids, day)["last"], day)
 

@@ -25,11 +25,10 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count
 
 from analytics import definitions
 from analytics.models import CustomerScore, JobRun
-from analytics.selectors.facts import contacts_of, night_end, read_batched, read_frame
+from analytics.selectors.facts import contacts_of, night_end, read_batched, read_frame, referrals_of
 from customers.models import Customer, PurchaseIntent
 
 CLASSES = ["low", "medium", "high"]
@@ -117,18 +116,7 @@ def owner_dataset(night: datetime.date) -> tuple[pd.DataFrame, pd.Series]:
     known = pd.DataFrame(index=files.index)
     known["tenure_days"] = (pd.Timestamp(day) - pd.to_datetime(files["created_at"], utc=True)).dt.days.clip(lower=0)
     known["visits"] = contacts_of(ids, day)["visits"]
-    referrals = read_batched(
-        lambda batch: (
-            Customer.objects.filter(referrer_id__any=batch, created_at__lt=day)
-            .values("referrer_id")
-            .annotate(n=Count("pk"))
-            .values_list("referrer_id", "n")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "referrals"],
-    )
-    known["referrals"] = referrals.set_index("customer_id")["referrals"]
+    known["referrals"] = referrals_of(ids, day)
     intents = read_batched(
         lambda batch: (
             PurchaseIntent.objects.filter(customer_id__any=batch, recorded_at__lt=day)

@@ -92,6 +92,23 @@ def contacts_of(ids: list, day: datetime.datetime) -> pd.DataFrame:
     return pd.concat(frames) if frames else pd.DataFrame(columns=["recent", "last", "visits"])
 
 
+def referrals_of(ids: list, day: datetime.datetime) -> pd.Series:
+    """Customer files naming each of `ids` as referrer, created before `day` (the `referrals` fact for id lists:
+    a sample or a past day's owners), indexed by customer id."""
+    frame = read_batched(
+        lambda batch: (
+            Customer.objects.filter(referrer_id__any=batch, created_at__lt=day)
+            .values("referrer_id")
+            .annotate(n=Count("pk"))
+            .values_list("referrer_id", "n")
+            .order_by()
+        ),
+        ids,
+        ["customer_id", "referrals"],
+    )
+    return frame.set_index("customer_id")["referrals"]
+
+
 @contextmanager
 def shared_reads():
     """Within it, reads that several providers of one chunk make (contact_summary) are made once; outside it
