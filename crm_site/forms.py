@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from crm_site import reportcache
@@ -46,10 +47,12 @@ class LanguageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        site = dict(settings.LANGUAGES).get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+        # Each language by its own name, as the navbar's switcher shows it (简体中文, English).
+        native = {code: get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES}
+        site = native.get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
         self.fields["language"].choices = [
             ("", _("The site's language (%(name)s)") % {"name": site}),
-            *settings.LANGUAGES,
+            *native.items(),
         ]
         self.fields["language"].help_text = _("The CRM's pages and what is sent to you (reports, notifications).")
         self.helper = FormHelper()

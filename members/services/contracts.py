@@ -3,7 +3,9 @@ on 退房 both awards are reversed."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from members.models import LedgerEntry, Member, MemberSettings
@@ -32,11 +34,14 @@ def contract_signed(*, deal: Deal) -> Member | None:
         member = member_ensure(customer=deal.customer, by=deal.owner, channel=Member.Channel.CONTRACT)
     if member is not None:
         points = contract_points(deal.price if deal.price is not None else deal.list_price)
+        # Stored text: in the company's language, not that of whoever's request signed the contract.
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Contract %(no)s signed") % {"no": deal.contract_no}
         if points:
             points_earn(
                 member=member,
                 amount=points,
-                reason=_("Contract %(no)s signed") % {"no": deal.contract_no},
+                reason=reason,
                 rule=LedgerEntry.Rule.CONTRACT,
                 source=deal,
                 key=f"contract:deal:{deal.pk}:member:{member.pk}",

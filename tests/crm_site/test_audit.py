@@ -101,6 +101,8 @@ def test_customer_detail_page_shows_the_history(client, rep, customer):
     assert "Created" in history
     assert "Updated" in history
     assert "<strong>Interest level</strong>" in history  # the field's name, not its attribute
+    # Stacked on a phone: every cell is named by its column (crm.css .table-responsive-stack).
+    assert 'table-responsive-stack" data-testid="audit-entries"' in response.text and 'data-label="Changes"' in history
     assert re.search(r">C – cool</span> → A – hot", history)  # choice labels, not keys
     assert list(response.context["history"]) == list(customer_entries(customer).order_by("-at", "-id"))
 

@@ -134,3 +134,21 @@ def test_a_cancelled_contract_reverses_its_points(rep, project_a, django_capture
     services.contract_cancelled(deal=deal)  # run twice: nothing more
     member.refresh_from_db()
     assert member.entries.filter(kind="reverse").count() == 1
+
+
+def test_the_contracts_points_reason_is_stored_in_the_companys_language(
+    rep, project_a, settings, django_capture_on_commit_callbacks
+):
+    """The ledger keeps text: it is written in the site's language, whatever language the signing request was in."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    customer = CustomerFactory(owner=rep)
+    deal = subscribed(customer, project_a)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        sign(deal)
+    entry = Member.objects.get(customer=customer).entries.get(rule=LedgerEntry.Rule.CONTRACT)
+    deal.refresh_from_db()
+    with translation.override("zh-hans"):
+        expected = translation.gettext("Contract %(no)s signed") % {"no": deal.contract_no}
+    assert entry.reason == expected and "signed" not in entry.reason
