@@ -40,10 +40,20 @@ class StaffFilterForm(forms.Form):
         self.helper.layout = Layout(Row(Column("q"), Column("team"), Column("role"), Column("active")))
 
 
+class LanguageSelect(forms.Select):
+    """Each language's option marked with its language (`lang`), as the switcher's buttons are: its name is in it."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class LanguageForm(forms.Form):
     """A user's own language ("My profile"): one of the site's languages, or none for the site's language."""
 
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=LanguageSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
