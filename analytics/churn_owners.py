@@ -27,16 +27,16 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Min, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from analytics import churn, definitions, facts
 from analytics.selectors.facts import (
     contact_summary,
     contacts_of,
+    latest_between,
     night_end,
     owner_days,
-    read_batched,
     read_frame,
     referrals_of,
 )
@@ -139,40 +139,18 @@ def _latest(readers, ids: list, since, until) -> pd.Series:
 
 
 def _referred(ids: list, since, until) -> pd.Series:
-    frame = read_batched(
-        lambda batch: (
-            Customer.objects.filter(referrer_id__any=batch, created_at__gte=since, created_at__lt=until)
-            .values("referrer_id")
-            .annotate(at=Max("created_at"))
-            .values_list("referrer_id", "at")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "at"],
-    )
-    return frame.set_index("customer_id")["at"]
+    """The latest file in [since, until) that names the owner as its referrer."""
+    return latest_between(Customer.objects.all(), ids, "created_at", since, until, customer="referrer_id")
 
 
 def _repurchased(ids: list, since, until) -> pd.Series:
     """The latest contract signed in [since, until) and not cancelled by `until`, as the end of its signing day."""
-    frame = read_batched(
-        lambda batch: (
-            Deal.objects.filter(
-                customer_id__any=batch,
-                stage=Deal.Stage.CONTRACT,
-                signed_on__gte=timezone.localdate(since),
-                signed_on__lt=timezone.localdate(until),
-            )
-            .filter(~Q(state=Deal.State.CANCELLED) | Q(cancelled_at__gte=until))
-            .values("customer_id")
-            .annotate(on=Max("signed_on"))
-            .values_list("customer_id", "on")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "on"],
+    contracts = Deal.objects.filter(stage=Deal.Stage.CONTRACT).filter(
+        ~Q(state=Deal.State.CANCELLED) | Q(cancelled_at__gte=until)
     )
-    days = pd.to_datetime(frame.set_index("customer_id")["on"])
+    days = pd.to_datetime(
+        latest_between(contracts, ids, "signed_on", timezone.localdate(since), timezone.localdate(until))
+    )
     ends = [timezone.make_aware(datetime.datetime.combine(value.date(), datetime.time.max)) for value in days]
     return pd.Series(ends, index=days.index, dtype=object)
 

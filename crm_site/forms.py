@@ -245,7 +245,8 @@ class ApiTokenForm(forms.ModelForm):
 SELECT_LIMIT = 50
 CHOICES = "choices"
 TOO_MANY = "too many"  # a text box instead of a select (a cached value: None would read as "not cached")
-reportcache.watch(CHOICES, Team, StaffProfile, get_user_model())
+# A login writes last_login and the switcher a staff member's language: neither is in any option.
+reportcache.watch(CHOICES, Team, StaffProfile, get_user_model(), ignore=("last_login", "language"))
 
 
 def limit_choices(field: forms.ModelChoiceField, queryset, *, key: str, placeholder, shared_as: str = "", user=None):

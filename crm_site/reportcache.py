@@ -58,10 +58,14 @@ def cached(namespace: str, parts: tuple, user, compute):
     return result
 
 
-def watch(namespace: str, *models) -> None:
-    """Writes of `models` change the facts of `namespace`."""
+def watch(namespace: str, *models, ignore: tuple[str, ...] = ()) -> None:
+    """Writes of `models` change the facts of `namespace`; a save that writes only fields in `ignore` does not
+    (a login's last_login, a staff member's language: the namespace never reads them)."""
+    ignored = frozenset(ignore)
 
-    def bump(sender, **kwargs):
+    def bump(sender, update_fields=None, **kwargs):
+        if ignored and update_fields and set(update_fields) <= ignored:
+            return
         changed(namespace)
 
     for model in models:

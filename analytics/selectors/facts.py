@@ -62,6 +62,24 @@ def read_batched(build, ids: list, columns: list) -> pd.DataFrame:
     return pd.concat(frames) if frames else pd.DataFrame(columns=columns)
 
 
+def latest_between(queryset, ids: list, field: str, since, until, *, customer: str = "customer_id") -> pd.Series:
+    """The latest `field` in [since, until) of `queryset`'s rows per customer among `ids` (`customer`: the row's
+    customer column), indexed by customer id; customers without such a row are absent. The follow-ups and
+    escalations the owners' churn label compares (analytics.churn_owners) are each read this way."""
+    frame = read_batched(
+        lambda batch: (
+            queryset.filter(**{f"{customer}__any": batch, f"{field}__gte": since, f"{field}__lt": until})
+            .values(customer)
+            .annotate(at=Max(field))
+            .values_list(customer, "at")
+            .order_by()
+        ),
+        ids,
+        ["customer_id", "at"],
+    )
+    return frame.set_index("customer_id")["at"]
+
+
 def contact_counts(interactions, day: datetime.datetime) -> pd.DataFrame:
     """Per customer among `interactions` (a queryset) before `day`: contacts in the 90 days before it (`recent`),
     the last one (`last`) and face-to-face or site visits (`visits`), in one grouped scan; indexed by customer id."""

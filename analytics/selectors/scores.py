@@ -41,14 +41,15 @@ def _tree_trained(score) -> bool:
     """Whether the tree for `score`'s population (owners or prospects) was trained on its night's run."""
     from analytics.models import JobRun
 
-    run = (
+    # Only the one flag, read inside the JSON: a run's figures hold both trees' rules and can be large.
+    key = "churn_owners" if score.contracts else "churn"
+    trained = (
         JobRun.objects.filter(name="scores", night=score.night, status=JobRun.Status.SUCCEEDED)
         .order_by("-pk")
-        .values_list("figures", flat=True)
+        .values_list(f"figures__{key}__trained", flat=True)
         .first()
     )
-    model = (run or {}).get("churn_owners" if score.contracts else "churn") or {}
-    return bool(model.get("trained"))
+    return bool(trained)
 
 
 def threshold_text(value) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 from django.db.models import BigIntegerField, Count, F, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from analytics.selectors.facts import BATCH, customers_in, night_end, read_batched, read_frame
+from analytics.selectors.facts import BATCH, customers_in, latest_between, night_end, read_frame
 from crm_site.lookups import IdList
 from members.models import EventRegistration, LedgerEntry, Member, Redemption, Tier, TierChange
 
@@ -130,17 +130,7 @@ def latest_activity(ids: list, since: datetime.datetime, until: datetime.datetim
         _per_customer(ids[start : start + BATCH], window, "at", Max("created_at"))
         for start in range(0, len(ids), BATCH)
     ]
-    visits = read_batched(
-        lambda batch: (
-            EventRegistration.objects.filter(customer_id__any=batch, checked_in_at__gte=since, checked_in_at__lt=until)
-            .values("customer_id")
-            .annotate(at=Max("checked_in_at"))
-            .values_list("customer_id", "at")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "at"],
-    )
+    visits = latest_between(EventRegistration.objects.all(), ids, "checked_in_at", since, until).reset_index()
     both = pd.concat([*entries, visits])
     both["at"] = pd.to_datetime(both["at"], utc=True)
     return both.groupby("customer_id")["at"].max()

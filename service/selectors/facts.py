@@ -24,9 +24,9 @@ work done), so `service_cost` and `change_requests` are not given: analytics cou
 import datetime
 
 import pandas as pd
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 
-from analytics.selectors.facts import BATCH, customers_in, night_end, read_batched, read_frame
+from analytics.selectors.facts import BATCH, customers_in, latest_between, night_end, read_frame
 from service.models import Callback, Question, SurveyAnswer, Ticket, TicketEvent
 
 CLOSED = set(Ticket.CLOSED_STATUSES)
@@ -155,15 +155,4 @@ def latest_escalations(ids: list, since: datetime.datetime, until: datetime.date
     """The latest escalation (Ticket.escalated_at) in [since, until) of each customer's complaints, for the
     customers `ids` (the owners' churn label, analytics.churn_owners). Reopening a ticket clears its escalation
     (service.services.tickets), so a complaint reopened and escalated again counts from its last escalation."""
-    frame = read_batched(
-        lambda batch: (
-            Ticket.objects.filter(COMPLAINT, customer_id__any=batch, escalated_at__gte=since, escalated_at__lt=until)
-            .values("customer_id")
-            .annotate(at=Max("escalated_at"))
-            .values_list("customer_id", "at")
-            .order_by()
-        ),
-        ids,
-        ["customer_id", "at"],
-    )
-    return frame.set_index("customer_id")["at"]
+    return latest_between(Ticket.objects.filter(COMPLAINT), ids, "escalated_at", since, until)

@@ -2,6 +2,7 @@
 the refusal below the minimum, and a trained tree scoring tonight's owners with their reasons through the job."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,7 @@ from analytics import churn_owners
 from analytics.models import CustomerScore, JobRun
 from analytics.selectors.dashboards import _at_risk
 from analytics.selectors.facts import night_end
-from analytics.selectors.scores import customer_scores
+from analytics.selectors.scores import _tree_trained, customer_scores
 from analytics.services.jobs import job_start
 from customers.models import Customer, Interaction
 from members import services as member_services
@@ -189,6 +190,9 @@ def test_too_little_history_is_refused(org, unit, night):
     run = job_start("scores", night)
     assert run.figures["churn_owners"]["trained"] is False
     assert not CustomerScore.objects.filter(night=night, contracts__gt=0, churn__isnull=False).exists()
+    # The customer page says why: the owners' tree was refused for want of history.
+    section = customer_scores(customer=angry[0], user=org["rep"])
+    assert section["churn_pct"] is None and section["churn_untrained"] is True
 
 
 def test_a_trained_tree_scores_tonights_owners_with_their_reasons(org, unit, night, settings, client):
@@ -248,3 +252,7 @@ def test_a_trained_tree_scores_tonights_owners_with_their_reasons(org, unit, nig
     page = client.get(reverse("analytics:job-detail", args=[run.pk])).content.decode()
     assert "Churn model: prospects" in page and "Churn model: owners" in page
     assert 'data-testid="churn-owners-figures"' in page and "Majority-class baseline" in page
+    # Which tree was trained is read from the run's flag alone: the owners' was, the prospects' was not.
+    assert _tree_trained(SimpleNamespace(night=night, contracts=1)) is True
+    assert _tree_trained(SimpleNamespace(night=night, contracts=0)) is False
+    assert _tree_trained(SimpleNamespace(night=night - DAY, contracts=1)) is False  # no run that night

@@ -91,3 +91,18 @@ def test_the_collection_report_is_read_once_per_month_and_scope(client, executiv
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert not any("sales_installment" in query["sql"] for query in queries)
+
+
+def test_the_filter_options_survive_a_login_but_not_a_renamed_user(client, rep):
+    """The "choices" namespace ignores a login's last_login and a language switch; a name change drops it."""
+    from crm_site.forms import CHOICES
+
+    calls, compute = counter()
+    assert reportcache.cached(CHOICES, ("owners",), rep, compute) == 1
+    client.force_login(rep)  # writes last_login
+    rep.staff.language = "zh-hans"
+    rep.staff.save(update_fields=["language"])
+    assert reportcache.cached(CHOICES, ("owners",), rep, compute) == 1
+    rep.first_name = "Renamed"
+    rep.save()
+    assert reportcache.cached(CHOICES, ("owners",), rep, compute) == 2
