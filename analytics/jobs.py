@@ -1,7 +1,10 @@
 """The job registry: nightly jobs by name, each split into chunks of customer ids that Celery runs in parallel.
 
-A job is `Job(name, label, chunks, run_chunk, finish, prepare)`:
-    prepare(run) -> dict        once, before the chunks (e.g. train a model); its dict goes into run.figures
+A job is `Job(name, label, chunks, run_chunk, finish, prepare, steps)`:
+    prepare(run) -> dict        once, before the chunks; its dict goes into run.figures
+    steps {name: step(run) -> dict}   after prepare and before the chunks, each its own Celery task, so
+                                independent work (training a model each) runs on several workers at once; each
+                                result goes into run.figures under its name
     chunks(run) -> [(lo, hi)]   the id ranges, each one Celery task
     run_chunk(run, lo, hi) -> int | dict   replaces the night's rows for ids lo..hi (delete + COPY in one
                                 transaction, so a retried or re-delivered chunk never duplicates), returns the
@@ -12,7 +15,7 @@ The orchestration (JobRun rows, group / chord, retries, failure) is analytics.se
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,7 @@ class Job:
     run_chunk: Callable
     finish: Callable
     prepare: Callable | None = None
+    steps: dict[str, Callable] = field(default_factory=dict)
 
 
 JOBS: dict[str, Job] = {}

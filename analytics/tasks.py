@@ -11,6 +11,17 @@ RETRY = {"autoretry_for": (Exception,), "retry_backoff": 5, "retry_kwargs": {"ma
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def job_step_task(run_id: int, step: str) -> dict:
+    return services.job_step(run_id, step)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def job_chunks_task(parts: list, run_id: int, ranges: list) -> None:
+    """The steps' chord callback: `parts` are their results; queues the chunks of `ranges`."""
+    services.job_chunks(run_id, parts, ranges)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def job_chunk_task(run_id: int, lo: int, hi: int) -> int:
     return services.job_chunk(run_id, lo, hi)
 

@@ -30,6 +30,18 @@ def _tree(model: dict) -> str:
     return _("trained on %(examples)s examples") % {"examples": formatting.number(model.get("examples", 0))}
 
 
+STEP_NAMES = {
+    "churn": lambda: _("Churn model: prospects"),
+    "churn_owners": lambda: _("Churn model: owners"),
+    "profit_class": lambda: _("Profit-class tree"),
+}
+
+
+def _step_name(key: str) -> str:
+    name = STEP_NAMES.get(key)
+    return name() if name else key
+
+
 ROWS = {  # figure key: (label, how its value reads)
     "net_profit": (lambda: _("Net profit, all customers"), formatting.money),
     "quadrants": (lambda: _("Owners per quadrant"), lambda v: _counts(v, CustomerScore.Quadrant.choices)),
@@ -47,6 +59,10 @@ ROWS = {  # figure key: (label, how its value reads)
     ),
     "history_nights": (lambda: _("Earlier nights in the loyalty trend"), lambda v: ", ".join(v) or "—"),
     "prepare_seconds": (lambda: _("Preparation"), _seconds),
+    "step_seconds": (
+        lambda: _("Models trained in parallel"),
+        lambda v: " · ".join(f"{_step_name(key)} {_seconds(value)}" for key, value in v.items()),
+    ),
     "finish_seconds": (lambda: _("Finishing"), _seconds),
     "quadrant_seconds": (lambda: _("Quadrants and totals"), _seconds),
     "profit_class": (lambda: _("Profit-class tree"), _tree),

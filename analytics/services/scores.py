@@ -1,8 +1,9 @@
 """The `scores` job: every customer's scores for one night (analytics.scoring), as one snapshot row each.
 
-prepare: the earlier snapshots loyalty's trend reads, the churn trees trained on past data (prospects:
-         analytics.churn, figures["churn"]; owners: analytics.churn_owners, figures["churn_owners"]) and the
-         profit-class tree trained on the newest earlier snapshot's owners (analytics.profit_class)
+prepare: the night's partition, the earlier snapshots loyalty's trend reads
+steps:   in parallel, the churn trees trained on past data (prospects: analytics.churn, figures["churn"]; owners:
+         analytics.churn_owners, figures["churn_owners"]) and the profit-class tree trained on the newest earlier
+         snapshot's owners (analytics.profit_class)
 chunk:   facts of customers lo..hi (analytics.facts) → scores → the night's rows for lo..hi replaced (delete +
          COPY on PostgreSQL, chunked bulk_create elsewhere, in one transaction)
 finish:  the value-matrix thresholds per project (medians over all chunks) and the quadrants, one UPDATE each; the
@@ -17,7 +18,8 @@ import numpy as np
 import orjson
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, FloatField, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Cast
 
 from analytics import churn, churn_owners, definitions, facts, jobs, partitions, profit_class, scoring
 from analytics.models import CustomerScore, JobRun
@@ -44,11 +46,16 @@ def prepare(run: JobRun) -> dict:
         .distinct()
         .order_by("-night")[: max(keep - 1, 0)]
     )
-    figures = {"history_nights": sorted(str(night) for night in set(earlier))}
-    figures["churn"] = churn.train(run.night)
-    figures["churn_owners"] = churn_owners.train(run.night)
-    figures["profit_class"] = profit_class.train(run.night)
-    return figures
+    return {"history_nights": sorted(str(night) for night in set(earlier))}
+
+
+# The three trees train on their own data, each a task of its own (two workers: the night's longest step sets the
+# time, not their sum).
+STEPS = {
+    "churn": lambda run: churn.train(run.night),
+    "churn_owners": lambda run: churn_owners.train(run.night),
+    "profit_class": lambda run: profit_class.train(run.night),
+}
 
 
 def chunks(run: JobRun) -> list[tuple[int, int]]:
@@ -60,13 +67,14 @@ def _history(lo: int, hi: int, nights: list[str]) -> pd.DataFrame | None:
     """Earlier loyalty of the chunk's customers: one column per earlier night, oldest first."""
     if not nights:
         return None
-    # One query per night: each is a range of the (night, customer) index; with `night IN (…)` PostgreSQL read the
-    # whole score table (every night's million rows) for each chunk. Each night is a column of floats.
+    # One query per night: each reads one night's (customer, night) index (on PostgreSQL its own partition). Loyalty
+    # comes as a float, not a Decimal per value; a night in a column of the result would cost a date per row.
     columns = {}
     for night in sorted(nights):
         frame = read_frame(
             CustomerScore.objects.filter(night=night, customer__pk__range=(lo, hi))
-            .values_list("customer_id", "loyalty")
+            .annotate(points=Cast("loyalty", FloatField()))
+            .values_list("customer_id", "points")
             .order_by(),
             ["customer_id", "loyalty"],
         )
@@ -292,5 +300,13 @@ def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
     jobs.register(
-        jobs.Job("scores", _("Customer scores"), chunks=chunks, run_chunk=run_chunk, finish=finish, prepare=prepare)
+        jobs.Job(
+            "scores",
+            _("Customer scores"),
+            chunks=chunks,
+            run_chunk=run_chunk,
+            finish=finish,
+            prepare=prepare,
+            steps=STEPS,
+        )
     )

@@ -235,6 +235,9 @@ def test_the_job_page_reads_in_words_and_in_chinese(client, world, night, admin_
     page = client.get(reverse("analytics:job-detail", args=[run.pk])).content.decode()
     assert "Customer scores" in page and "Net profit, all customers" in page and "¥35,534,356.17" in page
     assert "history_nights" not in page and "{&#x27;" not in page
+    # The three trees trained as parallel steps, each with its seconds.
+    assert set(run.figures["step_seconds"]) == {"churn", "churn_owners", "profit_class"}
+    assert "Models trained in parallel" in page and "Profit-class tree" in page and "step_seconds" not in page
     assert "Not enough history: 1,234 labelled examples (154 churned); the tree needs 2,000" in page
     client.cookies["django_language"] = "zh-hans"
     with translation.override("zh-hans"):
