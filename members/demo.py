@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from customers.models import Customer
-from members import services
+from members import reasons, services
 from members.defaults import ensure_default_tiers
 from members.models import Benefit, CarePlan, ClubEvent, Member, Redemption, Referral, Tier
 from sales.models import Deal
@@ -53,7 +53,9 @@ def seed(stdout) -> None:
     )
     for customer in desk:
         member = services.member_ensure(customer=customer, by=staff)
-        services.points_earn(member=member, amount=500, reason="Welcome", key=f"demo:welcome:{member.pk}")
+        services.points_earn(
+            member=member, amount=500, reason=reasons.Reason(reasons.WELCOME), key=f"demo:welcome:{member.pk}"
+        )
     for name, name_zh, kind, price, stock in BENEFITS:
         Benefit.objects.get_or_create(
             name=name, defaults={"name_zh": name_zh, "kind": kind, "points_price": price, "stock": stock}

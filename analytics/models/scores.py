@@ -74,7 +74,7 @@ class CustomerScore(models.Model):
         LOW = "low", _("Low")
 
     night = models.DateField(_("night"))
-    # No single-column index on customer, owner or team: (customer, -night) and (night, owner) below serve every read
+    # No single-column index on customer, owner or team: (customer, night) and (night, owner) below serve every read
     # (a manager's pool, owner null and team in theirs, through the latter), and each index is written a million
     # times a night.
     customer = models.ForeignKey(
@@ -147,11 +147,12 @@ class CustomerScore(models.Model):
             ("view_team_dashboard", _("Can see the team dashboard")),
             ("view_marketing_dashboard", _("Can see the marketing dashboard")),
         ]
-        constraints = [models.UniqueConstraint(fields=["night", "customer"], name="score_one_per_night")]
+        # On PostgreSQL the table is partitioned by night (migration 0009, analytics.partitions): inside a night,
+        # (customer, night) is the customer's row, and read backwards across the nights it is their history.
+        constraints = [models.UniqueConstraint(fields=["customer", "night"], name="score_one_per_night")]
         indexes = [
             models.Index(fields=["night", "quadrant", "project"], name="score_night_quadrant_idx"),
             models.Index(fields=["night", "owner"], name="score_night_owner_idx"),
-            models.Index(fields=["customer", "-night"], name="score_customer_night_idx"),
             # The owners of a night (a contract: the value matrix's population, about 7 % of the files): the job's
             # medians and quadrant update and the value-matrix reads find them without reading the whole night.
             models.Index(

@@ -19,7 +19,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
 
-from analytics import churn, churn_owners, definitions, facts, jobs, profit_class, scoring
+from analytics import churn, churn_owners, definitions, facts, jobs, partitions, profit_class, scoring
 from analytics.models import CustomerScore, JobRun
 from analytics.selectors.facts import read_frame, shared_reads
 from customers.models import Customer
@@ -36,6 +36,7 @@ NULL = r"\N"  # COPY's null marker: an empty CSV field stays an empty string
 
 
 def prepare(run: JobRun) -> dict:
+    partitions.prepare_night(run.night)  # before any chunk writes the night (PostgreSQL: its own partition)
     keep = int(definitions.get("loyalty_history"))
     earlier = list(
         JobRun.objects.filter(name="scores", status=JobRun.Status.SUCCEEDED, night__lt=run.night)
@@ -252,6 +253,7 @@ def finish(run: JobRun, results: list) -> dict:
             owners = list(
                 night_rows.filter(contracts__gt=0).exclude(quadrant="").values_list("quadrant", "profit_class")
             )
+    partitions.analyse_night(run.night)  # the night's dashboards are planned on its own statistics from the start
     quadrants, classes = Counter(), Counter()
     for quadrant, owner_class in owners:
         quadrants[quadrant] += 1

@@ -50,11 +50,17 @@ class EntryOut(Schema):
     kind: str
     amount: int
     rule: str
-    reason: str
+    reason: str = Field(description="The reason in the request's language (Accept-Language), or the text as typed.")
+    reason_code: str = Field(description="A system reason's code (members.reasons); empty for a typed reason.")
+    reason_params: dict = Field(description="A system reason's raw parameters.")
     source_type: str
     source_id: int | None
     expires_on: datetime.date | None
     created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_reason(obj):
+        return obj.reason_text
 
 
 class PointsIn(Schema):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members import reasons
+
 
 class LedgerEntry(models.Model):
     """One movement of a member's points; never changed or deleted (a correction is a new entry).
@@ -30,7 +32,11 @@ class LedgerEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     amount = models.IntegerField(_("points"))  # signed: credits positive, debits negative
     rule = models.CharField(_("earn rule"), max_length=10, choices=Rule.choices, blank=True, default="")
+    # A system reason is `reason_code` with raw `reason_params` (members.reasons), read in the viewer's language;
+    # `reason` keeps text a person typed, and for a system reason its English text (for readers that know no codes).
     reason = models.CharField(_("reason"), max_length=200)
+    reason_code = models.CharField(_("reason code"), max_length=40, blank=True, default="")
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
     source_type = models.CharField(_("source"), max_length=30, blank=True)  # "sales.deal", "members.referral" ...
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     key = models.CharField(max_length=120, blank=True, default="")
@@ -66,3 +72,12 @@ class LedgerEntry(models.Model):
     @property
     def is_credit(self) -> bool:
         return self.amount > 0
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language: a system reason rendered from its code, else the text as written."""
+        if self.reason_code:
+            text = reasons.render(self.reason_code, self.reason_params or {})
+            if text is not None:
+                return text
+        return self.reason

@@ -54,7 +54,7 @@ def _member_events(customer, limit):
             "points": ("+" if entry.amount > 0 else "") + formatting.number(entry.amount),
         }
         events.append(
-            TimelineEvent(entry.created_at, "member", title, entry.reason, entry.by, member.get_absolute_url())
+            TimelineEvent(entry.created_at, "member", title, entry.reason_text, entry.by, member.get_absolute_url())
         )
     for change in member.tier_changes.select_related("to_tier", "by")[:limit]:
         if change.reason == TierChange.Reason.JOINED:

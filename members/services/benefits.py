@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from crm_site import audit
 from crm_site.models import AuditEntry
+from members import reasons
 from members.models import Benefit, LedgerEntry, Member, Redemption
 from members.services.ledger import _lock, _write, points_spend
 
@@ -37,7 +38,7 @@ def redemption_create(*, member: Member, benefit: Benefit, by) -> Redemption:
         points_spend(
             member=member,
             amount=benefit.points_price,
-            reason=_("Redeemed: %(benefit)s") % {"benefit": benefit.label},
+            reason=reasons.Reason(reasons.REDEEMED, {"benefit": reasons.bilingual(benefit.name, benefit.name_zh)}),
             by=by,
             source=redemption,
             key=f"redemption:{redemption.pk}",
@@ -100,11 +101,14 @@ def redemption_fulfil(*, redemption: Redemption, by) -> Redemption:
 
 
 @transaction.atomic
-def redemption_cancel(*, redemption: Redemption, by, reason: str) -> Redemption:
+def redemption_cancel(*, redemption: Redemption, by, reason: str | reasons.Reason) -> Redemption:
     """Cancel an open redemption: the stock comes back and the points are returned by a `reverse` entry of the
-    spend (once: its key names the redemption); audited with the reason."""
-    reason = (reason or "").strip()
-    if not reason:
+    spend (once: its key names the redemption); audited with the reason (typed, or a system reason)."""
+    if isinstance(reason, reasons.Reason):
+        why, audit_reason = reason.as_param(), reason.stored_text()
+    else:
+        why = audit_reason = (reason or "").strip()
+    if not why:
         raise ValidationError({"reason": _("Say why the redemption is cancelled.")})
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
     if not redemption.is_open:
@@ -119,7 +123,7 @@ def redemption_cancel(*, redemption: Redemption, by, reason: str) -> Redemption:
             member,
             kind=LedgerEntry.Kind.REVERSE,
             amount=redemption.points,
-            reason=_("Redemption cancelled: %(reason)s") % {"reason": reason},
+            reason=reasons.Reason(reasons.REDEMPTION_CANCELLED, {"reason": why}),
             by=by,
             source=redemption,
             key=f"refund:redemption:{redemption.pk}",
@@ -132,6 +136,6 @@ def redemption_cancel(*, redemption: Redemption, by, reason: str) -> Redemption:
         action=AuditEntry.Action.UPDATE,
         instance=redemption,
         changes={"status": [old, "cancelled"]},
-        reason=reason[:200],
+        reason=audit_reason[:200],
     )
     return redemption

@@ -3,11 +3,9 @@ on 退房 both awards are reversed."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
 
+from members import reasons
 from members.models import LedgerEntry, Member, MemberSettings
 from members.services.ledger import points_earn, points_reverse
 from members.services.members import member_ensure
@@ -34,14 +32,12 @@ def contract_signed(*, deal: Deal) -> Member | None:
         member = member_ensure(customer=deal.customer, by=deal.owner, channel=Member.Channel.CONTRACT)
     if member is not None:
         points = contract_points(deal.price if deal.price is not None else deal.list_price)
-        # Stored text: in the company's language, not that of whoever's request signed the contract.
-        with translation.override(settings.LANGUAGE_CODE):
-            reason = _("Contract %(no)s signed") % {"no": deal.contract_no}
         if points:
             points_earn(
                 member=member,
                 amount=points,
-                reason=reason,
+                # A code, read in each viewer's language (not that of whoever's request signed the contract).
+                reason=reasons.Reason(reasons.CONTRACT_SIGNED, {"no": deal.contract_no}),
                 rule=LedgerEntry.Rule.CONTRACT,
                 source=deal,
                 key=f"contract:deal:{deal.pk}:member:{member.pk}",
@@ -60,7 +56,7 @@ def contract_cancelled(*, deal: Deal) -> None:
         points_reverse(
             member=entry.member,
             amount=entry.amount,
-            reason=_("Contract %(no)s cancelled") % {"no": deal.contract_no},
+            reason=reasons.Reason(reasons.CONTRACT_CANCELLED, {"no": deal.contract_no}),
             source=deal,
             key=f"reverse:{entry.key or entry.pk}",
         )

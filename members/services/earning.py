@@ -3,9 +3,9 @@
 its rule and source, so it is granted exactly once however often the trigger fires."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from customers.models import Customer, PurchaseIntent
+from members import reasons
 from members.models import LedgerEntry, Member, MemberSettings
 from members.services.ledger import points_earn
 
@@ -37,7 +37,7 @@ def profile_points(*, customer: Customer, by=None) -> LedgerEntry | None:
     return points_earn(
         member=member,
         amount=points,
-        reason=_("Profile completed"),
+        reason=reasons.Reason(reasons.PROFILE_COMPLETED),
         by=by,
         rule=LedgerEntry.Rule.PROFILE,
         source=customer,
@@ -55,7 +55,7 @@ def survey_points(*, customer_id: int, invite, by=None) -> LedgerEntry | None:
     return points_earn(
         member=member,
         amount=points,
-        reason=_("Answered a satisfaction survey"),
+        reason=reasons.Reason(reasons.SURVEY_ANSWERED),
         by=by,
         rule=LedgerEntry.Rule.SURVEY,
         source=invite,

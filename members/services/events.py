@@ -12,6 +12,7 @@ from crm_site import audit
 from crm_site.models import AuditEntry
 from customers.models import Customer, PurchaseIntent
 from customers.services.interactions import interaction_log
+from members import reasons
 from members.models import ClubEvent, EventRegistration, LedgerEntry, Member, MemberSettings
 from members.services.ledger import points_earn
 
@@ -149,7 +150,7 @@ def event_check_in(*, event: ClubEvent, customer: Customer, by) -> EventRegistra
         points_earn(
             member=member,
             amount=points,
-            reason=_("Attended %(event)s") % {"event": event.title},
+            reason=reasons.Reason(reasons.ATTENDED_EVENT, {"event": event.title}),
             by=by,
             rule=LedgerEntry.Rule.EVENT,
             source=event,

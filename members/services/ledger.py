@@ -5,6 +5,9 @@ expire first. Because credits expire in the order they were earned, the points o
 that no debit has yet drawn are `max(0, credits due by then + all debits so far)` (debits are negative): the
 expiry job writes exactly that, and a spend may only draw on what is left after it (so a late job run never
 lets a spend use points that have already expired).
+
+A reason is either text a person typed (a `str`, kept as written) or a system reason (`members.reasons.Reason`):
+its code and raw parameters are stored, read in the viewer's language, and `reason` holds its English text.
 """
 
 import datetime
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 from crm_site import audit
 from crm_site.models import AuditEntry
 from members.models import LedgerEntry, Member, MemberSettings
+from members.reasons import POINTS_EXPIRED, Reason
 
 logger = logging.getLogger(__name__)
 Kind = LedgerEntry.Kind
@@ -85,12 +89,19 @@ def expiring(member: Member, *, today: datetime.date | None = None, limit: int =
     return lots
 
 
+def _reason_fields(reason: str | Reason) -> dict:
+    """The entry's reason columns: a system reason's code, parameters and English text, or typed text as it is."""
+    if isinstance(reason, Reason):
+        return {"reason": reason.stored_text(), "reason_code": reason.code, "reason_params": dict(reason.params)}
+    return {"reason": (reason or "")[:200], "reason_code": "", "reason_params": {}}
+
+
 def _write(
     member: Member,
     *,
     kind: str,
     amount: int,
-    reason: str,
+    reason: str | Reason,
     by=None,
     rule: str = "",
     source=None,
@@ -111,7 +122,7 @@ def _write(
         kind=kind,
         amount=amount,
         rule=rule,
-        reason=(reason or "")[:200],
+        **_reason_fields(reason),
         source_type=source_type,
         source_id=source_id,
         key=key,
@@ -161,7 +172,7 @@ def _require_active(member: Member) -> None:
 
 @transaction.atomic
 def points_earn(
-    *, member: Member, amount: int, reason: str, by=None, rule: str = "", source=None, key: str = ""
+    *, member: Member, amount: int, reason: str | Reason, by=None, rule: str = "", source=None, key: str = ""
 ) -> LedgerEntry:
     """Credit points (an award with `key` is granted once); promotes the member if they now qualify."""
     from members.services.tiers import tier_promote  # tiers reads the ledger
@@ -178,7 +189,7 @@ def points_earn(
 
 @transaction.atomic
 def points_spend(
-    *, member: Member, amount: int, reason: str, by=None, source=None, key: str = "", today=None
+    *, member: Member, amount: int, reason: str | Reason, by=None, source=None, key: str = "", today=None
 ) -> LedgerEntry:
     """Debit points; never beyond what is available (the row lock makes concurrent spends take turns)."""
     amount = _positive(amount)
@@ -226,7 +237,9 @@ def points_adjust(*, member: Member, amount: int, reason: str, by) -> LedgerEntr
 
 
 @transaction.atomic
-def points_reverse(*, member: Member, amount: int, reason: str, by=None, source=None, key: str) -> LedgerEntry | None:
+def points_reverse(
+    *, member: Member, amount: int, reason: str | Reason, by=None, source=None, key: str
+) -> LedgerEntry | None:
     """Take back an award (once per `key`); never below zero: what was already spent is not clawed back."""
     member = _lock(member)
     existing = _existing(key)
@@ -252,7 +265,7 @@ def _write_off_expired(member: Member, *, today: datetime.date | None = None) ->
     due = expiry_due(member.pk, today=today)
     if due <= 0:
         return None
-    return _write(member, kind=Kind.EXPIRE, amount=-due, reason=_("Points expired"))
+    return _write(member, kind=Kind.EXPIRE, amount=-due, reason=Reason(POINTS_EXPIRED))
 
 
 def _due_by_member(member_ids=None, *, today):
@@ -278,7 +291,7 @@ def points_expire_all(*, today: datetime.date | None = None, batch: int = EXPIRY
         return _expire_ranges(today=today, batch=batch * 20)
     member_ids = [row["member_id"] for row in _due_by_member(today=today).iterator(chunk_size=5000)]
     total = 0
-    reason = _("Points expired")
+    reason = _reason_fields(Reason(POINTS_EXPIRED))
     for start in range(0, len(member_ids), batch):
         chunk = member_ids[start : start + batch]
         with transaction.atomic():
@@ -286,7 +299,7 @@ def points_expire_all(*, today: datetime.date | None = None, batch: int = EXPIRY
             entries, changed = [], []
             for row in _due_by_member(chunk, today=today):
                 member = members[row["member_id"]]
-                entries.append(LedgerEntry(member=member, kind=Kind.EXPIRE, amount=-row["due"], reason=reason))
+                entries.append(LedgerEntry(member=member, kind=Kind.EXPIRE, amount=-row["due"], **reason))
                 member.balance -= row["due"]
                 changed.append(member)
                 total += row["due"]
@@ -310,8 +323,10 @@ def _expire_ranges(*, today: datetime.date, batch: int) -> int:
             GROUP BY e.member_id
         ), written AS (
             INSERT INTO {ledger_table}
-                (member_id, kind, amount, rule, reason, source_type, source_id, key, expires_on, created_at, by_id)
-            SELECT member_id, 'expire', -points, '', %(reason)s, '', NULL, '', NULL, now(), NULL
+                (member_id, kind, amount, rule, reason, reason_code, reason_params, source_type, source_id, key,
+                 expires_on, created_at, by_id)
+            SELECT member_id, 'expire', -points, '', %(reason)s, %(reason_code)s, '{{}}'::jsonb, '', NULL, '', NULL,
+                   now(), NULL
             FROM due WHERE points > 0
             RETURNING member_id, amount
         )
@@ -325,10 +340,11 @@ def _expire_ranges(*, today: datetime.date, batch: int) -> int:
     if low is None:
         return 0
     total = 0
-    reason = str(_("Points expired"))
+    expired = Reason(POINTS_EXPIRED)
+    values = {"today": today, "reason": expired.stored_text(), "reason_code": expired.code}
     for start in range(low, high + 1, batch):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, {"low": start, "high": start + batch, "today": today, "reason": reason})
+            cursor.execute(sql, {**values, "low": start, "high": start + batch})
             total += sum(row[0] for row in cursor.fetchall())
     return total
 

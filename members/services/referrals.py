@@ -16,6 +16,7 @@ from customers import services as customer_services
 from customers.identity import normalize_phone
 from customers.models import Customer, CustomerPhone
 from customers.selectors import customer_by_identity
+from members import reasons
 from members.models import LedgerEntry, Member, MemberSettings, Redemption, Referral
 from members.services.benefits import redemption_cancel, redemption_grant
 from members.services.ledger import points_earn, points_reverse
@@ -106,7 +107,7 @@ def referral_reward(*, deal: Deal) -> Referral | None:
             points_earn(
                 member=member,
                 amount=points,
-                reason=_("Referral of %(name)s signed a contract") % {"name": referral.referred.name},
+                reason=reasons.Reason(reasons.REFERRAL_SIGNED, {"name": referral.referred.name}),
                 rule=LedgerEntry.Rule.REFERRAL,
                 source=referral,
                 key=f"referral:{referral.pk}",
@@ -138,13 +139,13 @@ def referral_reverse(*, deal: Deal, on: datetime.date | None = None) -> Referral
         return referral
     gift = Redemption.objects.filter(referral=referral).first()
     if gift is not None and gift.is_open:
-        redemption_cancel(redemption=gift, by=None, reason=_("Referred contract cancelled"))
+        redemption_cancel(redemption=gift, by=None, reason=reasons.Reason(reasons.REFERRED_CONTRACT_CANCELLED))
     member = Member.objects.filter(customer_id=referral.referrer_id).first()
     if member is not None and referral.points:
         points_reverse(
             member=member,
             amount=referral.points,
-            reason=_("Referred contract cancelled"),
+            reason=reasons.Reason(reasons.REFERRED_CONTRACT_CANCELLED),
             source=referral,
             key=f"reverse:referral:{referral.pk}",
         )

@@ -136,10 +136,11 @@ def test_a_cancelled_contract_reverses_its_points(rep, project_a, django_capture
     assert member.entries.filter(kind="reverse").count() == 1
 
 
-def test_the_contracts_points_reason_is_stored_in_the_companys_language(
+def test_the_contracts_points_reason_reads_in_the_viewers_language_whoever_signed(
     rep, project_a, settings, django_capture_on_commit_callbacks
 ):
-    """The ledger keeps text: it is written in the site's language, whatever language the signing request was in."""
+    """The ledger keeps the reason's code and the contract number: an English request signs, a Chinese viewer reads
+    Chinese and an English one English; the stored text is English whatever the site's language."""
     from django.utils import translation
 
     settings.LANGUAGE_CODE = "zh-hans"
@@ -149,6 +150,17 @@ def test_the_contracts_points_reason_is_stored_in_the_companys_language(
         sign(deal)
     entry = Member.objects.get(customer=customer).entries.get(rule=LedgerEntry.Rule.CONTRACT)
     deal.refresh_from_db()
+    assert (entry.reason_code, entry.reason_params) == ("contract_signed", {"no": deal.contract_no})
+    assert entry.reason == f"Contract {deal.contract_no} signed"
     with translation.override("zh-hans"):
-        expected = translation.gettext("Contract %(no)s signed") % {"no": deal.contract_no}
-    assert entry.reason == expected and "signed" not in entry.reason
+        assert entry.reason_text == f"合同 {deal.contract_no} 签约"
+    with translation.override("en"):
+        assert entry.reason_text == f"Contract {deal.contract_no} signed"
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        sales_services.deal_cancel(deal=deal, reason="退房", by=rep)
+    reverse = entry.member.entries.get(kind="reverse")
+    assert (reverse.reason_code, reverse.reason) == ("contract_cancelled", f"Contract {deal.contract_no} cancelled")
+    with translation.override("en"):
+        assert reverse.reason_text == f"Contract {deal.contract_no} cancelled"
+    with translation.override("zh-hans"):
+        assert reverse.reason_text == f"合同 {deal.contract_no} 已退房"
