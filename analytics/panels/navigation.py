@@ -16,6 +16,13 @@ add(
     1,
 )
 add("reports", NavItem(_("Team dashboard"), "analytics:team", "people", "analytics.view_team_dashboard"), 2)
+# The dashboards' at-risk panel as a whole list, for whoever sees a dashboard (managers, executives); after the
+# team dashboard (same order, registered after it).
+add(
+    "reports",
+    NavItem(_("Customers at risk"), "analytics:at-risk", "exclamation-triangle", "analytics.view_team_dashboard"),
+    2,
+)
 add(
     "reports",
     NavItem(_("Management reports"), "analytics:report-list", "file-earmark-pdf", "analytics.view_management_report"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -98,10 +98,14 @@ def _measures() -> dict:
     return measures
 
 
-def _build(*, user, kind, project, night) -> dict:
+def _scores(user, project: Project | None):
+    """Every snapshot's scores `user` may see, of `project` if given: what each dashboard and the at-risk list read."""
     scores = CustomerScore.objects.visible_to(user)
-    if project:
-        scores = scores.filter(project=project)
+    return scores.filter(project=project) if project else scores
+
+
+def _build(*, user, kind, project, night) -> dict:
+    scores = _scores(user, project)
     if night is None:
         return {"night": None, "charts": {}, "kpis": {}}
     today = scores.filter(night=night)
@@ -115,7 +119,7 @@ def _build(*, user, kind, project, night) -> dict:
         "loyalty": _loyalty_bands(totals),
         "trend": _trend(scores, night, whole=reach(user).everything and project is None),
         "top": _top(today),
-        "at_risk": _at_risk(today),
+        "at_risk": at_risk_chart(at_risk_scores(today)[:AT_RISK_ROWS]),
     }
     charts["breakdown"] = _by_project(today) if kind == "company" else _by_rep(today)
     return {"night": night, "kpis": kpis, "charts": charts}
@@ -229,7 +233,27 @@ def _top(rows) -> Chart:
     return chart
 
 
-def _at_risk(rows) -> Chart:
+def at_risk_scores(rows) -> QuerySet[CustomerScore]:
+    """The customers at risk among `rows` (one night's scores), likeliest to leave first: the dashboards' panel
+    shows the first of them, the at-risk page (at_risk_list) all of them."""
+    return (
+        rows.filter(Q(churn__gte=Decimal("0.5")) | Q(risk=CustomerScore.Risk.HIGH))
+        .select_related("customer", "owner")
+        .order_by(F("churn").desc(nulls_last=True), "customer_id")
+    )
+
+
+def at_risk_list(*, user, project: Project | None = None) -> tuple:
+    """(night, scores): the customers at risk in the newest snapshot within `user`'s scope (of `project` if
+    given), as the dashboards' panel counts them; (None, no rows) before the first nightly run."""
+    night = latest_night()
+    if night is None:
+        return None, CustomerScore.objects.none()
+    return night, at_risk_scores(_scores(user, project).filter(night=night))
+
+
+def at_risk_chart(scores) -> Chart:
+    """Scores from at_risk_scores as the at-risk table: the panel, the page and their CSV / XLSX exports."""
     chart = Chart(
         "at_risk",
         _("Customers at risk"),
@@ -243,12 +267,7 @@ def _at_risk(rows) -> Chart:
         ],
         note=_("Prospects and owners whose churn risk is one in two or more, and customers whose risk level is high."),
     )
-    risky = (
-        rows.filter(Q(churn__gte=Decimal("0.5")) | Q(risk=CustomerScore.Risk.HIGH))
-        .select_related("customer", "owner")
-        .order_by(F("churn").desc(nulls_last=True), "customer_id")[:AT_RISK_ROWS]
-    )
-    for score in risky:
+    for score in scores:
         chart.rows.append(
             [
                 score.customer.name,

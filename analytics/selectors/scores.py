@@ -1,8 +1,10 @@
 """Reads of the score snapshots for one customer (the customer page section)."""
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from analytics import labels, profit_class
 from analytics.models import CustomerScore
@@ -26,6 +28,7 @@ def customer_scores(*, customer, user) -> dict | None:
             for name, points in sorted(score.loyalty_factors.items(), key=lambda item: -abs(item[1]))
         ],
         "risk_reasons": [(labels.RISK_REASONS.get(name, name), count) for name, count in score.risk_reasons.items()],
+        "loyalty_trend": loyalty_trend_text(score.loyalty_slope),
         "churn_path": [churn_step(step) for step in score.churn_reasons],
         # The two trees' populations are disjoint: an owner's risk and reasons come from the owners' tree.
         "churn_tree": _("owners' tree") if score.contracts else _("prospects' tree"),
@@ -50,6 +53,19 @@ def _tree_trained(score) -> bool:
         .first()
     )
     return bool(trained)
+
+
+def loyalty_trend_text(slope) -> str:
+    """The loyalty's change from one nightly snapshot to the next as people read it, in the active language:
+    "+1.5 points per night", "-2 points per night", "steady" when it rounds to no change (one decimal at most)."""
+    change = Decimal(str(slope or 0)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if not change:
+        return pgettext("loyalty trend", "steady")
+    size = abs(change)
+    text = ("+" if change > 0 else "-") + formatting.number(size, 0 if size == size.to_integral_value() else 1)
+    return ngettext("%(change)s point per night", "%(change)s points per night", 1 if size == 1 else 2) % {
+        "change": text
+    }
 
 
 def threshold_text(value) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from analytics import churn_owners
 from analytics.models import CustomerScore, JobRun
-from analytics.selectors.dashboards import _at_risk
+from analytics.selectors.dashboards import at_risk_chart, at_risk_scores
 from analytics.selectors.facts import night_end
 from analytics.selectors.scores import _tree_trained, customer_scores
 from analytics.services.jobs import job_start
@@ -243,7 +243,7 @@ def test_a_trained_tree_scores_tonights_owners_with_their_reasons(org, unit, nig
     assert "Churn: the path through the owners&#x27; tree" in page
     assert f"<li>{labels[step['feature']]} = 1 (more than 0.5)</li>" in page
     # The managers' at-risk list: the owners at risk, each with the path in words.
-    at_risk = _at_risk(CustomerScore.objects.filter(night=night))
+    at_risk = at_risk_chart(at_risk_scores(CustomerScore.objects.filter(night=night)))
     assert sorted(row[0] for row in at_risk.rows) == sorted(c.name for c in [*angry, upset])
     (row,) = [row for row in at_risk.rows if row[0] == upset.name]
     assert row[1:3] == [100.0, f"{labels[step['feature']]}: more than 0.5"]

@@ -67,3 +67,38 @@ def test_masked_viewer_sees_no_phone_number(page, live_server, demo, console_err
     phones = page.locator("#customer-rows tbody td.masked").all_inner_texts()
     assert phones and all(re.fullmatch(r"\d{3}\*{4}\d{4}", phone) for phone in phones)
     assert console_errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_admin_search_fits_a_laptop_and_a_phone(page, live_server, demo, artifacts, console_errors, language):
+    # An admin reaches the most menus; at 1,366 px the search box used to be squeezed to "Search custom".
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server, "admin", DEMO_PASSWORD)
+    search = page.locator("nav [data-testid=nav-search] input[name=q]")
+    expect(search).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    user_menu = page.locator("[data-testid=user-menu]").bounding_box()
+    assert user_menu is not None and user_menu["x"] + user_menu["width"] <= 1366
+
+    search.click()  # folded into a magnifier at this width: it opens where the whole placeholder fits
+    expect(search).to_be_focused()
+    page.wait_for_function(
+        "() => { const box = document.querySelector('[data-testid=nav-search] input').getBoundingClientRect();"
+        " return box.width >= 240 && box.left >= 0 && box.right <= window.innerWidth; }"
+    )
+    box = search.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1366 and box["y"] >= 0
+    assert page.evaluate("(input) => input.scrollWidth <= input.clientWidth", search.element_handle())
+    page.screenshot(path=artifacts / f"navbar-1366-admin-{language}.png")
+    search.fill("Liu")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=Liu"))
+
+    # The phone keeps the whole search box inside its collapsed menu.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".navbar-toggler").click()
+    expect(search).to_be_visible()
+    box = search.bounding_box()
+    assert box is not None and box["width"] >= 300 and box["x"] + box["width"] <= 390
+    assert console_errors == []
