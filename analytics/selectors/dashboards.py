@@ -5,6 +5,7 @@ A dashboard is cached per night, scope and filter for ten minutes: the snapshot 
 """
 
 import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -19,6 +20,7 @@ from analytics.models.scores import latest_night
 from analytics.selectors import visits
 from analytics.selectors.scores import churn_reason_text
 from crm_site.charts import Chart
+from crm_site.pagination import COUNT_CAP
 from crm_site.scope import reach
 from sales.models import Project
 
@@ -243,13 +245,45 @@ def at_risk_scores(rows) -> QuerySet[CustomerScore]:
     )
 
 
+class ScoreIds(Sequence):
+    """One night's scores by a list of their ids, in that order: a page (a slice) reads only its own rows."""
+
+    def __init__(self, night, ids: list[int]):
+        self.night, self.ids = night, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        ids = self.ids[index]
+        rows = CustomerScore.objects.filter(night=self.night, pk__in=ids).select_related("customer", "owner")
+        found = {row.pk: row for row in rows}
+        return [found[pk] for pk in ids if pk in found]
+
+    def batches(self, size: int = 2000):
+        for start in range(0, len(self.ids), size):
+            yield from self[start : start + size]
+
+
 def at_risk_list(*, user, project: Project | None = None) -> tuple:
     """(night, scores): the customers at risk in the newest snapshot within `user`'s scope (of `project` if
-    given), as the dashboards' panel counts them; (None, no rows) before the first nightly run."""
+    given), as the dashboards' panel counts them, at most COUNT_CAP + 1 of them (the paginator's cap); (None, no
+    rows) before the first nightly run.
+
+    Their ids are kept in the cache per night and scope like a dashboard: finding and ordering them reads the
+    night's million rows (0.4-0.5 s on the bench data), each page after that only its own 25."""
     night = latest_night()
     if night is None:
-        return None, CustomerScore.objects.none()
-    return night, at_risk_scores(_scores(user, project).filter(night=night))
+        return None, ScoreIds(None, [])
+    key = f"analytics:atrisk:{night}:{_scope_key(user, project)}"
+    ids = cache.get(key)
+    if ids is None:
+        rows = at_risk_scores(_scores(user, project).filter(night=night))
+        ids = list(rows.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        cache.set(key, ids, CACHE_SECONDS)
+    return night, ScoreIds(night, ids)
 
 
 def at_risk_chart(scores) -> Chart:

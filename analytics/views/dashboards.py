@@ -1,6 +1,8 @@
 """The company and team dashboards (thin: analytics.selectors.dashboards builds them), with CSV / XLSX export
 of any chart's table (?export=KEY&format=csv|xlsx), and the whole list of their customers-at-risk panel."""
 
+from itertools import islice
+
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
@@ -75,7 +77,7 @@ def at_risk(request):
     project = _project(request)
     night, scores = at_risk_list(user=request.user, project=project)
     if request.GET.get("export") == "at_risk":
-        chart = at_risk_chart(scores[:COUNT_CAP].iterator(chunk_size=2000))
+        chart = at_risk_chart(islice(scores.batches(), COUNT_CAP))
         return _export(chart, request.GET.get("format", "csv"), night)
     page = CappedPaginator(scores, AT_RISK_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

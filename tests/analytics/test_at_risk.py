@@ -120,3 +120,25 @@ def test_without_a_run_the_page_says_so(client, executive):
     client.force_login(executive)
     page = client.get(AT_RISK)
     assert page.status_code == 200 and b"No scores yet" in page.content
+
+
+def test_the_list_is_found_once_per_night_and_scope_then_each_page_reads_its_rows(client, at_risk):
+    """Finding and ordering the customers at risk reads the whole night; the ids are kept like a dashboard's, so a
+    second page view (or another page) does not do it again, and another scope gets its own list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def selections() -> int:
+        return sum(" ORDER BY " in q["sql"] and "churn" in q["sql"] for q in queries.captured_queries)
+
+    client.force_login(at_risk["executive"])
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(AT_RISK)
+    assert selections() == 1
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(AT_RISK)
+    assert selections() == 0 and names(again) == names(first)
+    client.force_login(at_risk["team_lead"])
+    with CaptureQueriesContext(connection) as queries:
+        theirs = client.get(AT_RISK)
+    assert selections() == 1 and set(names(theirs)) < set(names(first))
