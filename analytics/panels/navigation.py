@@ -34,18 +34,23 @@ home.register(permission="analytics.view_company_dashboard", url_name="analytics
 home.register(permission="analytics.view_team_dashboard", url_name="analytics:team", order=20)
 
 
-def _score_filter(field: str):
+def _score_filter(field: str, **only):
+    """`only`: what else the rows hold (a quadrant: an owner's, contracts > 0, so the owners' index finds them)."""
+
     def query(value: str) -> Q:
         night = latest_night()
         if night is None:
             return Q(pk__in=[])
-        return Q(pk__in=CustomerScore.objects.filter(night=night, **{field: value}).values("customer_id"))
+        return Q(pk__in=CustomerScore.objects.filter(night=night, **only, **{field: value}).values("customer_id"))
 
     return query
 
 
 listfilters.register(
-    "quadrant", _("Value quadrant"), lambda: dict(CustomerScore.Quadrant.choices), _score_filter("quadrant")
+    "quadrant",
+    _("Value quadrant"),
+    lambda: dict(CustomerScore.Quadrant.choices),
+    _score_filter("quadrant", contracts__gt=0),
 )
 listfilters.register("segment", _("Segment"), lambda: dict(CustomerScore.Segment.choices), _score_filter("segment"))
 listfilters.register("score_risk", _("Risk level"), lambda: dict(CustomerScore.Risk.choices), _score_filter("risk"))

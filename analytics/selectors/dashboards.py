@@ -200,7 +200,7 @@ def _trend(scores, night, *, whole: bool) -> Chart:
                 counts[(day, quadrant)] = n
     else:
         for row in (
-            scores.filter(night__in=nights)
+            scores.filter(night__in=nights, contracts__gt=0)  # only owners have a quadrant (their index)
             .exclude(quadrant="")
             .values("night", "quadrant")
             .annotate(n=Count("pk"))

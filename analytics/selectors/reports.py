@@ -60,7 +60,8 @@ def report_figures(*, month: datetime.date, project=None) -> dict:
     scores = CustomerScore.objects.filter(night=night, **where) if night else CustomerScore.objects.none()
     quadrants = {
         row["quadrant"]: row
-        for row in scores.exclude(quadrant="")
+        for row in scores.filter(contracts__gt=0)
+        .exclude(quadrant="")  # only owners have one (their index)
         .values("quadrant")
         .annotate(n=Count("pk"), profit=Sum("net_profit"))
         .order_by()
