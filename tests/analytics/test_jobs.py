@@ -245,3 +245,40 @@ def test_the_job_page_reads_in_words_and_in_chinese(client, world, night, admin_
         label = str(translation.gettext("Customer scores"))
     assert label != "Customer scores" and label in page
     assert "Net profit, all customers" not in page and "not enough history" not in page.lower()
+
+
+def test_the_owners_are_split_in_two_balanced_halves_of_projects():
+    from analytics.services.scores import _halves
+
+    thresholds = {1: (10.0, 1.0), 2: (20.0, 2.0), 3: (30.0, 3.0), None: (0.0, 0.0)}
+    first, second = _halves(thresholds, {1: 500, 2: 300, 3: 250, None: 40})
+    # Largest first, each to the lighter half: 1 (500) | 2 (300), 3 (250) → 550 | then the files without a project.
+    assert first == {1: (10.0, 1.0), None: (0.0, 0.0)} and second == {2: (20.0, 2.0), 3: (30.0, 3.0)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quadrants_of_several_projects_outside_a_transaction(org, project_a, project_b, night, monkeypatch):
+    """Committed data, as in a worker: on PostgreSQL finish updates two halves of the projects on two connections
+    at once; the quadrants are those of one update (project A's as the world's, project B's lone owner a chicken
+    rib: its profit is its own median)."""
+    from tests.analytics.conftest import build_world, contract
+    from tests.factories import CustomerFactory
+
+    world = build_world(org, project_a)
+    lone = CustomerFactory(owner=org["rep"], project=project_b, name="Lone Owner")
+    contract(lone, project_b, "300000", "200000")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from analytics.services import scores
+
+    pools = []
+    monkeypatch.setattr(scores, "ThreadPoolExecutor", lambda **kw: pools.append(kw) or ThreadPoolExecutor(**kw))
+    run = job_start("scores", night)
+    assert pools == ([{"max_workers": 2}] if connection.vendor == "postgresql" else [])
+    assert run.status == JobRun.Status.SUCCEEDED, run.error
+    quadrants = dict(CustomerScore.objects.filter(night=night).values_list("customer_id", "quadrant"))
+    assert quadrants[world["c1"].pk] == "troublesome" and quadrants[world["c2"].pk] == "chicken_rib"
+    assert quadrants[lone.pk] == "chicken_rib"
+    assert run.figures["quadrants"] == {"troublesome": 1, "chicken_rib": 2}
