@@ -13,4 +13,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_site.settings")
 
-application = get_wsgi_application()
+from crm_site.startup import Settling  # noqa: E402  (after the settings module is named)
+
+application = Settling(get_wsgi_application())
