@@ -56,12 +56,18 @@ def _scope_key(user, project) -> str:
 def dashboard(*, user, kind: str, project: Project | None = None) -> dict:
     """The company ("company") or team ("team") dashboard for `user`, from the newest snapshot."""
     night = latest_night()
-    key = f"analytics:dash:{kind}:{night}:{_scope_key(user, project)}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    result = _build(user=user, kind=kind, project=project, night=night)
-    cache.set(key, result, CACHE_SECONDS)
+    return _kept(
+        f"dash:{kind}", night, user, project, lambda: _build(user=user, kind=kind, project=project, night=night)
+    )
+
+
+def _kept(name: str, night, user, project, compute):
+    """compute()'s result kept CACHE_SECONDS per night, scope and project (a snapshot changes once a night)."""
+    key = f"analytics:{name}:{night}:{_scope_key(user, project)}"
+    result = cache.get(key)
+    if result is None:
+        result = compute()
+        cache.set(key, result, CACHE_SECONDS)
     return result
 
 
@@ -121,7 +127,7 @@ def _build(*, user, kind, project, night) -> dict:
         "loyalty": _loyalty_bands(totals),
         "trend": _trend(scores, night, whole=reach(user).everything and project is None),
         "top": _top(today),
-        "at_risk": at_risk_chart(at_risk_scores(today)[:AT_RISK_ROWS]),
+        "at_risk": at_risk_chart(_at_risk_ids(user, project, night)[:AT_RISK_ROWS]),
     }
     charts["breakdown"] = _by_project(today) if kind == "company" else _by_rep(today)
     return {"night": night, "kpis": kpis, "charts": charts}
@@ -277,13 +283,18 @@ def at_risk_list(*, user, project: Project | None = None) -> tuple:
     night = latest_night()
     if night is None:
         return None, ScoreIds(None, [])
-    key = f"analytics:atrisk:{night}:{_scope_key(user, project)}"
-    ids = cache.get(key)
-    if ids is None:
+    return night, _at_risk_ids(user, project, night)
+
+
+def _at_risk_ids(user, project, night) -> ScoreIds:
+    """The night's customers at risk in the scope, at most COUNT_CAP + 1, found once per night and scope: the
+    dashboards' panel (their first AT_RISK_ROWS) and the at-risk page read the same ids."""
+
+    def find() -> list[int]:
         rows = at_risk_scores(_scores(user, project).filter(night=night))
-        ids = list(rows.values_list("pk", flat=True)[: COUNT_CAP + 1])
-        cache.set(key, ids, CACHE_SECONDS)
-    return night, ScoreIds(night, ids)
+        return list(rows.values_list("pk", flat=True)[: COUNT_CAP + 1])
+
+    return ScoreIds(night, _kept("atrisk", night, user, project, find))
 
 
 def at_risk_chart(scores) -> Chart:

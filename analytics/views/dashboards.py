@@ -80,9 +80,6 @@ def at_risk(request):
         chart = at_risk_chart(islice(scores.batches(), COUNT_CAP))
         return _export(chart, request.GET.get("format", "csv"), night)
     page = CappedPaginator(scores, AT_RISK_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    for name in ("export", "format", "page"):
-        query.pop(name, None)
     context = {
         "title": _("Customers at risk"),
         "night": night,
@@ -90,6 +87,5 @@ def at_risk(request):
         "table": at_risk_chart(page.object_list),
         "project": project,
         "projects": Project.objects.filter(active=True).order_by("name"),
-        "query": query.urlencode(),
     }
     return render(request, "analytics/at_risk.html", context)
