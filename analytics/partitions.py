@@ -56,4 +56,4 @@ def analyse_night(night: datetime.date) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {name(night) if exists(cursor, night) else TABLE}")
+        cursor.execute(f"ANALYZE {name(night)}")  # prepare_night made it

@@ -19,7 +19,7 @@ import numpy as np
 import orjson
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Case, Count, FloatField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, FloatField, Max, Min, Q, Value, When
 from django.db.models.functions import Cast
 
 from analytics import churn, churn_owners, definitions, facts, jobs, partitions, profit_class, scoring
@@ -274,8 +274,7 @@ def _profit_classes(night_rows, bounds) -> None:
 
 def finish(run: JobRun, results: list) -> dict:
     """Quadrants and the owners' profit classes (one UPDATE), and the night's figures: the owners' counts from what
-    the UPDATE returns, the rows, net profit and prospects' classes added up from the chunks' totals (`results`);
-    the night's rows are read again only when a chunk's totals are missing."""
+    the UPDATE returns, the rows, net profit and prospects' classes added up from the chunks' totals (`results`)."""
     started = time.monotonic()
     night_rows = CustomerScore.objects.filter(night=run.night)
     frame = read_frame(
@@ -302,23 +301,11 @@ def finish(run: JobRun, results: list) -> dict:
     for quadrant, owner_class in owners:
         quadrants[quadrant] += 1
         classes[owner_class] += 1
-    if results and all(isinstance(result, dict) for result in results) and len(results) == run.chunks:
-        rows = sum(result["rows"] for result in results)
-        net_profit = round(sum(result["net_profit"] for result in results), 2)
-        for result in results:
-            classes.update(result["prospect_classes"])
-    else:
-        totals = night_rows.aggregate(rows=Count("pk"), net_profit=Sum("net_profit"))
-        rows, net_profit = totals["rows"], float(totals["net_profit"] or 0)
-        classes.update(
-            dict(
-                night_rows.filter(contracts=0)
-                .exclude(profit_class="")
-                .values_list("profit_class")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-        )
+    # The chord hands finish every chunk's totals (none when there was no customer at all).
+    rows = sum(result["rows"] for result in results)
+    net_profit = round(sum(result["net_profit"] for result in results), 2)
+    for result in results:
+        classes.update(result["prospect_classes"])
     return {
         "rows": rows,
         "net_profit": net_profit,
