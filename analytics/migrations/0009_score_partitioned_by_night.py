@@ -11,6 +11,8 @@ so the one-per-night constraint leads with the customer and serves the customer 
 PostgreSQL wants the partition key in the primary key: (id, night). Other databases keep one plain table.
 """
 
+import datetime
+
 from django.db import migrations, models
 
 TABLE = "analytics_customerscore"
@@ -32,12 +34,14 @@ def _rebuild(cursor, *, partitioned: bool):
     cursor.execute(
         f"CREATE TABLE {TABLE} (LIKE {TABLE}_old INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS){tail}"
     )
-    if partitioned:
-        from analytics.partitions import DEFAULT, create
-
-        cursor.execute(f"CREATE TABLE {DEFAULT} PARTITION OF {TABLE} DEFAULT")
+    if partitioned:  # as analytics.partitions names them (frozen here: a migration does not follow later code)
+        cursor.execute(f"CREATE TABLE {TABLE}_default PARTITION OF {TABLE} DEFAULT")
         for night in _nights(cursor, f"{TABLE}_old"):
-            create(cursor, night)
+            after = night + datetime.timedelta(days=1)
+            cursor.execute(
+                f"CREATE TABLE {TABLE}_n{night:%Y%m%d} PARTITION OF {TABLE} FOR VALUES FROM (%s) TO (%s)",
+                [night, after],
+            )
     cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {TABLE}_old")
     cursor.execute(f"DROP TABLE {TABLE}_old")
     cursor.execute(
