@@ -629,8 +629,9 @@ def test_a_rep_or_manager_cannot_edit_the_policy(client, rep, team_lead):
 
 
 def test_my_day_lists_todays_planned_visits_in_district_order(client, rep, org):
-    late = plan_for(rep, customer_of(rep, district="Xuhui", name="Xu"), purpose="Sign")
-    early = plan_for(rep, customer_of(rep, district="Baoshan", name="Bao"))
+    # Names with a space: a two-letter name ("Xu") also turned up inside the random CSRF token near the top of the page.
+    late = plan_for(rep, customer_of(rep, district="Xuhui", name="Xu Visit"), purpose="Sign")
+    early = plan_for(rep, customer_of(rep, district="Baoshan", name="Bao Visit"))
     plan_for(rep, customer_of(rep, district="Anting", name="Done"), status=VisitPlan.Status.DONE)
     plan_for(rep, customer_of(rep, district="Anting", name="Tomorrow"), day=today() + datetime.timedelta(days=1))
     plan_for(org["other_rep_same_team"], customer_of(org["other_rep_same_team"], district="Anting", name="Other"))
