@@ -38,16 +38,19 @@ def keep_q(now: datetime.datetime | None = None) -> Q:
     return q
 
 
+# The latest of the last contact, the start of the current ownership (a claim or hand-over starts a fresh
+# protection period) and the last activity other apps reported (touched_at). A rep's files are indexed in this
+# order on PostgreSQL (customers migration 0013, customer_owner_touch_idx: the same expression; change both).
+LAST_TOUCH = Greatest(
+    Coalesce("last_contact_at", "owned_since", "created_at"),
+    Coalesce("owned_since", "last_contact_at", "created_at"),
+    Coalesce("touched_at", "last_contact_at", "owned_since", "created_at"),
+)
+
+
 def with_last_touch(queryset):
-    """Annotate `last_touch`: the latest of the last contact, the start of the current ownership (a claim or
-    hand-over starts a fresh protection period) and the last activity other apps reported (touched_at)."""
-    return queryset.annotate(
-        last_touch=Greatest(
-            Coalesce("last_contact_at", "owned_since", "created_at"),
-            Coalesce("owned_since", "last_contact_at", "created_at"),
-            Coalesce("touched_at", "last_contact_at", "owned_since", "created_at"),
-        )
-    )
+    """Annotate `last_touch` (LAST_TOUCH)."""
+    return queryset.annotate(last_touch=LAST_TOUCH)
 
 
 def lapse_q(now: datetime.datetime | None = None, *, warn: bool = False) -> Q:

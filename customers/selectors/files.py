@@ -202,9 +202,10 @@ def customer_get(*, user, pk: int) -> Customer:
 
 
 def customer_page_get(*, user, pk: int) -> Customer:
-    """customer_get() for the 360 page: with what the file has (customers.footprint), in the same query."""
-    customers = Customer.objects.visible_to(user).select_related("owner", "team", "project", "referrer")
-    return footprint.annotate(customers).get(pk=pk)
+    """customer_get() with what the file has (customers.footprint) for the 360 page."""
+    customer = customer_get(user=user, pk=pk)
+    footprint.load(customer)
+    return customer
 
 
 def customer_by_identity(*, phone: str = "", id_number: str = "") -> Customer | None:

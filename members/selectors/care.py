@@ -5,10 +5,9 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from crm_site.lookups import IdList
 from customers.models import Customer
 from members.models import Member
 from sales.models import Deal
@@ -30,29 +29,27 @@ def _same_day(field: str, day: datetime.date) -> Q:
 
 
 def greetings_due(*, day: datetime.date, user=None) -> list[Greeting]:
-    """Active members whose birthday or contract anniversary is `day` (only `user`'s own customers if given)."""
-    members = Member.objects.filter(status=Member.Status.ACTIVE)
-    if user is None:
-        customers = Customer.objects.filter(pk__in=members.values("customer_id"))
-        in_scope = Q(customer__in=customers)
-    else:
-        # A rep's files (one index), their active members (the member's customer index), then those customers'
-        # birthdays and contracts: joined in one query, PostgreSQL read all 300,000 members, and the contracts'
-        # subquery every contract signed before this year (50 ms of each "my day" on the bench data).
-        owned = IdList(Customer.objects.filter(owner=user).values_list("pk", flat=True))
-        ids = IdList(members.filter(customer_id__any=owned).values_list("customer_id", flat=True))
-        customers = Customer.objects.filter(pk__any=ids)
-        in_scope = Q(customer_id__any=ids)
+    """Active members whose birthday or contract anniversary is `day` (only `user`'s own customers if given).
+
+    Each is one query on an index of the day: a rep's birthdays through (owner, birth month, birth day), the
+    anniversaries through the contracts' (signing month, signing day), both on PostgreSQL (customers migration
+    0013, sales migration 0010); membership is an EXISTS on the member's customer key."""
+    active = Exists(Member.objects.filter(customer_id=OuterRef("pk"), status=Member.Status.ACTIVE))
+    customers = Customer.objects.filter(active)
+    if user is not None:
+        customers = customers.filter(owner=user)
     due = [
         Greeting(customer, "birthday", day.year - customer.birth_date.year)
         for customer in customers.filter(_same_day("birth_date", day)).select_related("project", "owner")[:2000]
     ]
-    deals = (
-        Deal.objects.contracts()
-        .filter(in_scope, _same_day("signed_on", day), signed_on__lt=day.replace(month=1, day=1))
-        .select_related("customer__project", "customer__owner")
-        .order_by("signed_on", "pk")[:2000]
+    deals = Deal.objects.contracts().filter(
+        _same_day("signed_on", day),
+        Exists(Member.objects.filter(customer_id=OuterRef("customer_id"), status=Member.Status.ACTIVE)),
+        signed_on__lt=day.replace(month=1, day=1),
     )
+    if user is not None:
+        deals = deals.filter(customer__owner=user)
+    deals = deals.select_related("customer__project", "customer__owner").order_by("signed_on", "pk")[:2000]
     due.extend(Greeting(deal.customer, "anniversary", day.year - deal.signed_on.year, deal.pk) for deal in deals)
     return due
 

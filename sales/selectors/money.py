@@ -104,9 +104,11 @@ def schedule_totals(lines) -> dict:
 
 
 def payments_due(*, user, days: int = 7, limit: int = 11) -> list[Installment]:
-    """The user's own installments overdue or due within `days` (my-day panel)."""
+    """The user's own installments overdue or due within `days` (my-day panel): with only the names the panel
+    shows joined (the list's ten joins cost PostgreSQL 8 ms of planning for 2 ms of work on every "my day")."""
     today = timezone.localdate()
-    return list(installment_list(user=user, owner=user, due_within_days=days, today=today)[:limit])
+    rows = installment_list(user=user, owner=user, due_within_days=days, today=today)
+    return list(rows.select_related(None).select_related("deal__customer", "lease__tenant")[:limit])
 
 
 # --- collection report -------------------------------------------------------------------------------------

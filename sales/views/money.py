@@ -164,32 +164,32 @@ def collection_report(request):
     project = None
     if form.is_bound and form.is_valid():
         month, project = form.cleaned_data["month"], form.cleaned_data["project"]
-    report = reportcache.cached(
-        "sales.money",
-        ("collection", month, project.pk if project else None),
-        request.user,
-        lambda: selectors.collection_report(user=request.user, month=month, project=project),
-    )
+    parts = ("collection", month, project.pk if project else None)
+
+    def report():
+        return reportcache.cached(
+            "sales.money",
+            parts,
+            request.user,
+            lambda: selectors.collection_report(user=request.user, month=month, project=project),
+        )
+
     if request.GET.get("format") == "csv":
-        return _csv_response(selectors.collection_csv_rows(report), f"collection-{month:%Y-%m}.csv")
+        return _csv_response(selectors.collection_csv_rows(report()), f"collection-{month:%Y-%m}.csv")
+    tables = reportcache.cached_fragment(
+        "sales.money", parts, request.user, "sales/_money_collection_tables.html", lambda: {"report": report()}
+    )
     return render(
         request,
         "sales/money_collection_report.html",
-        {"form": form, "report": report, "query": request.GET.urlencode(), "month_value": f"{month:%Y-%m}"},
+        {"form": form, "tables": tables, "query": request.GET.urlencode(), "month": month},
     )
 
 
 @permission_required("sales.view_deal", raise_exception=True)
 def order_analysis(request):
     form = OrderFilterForm(request.GET or {})
-    analysis = None
-    if form.is_valid():
-        analysis = selectors.order_analysis(
-            user=request.user,
-            date_from=form.cleaned_data["date_from"],
-            date_to=form.cleaned_data["date_to"],
-            project=form.cleaned_data["project"],
-        )
+    analysis, tables = None, ""
     titles = {
         "month": _("Month"),
         "project": _("Project"),
@@ -197,12 +197,35 @@ def order_analysis(request):
         "channel": _("Channel"),
         "rep": _("Rep"),
     }
-    if analysis is not None and request.GET.get("format") == "csv":
-        name = f"orders-{form.cleaned_data['date_from']}-{form.cleaned_data['date_to']}.csv"
-        return _csv_response(selectors.order_csv_rows(analysis, titles), name)
-    sections = [(titles[name], name, analysis[name]) for name in titles if name != "month"] if analysis else []
+    if form.is_valid():
+        data = form.cleaned_data
+        project = data["project"]
+        parts = ("orders", data["date_from"], data["date_to"], project.pk if project else None)
+
+        def analysis():
+            return reportcache.cached(
+                "sales.money",
+                parts,
+                request.user,
+                lambda: selectors.order_analysis(
+                    user=request.user, date_from=data["date_from"], date_to=data["date_to"], project=project
+                ),
+            )
+
+        if request.GET.get("format") == "csv":
+            name = f"orders-{data['date_from']}-{data['date_to']}.csv"
+            return _csv_response(selectors.order_csv_rows(analysis(), titles), name)
+
+        def context():
+            shown = analysis()
+            sections = [(titles[name], name, shown[name]) for name in titles if name != "month"]
+            return {"analysis": shown, "sections": sections, "date_from": data["date_from"], "date_to": data["date_to"]}
+
+        tables = reportcache.cached_fragment(
+            "sales.money", parts, request.user, "sales/_money_order_tables.html", context
+        )
     return render(
         request,
         "sales/money_order_analysis.html",
-        {"form": form, "analysis": analysis, "sections": sections, "query": request.GET.urlencode()},
+        {"form": form, "tables": tables, "query": request.GET.urlencode()},
     )

@@ -42,12 +42,22 @@ def test_the_page_loads_the_marks_with_the_file(rep):
     PurchaseIntent.objects.create(customer=customer, recorded_by=rep, rooms=3)
     with CaptureQueriesContext(connection) as loading:
         loaded = selectors.customer_page_get(user=rep, pk=customer.pk)
-    assert len([query for query in loading if 'FROM "customers_customer"' in query["sql"]]) == 1
+    # The file, then its marks (one query, compiled once per process: customers.footprint.load).
+    assert len([query for query in loading if 'FROM "customers_customer"' in query["sql"]]) == 2
     with CaptureQueriesContext(connection) as asking:
         assert footprint.has(loaded, "intents") and footprint.has(loaded, "history")
         assert not footprint.has(loaded, "conflicts") and not footprint.has(loaded, "sales.opportunities")
     assert len(asking) == 0  # the marks came with the file
     assert set(footprint.MARKS) >= {"intents", "conflicts", "members", "shares", "outreach.messages", "sales.leases"}
+
+
+def test_the_compiled_marks_query_answers_for_each_file_it_is_given(rep):
+    with_intent, without = CustomerFactory(owner=rep), CustomerFactory(owner=rep)
+    PurchaseIntent.objects.create(customer=with_intent, recorded_by=rep, rooms=3)
+    first = selectors.customer_page_get(user=rep, pk=with_intent.pk)
+    second = selectors.customer_page_get(user=rep, pk=without.pk)
+    assert footprint.has(first, "intents") and not footprint.has(second, "intents")
+    assert str(footprint.STAND_IN) not in next(iter(footprint._COMPILED.values()))[0]  # a parameter, not SQL text
 
 
 def test_a_file_loaded_elsewhere_gets_every_mark_in_one_query(rep, other_rep):
