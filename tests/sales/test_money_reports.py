@@ -194,7 +194,33 @@ def test_order_analysis_csv_and_bad_range(orders, client, admin_user, django_ass
     csv = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Channel,Walk-in,2,2500000.00,220.00" in csv and csv.strip().endswith("Total,,3,4500000.00,300.00")
     response = client.get(ORDERS, {"date_from": "2025-05-01", "date_to": "2025-01-01"})
-    assert response.status_code == 200 and response.context["analysis"] is None
+    assert response.status_code == 200 and 'data-testid="orders-by-month"' not in response.content.decode()
+    assert response.context["form"].errors
+
+
+def test_the_report_tables_are_rendered_once_per_scope_and_language_until_a_payment(
+    collections, client, team_lead, executive
+):
+    """reportcache.cached_fragment: the second view serves the cached markup (no template of the tables rendered),
+    another scope or language renders its own, and a payment shows at once."""
+    client.force_login(team_lead)
+    month = {"month": "2025-03"}
+    first = client.get(REPORT, month)
+    assert "sales/_money_collection_tables.html" in [template.name for template in first.templates]
+    again = client.get(REPORT, month)
+    assert "sales/_money_collection_tables.html" not in [template.name for template in again.templates]
+    assert again.content.decode().count("220.0 %") == first.content.decode().count("220.0 %") > 0
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(REPORT, month)
+    assert "按项目" in chinese.content.decode() and "By project" not in chinese.content.decode()
+    client.cookies["django_language"] = "en"
+    client.force_login(executive)
+    assert "<td>Project B</td>" in client.get(REPORT, month).content.decode()  # the executive's reach: both teams
+    client.force_login(team_lead)
+    assert "<td>Project B</td>" not in client.get(REPORT, month).content.decode()
+    line = selectors.installment_list(user=team_lead).filter(due_on=datetime.date(2025, 4, 10)).get()
+    pay(line, "0.01", datetime.date(2025, 3, 31))
+    assert "1,100.01" in client.get(REPORT, month).content.decode()
 
 
 def test_reports_need_their_permissions(client, org):
