@@ -32,9 +32,11 @@ def lapsing(user) -> list[myday.PanelItem]:
     buyers, owners, key accounts, live deals ...)."""
     now = timezone.now()
     policies = LevelPolicy.for_all_levels()
-    rows = pool.lapsing(Customer.objects.filter(owner=user), now=now, warn=True).order_by("last_touch")[
-        : myday.MAX_ITEMS + 1
-    ]
+    rows = (
+        pool.lapsing(Customer.objects.filter(owner=user), now=now, warn=True)
+        .only("id", "name", "level")
+        .order_by("last_touch")[: myday.MAX_ITEMS + 1]
+    )
     items = []
     for customer in rows:
         ends = customer.last_touch + datetime.timedelta(days=policies[customer.level].protection_days)

@@ -108,7 +108,15 @@ def payments_due(*, user, days: int = 7, limit: int = 11) -> list[Installment]:
     shows joined (the list's ten joins cost PostgreSQL 8 ms of planning for 2 ms of work on every "my day")."""
     today = timezone.localdate()
     rows = installment_list(user=user, owner=user, due_within_days=days, today=today)
-    return list(rows.select_related(None).select_related("deal__customer", "lease__tenant")[:limit])
+    rows = rows.select_related(None).select_related("deal__customer", "lease__tenant")
+    # Only the columns the panel shows: Django's compiling and PostgreSQL's reading of four whole rows per line
+    # was most of the panel's time.
+    rows = rows.only(
+        *("id", "deal_id", "lease_id", "kind", "sequence", "due_on", "amount", "received"),
+        *("deal__id", "deal__customer__id", "deal__customer__name", "lease__id", "lease__tenant__id"),
+        "lease__tenant__name",
+    )
+    return list(rows[:limit])
 
 
 # --- collection report -------------------------------------------------------------------------------------

@@ -287,6 +287,28 @@ def test_my_day_warns_that_protection_of_an_old_contact_is_ending(client, cast):
     assert "Key Lead" not in lapsing
 
 
+def test_my_day_reads_as_many_queries_for_six_lapsing_files_as_for_one(client, cast):
+    """The panels read only the columns they show (.only): a column they forgot would cost a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rep = cast["rep"]
+
+    def fading(number):
+        CustomerFactory(owner=rep, team=cast["north"], name=f"Fading {number}", level="A", last_contact_at=ago(days=28))
+
+    fading(0)
+    client.force_login(rep)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as one:
+        assert "Fading 0" in client.get(reverse("home")).text
+    for number in range(1, 6):
+        fading(number)
+    with CaptureQueriesContext(connection) as six:
+        assert "Fading 5" in panel(client.get(reverse("home")).text, "lapsing")
+    assert len(six) == len(one)
+
+
 def test_my_day_lapsing_panel_is_empty_when_everything_is_followed_up(client, cast, customer):
     log(customer, cast["rep"])
     client.force_login(cast["rep"])

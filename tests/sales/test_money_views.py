@@ -284,6 +284,23 @@ def test_my_day_lists_own_payments_due_this_week_overdue_first_and_urgent(rep, o
     assert len(panel["items"]) == 2
 
 
+def test_the_payments_panel_reads_five_lines_in_as_many_queries_as_one(rep, django_assert_max_num_queries):
+    """The panel reads only the columns it shows (.only): a column it forgot would cost a query per line."""
+    overdue_line(rep, days=1)
+    panels_money.payments_due(rep)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        panels_money.payments_due(rep)
+    for days in range(2, 6):
+        overdue_line(rep, days=days)
+    with CaptureQueriesContext(connection) as five:
+        items = panels_money.payments_due(rep)
+    assert len(items) == 5 and len(five) == len(one)
+    assert "5 days overdue" in items[0].detail and items[0].url.endswith("#money")
+
+
 def test_customer_timeline_shows_payments_and_refunds(rep):
     line = overdue_line(rep)
     services.payment_record(installment=line, amount=D("300"), received_on=today(), by=rep, reference="TX9")
