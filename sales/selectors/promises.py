@@ -10,6 +10,16 @@ from sales.models import Promise, SalesSettings
 Status = Promise.Status
 
 
+# What a row of the promise list shows besides the promise.
+ROW_RELATED = ("customer", "project", "promised_by", "owner", "deal")
+
+
+def promise_rows() -> QuerySet[Promise]:
+    """Where a page of promise_list's keys is read from, by primary key (crm_site.pagination.keyed_page): with what
+    a row shows, unscoped (the keys are)."""
+    return Promise.objects.select_related(*ROW_RELATED)
+
+
 def promise_list(
     *,
     user,
@@ -23,7 +33,7 @@ def promise_list(
     overdue: bool = False,
 ) -> QuerySet[Promise]:
     """Promises the user may see, filtered; open ones by due date (undated last)."""
-    promises = Promise.objects.visible_to(user).select_related("customer", "project", "promised_by", "owner", "deal")
+    promises = Promise.objects.visible_to(user).select_related(*ROW_RELATED)
     if project is not None:
         promises = promises.filter(project=project)
     if status:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_site.forms import add_service_errors
-from crm_site.pagination import CappedPaginator
+from crm_site.pagination import keyed_page
 from customers.models import Customer
 from sales.forms.promises import PeriodForm, PromiseCloseForm, PromiseFilterForm, PromiseForm
 from sales.models import Deal, Promise
@@ -47,7 +47,11 @@ def _int(value) -> int | None:
 def promise_list(request):
     form = PromiseFilterForm(request.GET or None, user=request.user)
     promises = selectors.promise_list(user=request.user, **form.filters())
-    page = CappedPaginator(promises, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The ordered keys first, then the page's rows: joining every promise of a team to its deal (a scan of all deals)
+    # to show thirty took 110 ms on the bench data.
+    page = keyed_page(
+        promises.values_list("pk", flat=True), selectors.promise_rows(), PAGE_SIZE, request.GET.get("page")
+    )
     today = timezone.localdate()
     for promise in page.object_list:
         promise.overdue = selectors.is_overdue(promise, today)
