@@ -140,6 +140,9 @@ class Deal(CachedChoiceLabels, models.Model):
             models.Index(fields=["project", "stage", "signed_on"], name="deal_project_signed_idx"),
             models.Index(fields=["owner", "stage", "signed_on"], name="deal_owner_signed_idx"),
             models.Index(fields=["signed_on"], name="deal_signed_idx"),
+            # The few cancelled deals, whose payment lines are no longer owed (sales.selectors.money._live_lines): the
+            # payments list and the reports hash them from this instead of reading all 91,000 deals (10 ms a view).
+            models.Index(fields=["id"], name="deal_cancelled_idx", condition=models.Q(state="cancelled")),
         ]
 
     def __str__(self):
