@@ -96,19 +96,28 @@ def reveal(user, objects, fields, *, purpose: str = AccessLog.Purpose.VIEW, requ
             else:
                 obj.shown[field] = masked(field, value)
         if revealed:
-            logs.append(
-                AccessLog(
-                    user=user,
-                    model=obj._meta.label_lower,
-                    object_id=str(obj.pk),
-                    fields=",".join(revealed),
-                    purpose=purpose,
-                    ip=ip,
-                )
-            )
+            logs.append((obj._meta.label_lower, str(obj.pk), ",".join(revealed)))
     if logs:
-        AccessLog.objects.bulk_create(logs)
+        _write_logs(user, logs, purpose, ip)
     return objects
+
+
+def _write_logs(user, logs: list[tuple[str, str, str]], purpose: str, ip) -> None:
+    """The batch's access-log rows, (model, object id, fields) each, in one INSERT. A list page logs 25 rows on
+    every view: model instances and bulk_create's field-by-field preparation cost more than the statement."""
+    from django.db import connections, router
+    from django.utils import timezone
+
+    connection = connections[router.db_for_write(AccessLog)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in ("at", "user_id", "model", "object_id", "fields", "purpose", "ip"))
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = []
+    for model, object_id, fields in logs:
+        params += [at, user.pk, model, object_id, fields, str(purpose), ip]
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(logs))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(AccessLog._meta.db_table)} ({columns}) VALUES {rows}", params)  # noqa: S608
 
 
 def access_log_purge(*, days: int | None = None, chunk: int = 10_000) -> int:
