@@ -33,6 +33,19 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _tiers(request):
+    """The member tiers that migration members/0002 writes: a transactional test's flush removes them, and any test
+    that runs after it on the same worker (the API fuzz's world enrols a member) would find none. Put them back."""
+    if not request.node.get_closest_marker("django_db") and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    from members.defaults import ensure_default_tiers
+    from members.models import Tier
+
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    ensure_default_tiers(Tier)
+
+
 @pytest.fixture
 def project_a(db):
     return ProjectFactory(code="project-a", name="Project A")
