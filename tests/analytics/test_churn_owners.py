@@ -19,7 +19,6 @@ from members import services as member_services
 from members.models import ClubEvent, EventRegistration, LedgerEntry, Member
 from sales.models import Deal, Opportunity
 from service.models import Callback, Ticket
-from tests.members.conftest import _tiers  # noqa: F401  (the tiers members/0002 seeds, put back if flushed)
 from tests.sales.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,6 @@ from members.selectors.facts import members_facts, members_facts_of
 from service.models import Callback, Question, Survey, SurveyAnswer, SurveyInvite, Ticket, TicketEvent
 from service.selectors.facts import service_facts, service_facts_of
 from tests.factories import CustomerFactory
-from tests.members.conftest import _tiers  # noqa: F401  (the tiers members/0002 seeds, put back if flushed)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
