@@ -7,6 +7,9 @@ One field may be opened to a further permission (`allow_field("phone", "service.
 staff must call the buyers they serve, yet see no ID number or income); those views are logged too.
 """
 
+from django.db import connections, router
+from django.utils import timezone
+
 from crm_site.models import AccessLog
 
 SENSITIVE_PERMISSION = "crm_site.view_sensitive"
@@ -105,9 +108,6 @@ def reveal(user, objects, fields, *, purpose: str = AccessLog.Purpose.VIEW, requ
 def _write_logs(user, logs: list[tuple[str, str, str]], purpose: str, ip) -> None:
     """The batch's access-log rows, (model, object id, fields) each, in one INSERT. A list page logs 25 rows on
     every view: model instances and bulk_create's field-by-field preparation cost more than the statement."""
-    from django.db import connections, router
-    from django.utils import timezone
-
     connection = connections[router.db_for_write(AccessLog)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in ("at", "user_id", "model", "object_id", "fields", "purpose", "ip"))
@@ -127,7 +127,6 @@ def access_log_purge(*, days: int | None = None, chunk: int = 10_000) -> int:
     import datetime
 
     from django.conf import settings
-    from django.utils import timezone
 
     days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
     if days <= 0:

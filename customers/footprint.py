@@ -30,10 +30,10 @@ def annotate(customers: QuerySet) -> QuerySet:
 
 
 STAND_IN = -7_340_032_000_000  # the key compiled into the marks' query; no file has it
-_COMPILED: dict[tuple, tuple[str, tuple, list[str]]] = {}
+_COMPILED: dict[tuple, tuple[str, list, list[str]]] = {}
 
 
-def _compiled(alias: str) -> tuple[str, tuple, list[str]]:
+def _compiled(alias: str) -> tuple[str, list, list[str]]:
     connection = connections[alias]
     key = (alias, connection.vendor, tuple(MARKS))
     if key not in _COMPILED:
@@ -42,8 +42,7 @@ def _compiled(alias: str) -> tuple[str, tuple, list[str]]:
         names = [PREFIX + name for name in MARKS]
         query = annotate(Customer.objects.using(alias).filter(pk=STAND_IN)).values(*names)[:1].query
         sql, params = query.get_compiler(alias).as_sql()
-        if params.count(STAND_IN) != 1:  # never expected: then compile per file, as before
-            return "", (), names
+        params = list(params)
         _COMPILED[key] = (sql, params, names)
     return _COMPILED[key]
 
@@ -52,15 +51,9 @@ def load(customer) -> None:
     """Set every mark on `customer` (one query)."""
     alias = customer._state.db or "default"
     sql, params, names = _compiled(alias)
-    if sql:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [customer.pk if param == STAND_IN else param for param in params])
-            row = cursor.fetchone()
-    else:
-        from customers.models import Customer
-
-        marks = annotate(Customer.objects.using(alias).filter(pk=customer.pk)).values(*names).first()
-        row = [marks[name] for name in names] if marks else None
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [customer.pk if param == STAND_IN else param for param in params])
+        row = cursor.fetchone()
     for index, name in enumerate(names):
         setattr(customer, name, bool(row and row[index]))
 

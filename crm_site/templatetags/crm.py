@@ -1,4 +1,8 @@
 from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from crm_site import formatting
 from crm_site.roles import role_label as _role_label
@@ -144,11 +148,6 @@ def main_menu(context) -> str:
     """The navbar's menus (crm_site.navigation, as the context processor lists them for the user), written in one
     pass: as template markup its forty-odd entries cost 1.5 ms of every page. The entry of the page being shown is
     marked active: a link by its view or path, a dropdown by the path, an entry of a dropdown by its view."""
-    from django.urls import reverse
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext
-
     request = context.get("request")
     path = request.path if request is not None else ""
     match = getattr(request, "resolver_match", None)

@@ -28,14 +28,18 @@ def _same_day(field: str, day: datetime.date) -> Q:
     return q
 
 
+def _active_member(customer_ref: str) -> Exists:
+    """Whether the customer at `customer_ref` (of the outer query) is an active member."""
+    return Exists(Member.objects.filter(customer_id=OuterRef(customer_ref), status=Member.Status.ACTIVE))
+
+
 def greetings_due(*, day: datetime.date, user=None) -> list[Greeting]:
     """Active members whose birthday or contract anniversary is `day` (only `user`'s own customers if given).
 
     Each is one query on an index of the day: a rep's birthdays through (owner, birth month, birth day), the
     anniversaries through the contracts' (signing month, signing day), both on PostgreSQL (customers migration
     0013, sales migration 0010); membership is an EXISTS on the member's customer key."""
-    active = Exists(Member.objects.filter(customer_id=OuterRef("pk"), status=Member.Status.ACTIVE))
-    customers = Customer.objects.filter(active)
+    customers = Customer.objects.filter(_active_member("pk"))
     if user is not None:
         customers = customers.filter(owner=user)
     due = [
@@ -44,7 +48,7 @@ def greetings_due(*, day: datetime.date, user=None) -> list[Greeting]:
     ]
     deals = Deal.objects.contracts().filter(
         _same_day("signed_on", day),
-        Exists(Member.objects.filter(customer_id=OuterRef("customer_id"), status=Member.Status.ACTIVE)),
+        _active_member("customer_id"),
         signed_on__lt=day.replace(month=1, day=1),
     )
     if user is not None:
